@@ -1,0 +1,116 @@
+import type { Profile, StreamstackConfig } from "./schema";
+
+const kind: StreamstackConfig = {
+  profile: "kind",
+  prefix: "streamstack",
+  // kind names the context of cluster "streamstack" kind-streamstack (kind/cluster.yaml).
+  cluster: { kubeconfigPath: "~/.kube/config", context: "kind-streamstack" },
+  operatorResources: { cpu: "50m", memory: "256Mi" },
+  expose: {
+    serviceType: "nodePort",
+    // Must match the port mappings in kind/cluster.yaml.
+    nodePorts: { dashboard: 30080, controlCenter: 30021, airflow: 30088, schemaRegistry: 30081 },
+  },
+  certManager: { enabled: true },
+  kafka: {
+    enabled: true,
+    mode: "zookeeper",
+    clusterName: "streamstack",
+    brokers: 1,
+    controllers: 1,
+    brokerResources: { cpu: "250m", memory: "1Gi" },
+    controllerResources: { cpu: "100m", memory: "512Mi" },
+    storage: { type: "ephemeral", size: "5Gi", storageClass: "" },
+    authentication: "none",
+    topic: { partitions: 3, replicas: 1, retentionHours: 24, dlqRetentionHours: 72 },
+  },
+  schemaRegistry: { enabled: true, replicas: 1, resources: { cpu: "100m", memory: "512Mi" } },
+  controlCenter: { enabled: true, resources: { cpu: "250m", memory: "1536Mi" } },
+  spark: {
+    enabled: true,
+    driverResources: { cpu: "250m", memory: "1Gi" },
+    executorResources: { cpu: "250m", memory: "1Gi" },
+    executors: 1,
+    checkpointStorage: { type: "ephemeral", size: "1Gi", storageClass: "" },
+    triggerInterval: "5 seconds",
+  },
+  cassandra: {
+    enabled: true,
+    clusterName: "streamstack",
+    datacenter: "dc1",
+    size: 1,
+    serverVersion: "5.0.4",
+    resources: { cpu: "500m", memory: "2Gi" },
+    heapSize: "1Gi",
+    storage: { size: "5Gi", storageClass: "" },
+    keyspace: "spark_streams",
+    replicationFactor: 1,
+  },
+  postgres: {
+    enabled: true,
+    clusterName: "airflow-db",
+    instances: 1,
+    resources: { cpu: "100m", memory: "256Mi" },
+    storage: { size: "1Gi", storageClass: "" },
+  },
+  airflow: {
+    enabled: true,
+    executor: "KubernetesExecutor",
+    resources: { cpu: "100m", memory: "512Mi" },
+    producerRunRecords: 100,
+  },
+  apps: {
+    producer: { enabled: true, ratePerSecond: 2, resources: { cpu: "50m", memory: "128Mi" }, compression: "gzip" },
+    dashboard: { enabled: true, replicas: 1, resources: { cpu: "50m", memory: "128Mi" } },
+    nodeImage: "node:20.19-bookworm-slim",
+  },
+};
+
+const cloud: StreamstackConfig = {
+  ...kind,
+  profile: "cloud",
+  cluster: { kubeconfigPath: "", context: "" },
+  operatorResources: { cpu: "100m", memory: "384Mi" },
+  expose: { ...kind.expose, serviceType: "clusterIP" },
+  kafka: {
+    ...kind.kafka,
+    brokers: 3,
+    controllers: 3,
+    brokerResources: { cpu: "1", memory: "4Gi" },
+    controllerResources: { cpu: "500m", memory: "1Gi" },
+    storage: { type: "persistent", size: "100Gi", storageClass: "" },
+    authentication: "scram-sha-512",
+    topic: { partitions: 12, replicas: 3, retentionHours: 168, dlqRetentionHours: 336 },
+  },
+  schemaRegistry: { enabled: true, replicas: 2, resources: { cpu: "250m", memory: "1Gi" } },
+  controlCenter: { enabled: true, resources: { cpu: "1", memory: "4Gi" } },
+  spark: {
+    ...kind.spark,
+    driverResources: { cpu: "1", memory: "2Gi" },
+    executorResources: { cpu: "1", memory: "4Gi" },
+    executors: 3,
+    checkpointStorage: { type: "persistent", size: "10Gi", storageClass: "" },
+  },
+  cassandra: {
+    ...kind.cassandra,
+    size: 3,
+    resources: { cpu: "2", memory: "8Gi" },
+    heapSize: "4Gi",
+    storage: { size: "200Gi", storageClass: "" },
+    replicationFactor: 3,
+  },
+  postgres: {
+    ...kind.postgres,
+    instances: 3,
+    resources: { cpu: "500m", memory: "1Gi" },
+    storage: { size: "20Gi", storageClass: "" },
+  },
+  airflow: { ...kind.airflow, resources: { cpu: "500m", memory: "1Gi" }, producerRunRecords: 1000 },
+  apps: {
+    ...kind.apps,
+    producer: { ...kind.apps.producer, ratePerSecond: 20, resources: { cpu: "200m", memory: "256Mi" } },
+    dashboard: { ...kind.apps.dashboard, replicas: 2, resources: { cpu: "200m", memory: "256Mi" } },
+  },
+};
+
+export const profiles: Readonly<Record<Profile, StreamstackConfig>> = { kind, cloud };

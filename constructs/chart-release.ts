@@ -1,0 +1,59 @@
+import { join } from "node:path";
+import { AssetType, TerraformAsset, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { stringify } from "yaml";
+import type { UpstreamChart } from "../config/versions";
+
+/** A chart of ours under charts/. */
+export interface LocalChart {
+  readonly localChart: "manifests" | "node-app" | "schema-registry" | "control-center";
+}
+
+export interface ChartReleaseProps {
+  /** Helm release name. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: UpstreamChart | LocalChart;
+  /** Values that differ from the chart's defaults; nothing else. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Releases that must be installed (and ready) first. */
+  readonly dependsOn?: readonly ITerraformDependable[];
+  /** Seconds Helm waits for the release's workloads to become ready. */
+  readonly timeoutSeconds?: number;
+}
+
+export const chartsDirectory = join(__dirname, "..", "charts");
+
+/** One Helm release of an upstream or a local chart, with values written as one YAML document. */
+export class ChartRelease extends Construct {
+  readonly release: Release;
+  readonly values: Readonly<Record<string, unknown>>;
+
+  constructor(scope: Construct, id: string, props: ChartReleaseProps) {
+    super(scope, id);
+    this.values = props.values;
+    const source =
+      "localChart" in props.chart
+        ? {
+            // The chart is copied next to the synthesized stack, so the plan does not depend on where the repo lives.
+            chart: new TerraformAsset(this, "chart", {
+              path: join(chartsDirectory, props.chart.localChart),
+              type: AssetType.DIRECTORY,
+            }).path,
+          }
+        : { chart: props.chart.chart, repository: props.chart.repository, version: props.chart.version };
+    this.release = new Release(this, "release", {
+      name: props.name,
+      namespace: props.namespace,
+      ...source,
+      values: [stringify(props.values, { lineWidth: 0 })],
+      wait: true,
+      timeout: props.timeoutSeconds ?? 600,
+      atomic: false,
+      cleanupOnFail: true,
+      maxHistory: 5,
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+    });
+  }
+}

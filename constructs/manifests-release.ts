@@ -1,0 +1,34 @@
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { ChartRelease } from "./chart-release";
+import type { KubernetesObject } from "./kubernetes-object";
+
+export interface ManifestsReleaseProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly objects: readonly KubernetesObject[];
+  /** The operator release whose CRDs and webhooks these objects need. */
+  readonly dependsOn: readonly ITerraformDependable[];
+}
+
+/**
+ * Carries objects authored in TypeScript to the cluster through the local `manifests` chart.
+ * A Helm release is planned without the CRDs existing, which `kubernetes_manifest` cannot do;
+ * that is what lets one apply install an operator and its custom resources.
+ */
+export class ManifestsRelease extends Construct {
+  readonly objects: readonly KubernetesObject[];
+  readonly release: ChartRelease["release"];
+
+  constructor(scope: Construct, id: string, props: ManifestsReleaseProps) {
+    super(scope, id);
+    this.objects = props.objects;
+    this.release = new ChartRelease(this, "chart", {
+      name: props.name,
+      namespace: props.namespace,
+      chart: { localChart: "manifests" },
+      values: { resources: props.objects },
+      dependsOn: props.dependsOn,
+    }).release;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Resources, Storage, Volume } from "../../config/schema";
+
+/** Kubernetes requests and limits from our resources setting: memory is requested and capped alike. */
+export function containerResources(resources: Resources) {
+  return {
+    requests: { cpu: resources.cpu, memory: resources.memory },
+    limits: { memory: resources.memory },
+  };
+}
+
+/** A ReadWriteOnce claim spec for the given volume. */
+export function claimSpec(volume: Volume | Storage) {
+  return {
+    accessModes: ["ReadWriteOnce"],
+    resources: { requests: { storage: volume.size } },
+    ...(volume.storageClass ? { storageClassName: volume.storageClass } : {}),
+  };
+}
+
+/** The hour setting as the milliseconds Kafka topic configs want. */
+export function hoursToMilliseconds(hours: number): number {
+  return hours * 60 * 60 * 1000;
+}

@@ -1,0 +1,225 @@
+import type { StreamstackConfig } from "../../config/schema";
+import type { Naming } from "../../config/naming";
+import { versions } from "../../config/versions";
+import { partOfLabel, type KubernetesObject } from "../kubernetes-object";
+import { containerResources, hoursToMilliseconds } from "./quantities";
+
+type KafkaConfig = StreamstackConfig["kafka"];
+
+/** Strimzi 0.45 serves v1beta2 (ZooKeeper mode); Strimzi 1.x serves only v1 (KRaft). */
+export function strimziApiVersion(mode: KafkaConfig["mode"]): string {
+  return mode === "zookeeper" ? "kafka.strimzi.io/v1beta2" : "kafka.strimzi.io/v1";
+}
+
+function strimziStorage(kafka: KafkaConfig) {
+  if (kafka.storage.type === "ephemeral") return { type: "ephemeral" };
+  return {
+    type: "persistent-claim",
+    size: kafka.storage.size,
+    deleteClaim: false,
+    ...(kafka.storage.storageClass ? { class: kafka.storage.storageClass } : {}),
+  };
+}
+
+function listeners(kafka: KafkaConfig, naming: Naming) {
+  if (kafka.authentication === "none") {
+    return [{ name: naming.kafka.listenerName, port: naming.kafka.bootstrap.port, type: "internal", tls: false }];
+  }
+  return [
+    {
+      name: naming.kafka.listenerName,
+      port: naming.kafka.bootstrap.port,
+      type: "internal",
+      tls: true,
+      authentication: { type: kafka.authentication },
+      // Signed by the stack's cert-manager CA, whose certificate clients in other namespaces can obtain.
+      configuration: {
+        brokerCertChainAndKey: { secretName: naming.kafka.listenerCertificateSecret, certificate: "tls.crt", key: "tls.key" },
+      },
+    },
+  ];
+}
+
+/** Broker settings that keep the internal topics consistent with the number of brokers. */
+function brokerConfig(kafka: KafkaConfig) {
+  const replication = Math.min(3, kafka.brokers);
+  return {
+    "offsets.topic.replication.factor": replication,
+    "transaction.state.log.replication.factor": replication,
+    "transaction.state.log.min.isr": Math.max(1, replication - 1),
+    "default.replication.factor": replication,
+    "min.insync.replicas": Math.max(1, replication - 1),
+    "auto.create.topics.enable": false,
+  };
+}
+
+/** Topics stay beside the cluster; users live with their clients in the apps namespace. */
+function entityOperator(naming: Naming) {
+  return {
+    topicOperator: { resources: containerResources({ cpu: "50m", memory: "256Mi" }) },
+    userOperator: {
+      watchedNamespace: naming.namespaces.apps,
+      resources: containerResources({ cpu: "50m", memory: "256Mi" }),
+    },
+  };
+}
+
+function metadata(name: string, namespace: string, clusterName: string, extraLabels: Record<string, string> = {}) {
+  return { name, namespace, labels: { ...partOfLabel, "strimzi.io/cluster": clusterName, ...extraLabels } };
+}
+
+/** The Kafka resource (and, in KRaft mode, its node pools). */
+export function kafkaClusterObjects(config: StreamstackConfig, naming: Naming): KubernetesObject[] {
+  const { kafka } = config;
+  const namespace = naming.namespaces.kafka;
+  const apiVersion = strimziApiVersion(kafka.mode);
+  const authorization = kafka.authentication === "none" ? {} : { authorization: { type: "simple" } };
+  const kafkaMeta = { name: kafka.clusterName, namespace, labels: { ...partOfLabel } };
+
+  if (kafka.mode === "zookeeper") {
+    return [
+      {
+        apiVersion,
+        kind: "Kafka",
+        metadata: kafkaMeta,
+        spec: {
+          kafka: {
+            version: versions.kafka.zookeeper,
+            replicas: kafka.brokers,
+            listeners: listeners(kafka, naming),
+            ...authorization,
+            config: brokerConfig(kafka),
+            storage: strimziStorage(kafka),
+            resources: containerResources(kafka.brokerResources),
+          },
+          zookeeper: {
+            replicas: kafka.controllers,
+            storage: strimziStorage(kafka),
+            resources: containerResources(kafka.controllerResources),
+          },
+          entityOperator: entityOperator(naming),
+        },
+      },
+    ];
+  }
+
+  const pool = (name: string, roles: string[], replicas: number, resources: KafkaConfig["brokerResources"]) => ({
+    apiVersion,
+    kind: "KafkaNodePool",
+    metadata: metadata(name, namespace, kafka.clusterName),
+    spec: { replicas, roles, storage: strimziStorage(kafka), resources: containerResources(resources) },
+  });
+  // One small dual-role pool when a single node is asked for; separate controllers otherwise.
+  const pools =
+    kafka.brokers === 1 && kafka.controllers === 1
+      ? [pool("dual-role", ["controller", "broker"], 1, kafka.brokerResources)]
+      : [
+          pool("controllers", ["controller"], kafka.controllers, kafka.controllerResources),
+          pool("brokers", ["broker"], kafka.brokers, kafka.brokerResources),
+        ];
+  return [
+    {
+      apiVersion,
+      kind: "Kafka",
+      metadata: kafkaMeta,
+      spec: {
+        kafka: {
+          version: versions.kafka.kraft,
+          metadataVersion: versions.kraftMetadataVersion,
+          listeners: listeners(kafka, naming),
+          ...authorization,
+          config: brokerConfig(kafka),
+        },
+        entityOperator: entityOperator(naming),
+      },
+    },
+    ...pools,
+  ];
+}
+
+/** The data topic and its dead-letter topic. */
+export function kafkaTopicObjects(config: StreamstackConfig, naming: Naming): KubernetesObject[] {
+  const { kafka } = config;
+  const topic = (resourceName: string, topicName: string, retentionHours: number, partitions: number) => ({
+    apiVersion: strimziApiVersion(kafka.mode),
+    kind: "KafkaTopic",
+    metadata: metadata(resourceName, naming.namespaces.kafka, kafka.clusterName),
+    spec: {
+      topicName,
+      partitions,
+      replicas: kafka.topic.replicas,
+      config: {
+        "retention.ms": hoursToMilliseconds(retentionHours),
+        "min.insync.replicas": Math.max(1, kafka.topic.replicas - 1),
+      },
+    },
+  });
+  return [
+    topic("users-created", naming.kafka.topics.users, kafka.topic.retentionHours, kafka.topic.partitions),
+    // Dead letters are few; one partition keeps them in order.
+    topic("users-created-dlq", naming.kafka.topics.deadLetters, kafka.topic.dlqRetentionHours, 1),
+  ];
+}
+
+type Operation = "Read" | "Write" | "Create" | "Describe" | "DescribeConfigs" | "Alter" | "AlterConfigs" | "Delete" | "IdempotentWrite" | "All";
+
+interface Acl {
+  readonly resource: { readonly type: "topic" | "group" | "cluster"; readonly name?: string; readonly patternType?: "literal" | "prefix" };
+  readonly operations: readonly Operation[];
+}
+
+const topicAcl = (name: string, operations: Operation[], patternType: "literal" | "prefix" = "literal"): Acl => ({
+  resource: { type: "topic", name, patternType },
+  operations,
+});
+const groupAcl = (name: string, operations: Operation[], patternType: "literal" | "prefix" = "literal"): Acl => ({
+  resource: { type: "group", name, patternType },
+  operations,
+});
+
+export type KafkaClient = "producer" | "sparkJob" | "schemaRegistry" | "controlCenter";
+
+/** What each client may do, and nothing more. */
+export function clientAcls(naming: Naming): Readonly<Record<KafkaClient, readonly Acl[]>> {
+  const { topics } = naming.kafka;
+  return {
+    producer: [
+      topicAcl(topics.users, ["Write", "Describe"]),
+      { resource: { type: "cluster" }, operations: ["IdempotentWrite"] },
+    ],
+    sparkJob: [
+      topicAcl(topics.users, ["Read", "Describe"]),
+      topicAcl(topics.deadLetters, ["Write", "Describe"]),
+      groupAcl(naming.kafka.sparkGroupPrefix, ["Read"], "prefix"),
+    ],
+    schemaRegistry: [
+      topicAcl(naming.kafka.schemaRegistryTopic, ["Read", "Write", "Describe", "DescribeConfigs", "Create"]),
+      groupAcl(naming.kafka.schemaRegistryGroup, ["Read", "Describe"]),
+      // The registry checks the cluster's topic settings at start.
+      { resource: { type: "cluster" }, operations: ["Describe", "DescribeConfigs"] },
+    ],
+    controlCenter: [
+      // Control Center watches every topic and group and keeps its own under _confluent.
+      topicAcl("*", ["Read", "Describe", "DescribeConfigs"]),
+      groupAcl("*", ["Describe"]),
+      topicAcl(naming.kafka.controlCenterPrefix, ["All"], "prefix"),
+      groupAcl(naming.kafka.controlCenterPrefix, ["All"], "prefix"),
+      { resource: { type: "cluster" }, operations: ["Describe", "DescribeConfigs", "Create"] },
+    ],
+  };
+}
+
+/** A KafkaUser for each client that runs; only with authentication on. */
+export function kafkaUserObjects(config: StreamstackConfig, naming: Naming, clients: readonly KafkaClient[]): KubernetesObject[] {
+  if (config.kafka.authentication === "none") return [];
+  const acls = clientAcls(naming);
+  return clients.map((client) => ({
+    apiVersion: strimziApiVersion(config.kafka.mode),
+    kind: "KafkaUser",
+    metadata: metadata(naming.kafka.users[client], naming.namespaces.apps, config.kafka.clusterName),
+    spec: {
+      authentication: { type: config.kafka.authentication },
+      authorization: { type: "simple", acls: acls[client] },
+    },
+  }));
+}
