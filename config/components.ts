@@ -48,12 +48,17 @@ export interface ResolvedComponents {
 export function resolveComponents(config: StreamstackConfig): ResolvedComponents {
   const enabled = new Set<Component>();
   const skipped = new Map<Component, string>();
-  // requires is acyclic and every dependency precedes its dependents in this order.
-  for (const component of Object.keys(requires) as Component[]) {
-    if (!switchedOn(config, component)) continue;
-    const missing = requires[component].filter((needed) => !enabled.has(needed));
+  const decided = new Set<Component>();
+  // Depth-first over the (acyclic) requirements, so the order of the table does not matter.
+  const decide = (component: Component): boolean => {
+    if (decided.has(component)) return enabled.has(component);
+    decided.add(component);
+    if (!switchedOn(config, component)) return false;
+    const missing = requires[component].filter((needed) => !decide(needed));
     if (missing.length === 0) enabled.add(component);
     else skipped.set(component, `needs ${missing.join(" and ")}, which is switched off`);
-  }
+    return missing.length === 0;
+  };
+  for (const component of Object.keys(requires) as Component[]) decide(component);
   return { enabled, skipped };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { mebibytes } from "./quantities";
 import { profiles } from "./profiles";
 import { configSchema, type Profile, type StreamstackConfig } from "./schema";
 
@@ -104,6 +105,11 @@ function crossFieldProblems(config: StreamstackConfig): string[] {
   }
   if (kafka.mode === "zookeeper" && kafka.controllers % 2 === 0) {
     problems.push(`kafka.controllers: ZooKeeper needs an odd number of nodes for a quorum, got ${kafka.controllers}`);
+  }
+  for (const role of ["driverResources", "executorResources"] as const) {
+    if (mebibytes(config.spark[role].memory) < 768) {
+      problems.push(`spark.${role}.memory: at least 768Mi (Spark reserves 384Mi of it as off-heap overhead)`);
+    }
   }
   const nodePorts = Object.entries(config.expose.nodePorts);
   const seen = new Map<number, string>();

@@ -42,12 +42,9 @@ export function k8ssandraNames(clusterName: string, datacenter: string) {
 }
 
 /** Names CloudNativePG derives from a Cluster. */
+/** Names CloudNativePG derives from a Cluster. */
 export function cloudnativePgNames(clusterName: string) {
-  return {
-    readWriteService: `${clusterName}-rw`,
-    appSecret: `${clusterName}-app`,
-    appDatabase: "app",
-  };
+  return { readWriteService: `${clusterName}-rw` };
 }
 
 /** Every name, address, port and secret the stack uses, derived once from the config. */
@@ -139,8 +136,8 @@ export function deriveNaming(config: StreamstackConfig) {
     postgres: {
       clusterName: config.postgres.clusterName,
       readWrite: { host: serviceHost(postgres.readWriteService, namespaces.airflow), port: ports.postgres } as Endpoint,
-      appSecret: postgres.appSecret,
-      database: postgres.appDatabase,
+      /** Owner credentials and connection URL of the Airflow database (generated, see generated-secret.ts). */
+      credentialsSecret: "airflow-db-credentials",
     },
     spark: {
       application: "users-streaming",
@@ -163,7 +160,8 @@ export function deriveNaming(config: StreamstackConfig) {
       producerEnvConfigMap: "airflow-producer-env",
     },
     apps: {
-      producer: { codeConfigMap: "producer-code", envConfigMap: "producer-env" },
+      // node-app names the code ConfigMap after the release.
+      producer: { codeConfigMap: "producer-code" },
       dashboard: { service: "dashboard", port: ports.dashboard },
     },
   } as const;

@@ -19,6 +19,11 @@ interface SparkVersions {
   readonly spark: string;
   readonly packages: readonly string[];
   readonly image: string;
+  /** The job's entry file and every file it imports, all under apps/spark-job. */
+  readonly mainFile: string;
+  readonly jobFiles: readonly string[];
+  /** Avro schema file name the job expects beside it. */
+  readonly schemaFile: string;
 }
 
 const appsDirectory = join(__dirname, "..", "apps");
@@ -80,6 +85,5 @@ export const versions = {
   kafka: { zookeeper: "3.9.2", kraft: "4.3.1" },
   /** KRaft metadata version matching kafka.kraft. */
   kraftMetadataVersion: "4.3-IV0",
-  confluentPlatform: "7.9.0",
   airflow: dagVersions.airflow,
 } as const;

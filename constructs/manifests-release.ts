@@ -2,11 +2,14 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ChartRelease } from "./chart-release";
 import type { KubernetesObject } from "./kubernetes-object";
+import type { GeneratedSecret } from "./resources/generated-secret";
 
 export interface ManifestsReleaseProps {
   readonly name: string;
   readonly namespace: string;
   readonly objects: readonly KubernetesObject[];
+  /** Credentials the chart generates at install (see generated-secret.ts). */
+  readonly generatedSecrets?: readonly GeneratedSecret[];
   /** The operator release whose CRDs and webhooks these objects need. */
   readonly dependsOn: readonly ITerraformDependable[];
 }
@@ -27,7 +30,7 @@ export class ManifestsRelease extends Construct {
       name: props.name,
       namespace: props.namespace,
       chart: { localChart: "manifests" },
-      values: { resources: props.objects },
+      values: { resources: props.objects, ...(props.generatedSecrets?.length ? { generatedSecrets: props.generatedSecrets } : {}) },
       dependsOn: props.dependsOn,
     }).release;
   }

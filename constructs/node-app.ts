@@ -1,0 +1,59 @@
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { bundleApp, type AppName } from "../apps/bundle";
+import type { Resources } from "../config/schema";
+import { ChartRelease } from "./chart-release";
+
+export interface SecretEnvironment {
+  readonly name: string;
+  readonly secretName: string;
+  readonly key: string;
+}
+
+export interface NodeAppProps {
+  /** Which of our apps to bundle and run. */
+  readonly app: AppName;
+  readonly releaseName: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly args?: readonly string[];
+  readonly replicas: number;
+  readonly resources: Resources;
+  readonly env: Readonly<Record<string, string>>;
+  readonly secretEnv?: readonly SecretEnvironment[];
+  readonly secretFiles?: readonly { readonly secretName: string; readonly mountPath: string }[];
+  /** HTTP port and how it is exposed; omit for apps that serve nothing. */
+  readonly service?: { readonly port: number; readonly type: "ClusterIP" | "NodePort"; readonly nodePort: number };
+  readonly dependsOn: readonly ITerraformDependable[];
+}
+
+/** One of our TypeScript apps, bundled at synth time and run from a ConfigMap on the official Node.js image. */
+export class NodeApp extends Construct {
+  /** SHA-256 of the bundle that was shipped. */
+  readonly codeSha256: string;
+
+  constructor(scope: Construct, id: string, props: NodeAppProps) {
+    super(scope, id);
+    const bundle = bundleApp(props.app);
+    this.codeSha256 = bundle.sha256;
+    new ChartRelease(this, "chart", {
+      name: props.releaseName,
+      namespace: props.namespace,
+      chart: { localChart: "node-app" },
+      values: {
+        image: props.image,
+        code: bundle.code,
+        args: props.args ?? [],
+        replicas: props.replicas,
+        env: props.env,
+        secretEnv: props.secretEnv ?? [],
+        secretFiles: props.secretFiles ?? [],
+        resources: props.resources,
+        service: props.service
+          ? { ...props.service, healthPath: "/healthz" }
+          : { port: 0, type: "ClusterIP", nodePort: 0, healthPath: "/healthz" },
+      },
+      dependsOn: props.dependsOn,
+    });
+  }
+}

@@ -1,0 +1,158 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Naming } from "../../config/naming";
+import { endpointAddress } from "../../config/naming";
+import type { StreamstackConfig } from "../../config/schema";
+import { sparkVersions } from "../../config/versions";
+import { partOfLabel, type KubernetesObject } from "../kubernetes-object";
+import { claimSpec } from "./quantities";
+import { mebibytes } from "../../config/quantities";
+
+const sparkJobDirectory = join(__dirname, "..", "..", "apps", "spark-job");
+const schemaFile = join(__dirname, "..", "..", "apps", "schemas", "users_created.avsc");
+
+/** The job's Python files and the Avro schema, as ConfigMap data mounted into one directory. */
+export function sparkJobFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of sparkVersions.jobFiles) files[name] = readFileSync(join(sparkJobDirectory, name), "utf8");
+  files[sparkVersions.schemaFile] = readFileSync(schemaFile, "utf8");
+  return files;
+}
+
+/** Spark sizes a pod as memory + overhead; we give the overhead explicitly so the pod gets exactly what config says. */
+export const sparkMemoryOverheadMi = 384;
+
+function sparkMemory(total: string): { memory: string; memoryOverhead: string } {
+  return { memory: `${mebibytes(total) - sparkMemoryOverheadMi}m`, memoryOverhead: `${sparkMemoryOverheadMi}m` };
+}
+
+function jobEnvironment(config: StreamstackConfig, naming: Naming) {
+  const secretEnv = (name: string, secret: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+  const env: object[] = [
+    { name: "KAFKA_BOOTSTRAP_SERVERS", value: endpointAddress(naming.kafka.bootstrap) },
+    { name: "KAFKA_TOPIC", value: naming.kafka.topics.users },
+    { name: "KAFKA_DLQ_TOPIC", value: naming.kafka.topics.deadLetters },
+    { name: "KAFKA_TLS", value: String(naming.kafka.tls) },
+    { name: "CASSANDRA_HOST", value: naming.cassandra.contactPoint.host },
+    { name: "CASSANDRA_PORT", value: String(naming.cassandra.contactPoint.port) },
+    { name: "CASSANDRA_LOCAL_DATACENTER", value: naming.cassandra.datacenter },
+    { name: "CASSANDRA_KEYSPACE", value: naming.cassandra.keyspace },
+    { name: "CASSANDRA_TABLE", value: naming.cassandra.table },
+    secretEnv("CASSANDRA_USERNAME", naming.cassandra.superuserSecret, "username"),
+    secretEnv("CASSANDRA_PASSWORD", naming.cassandra.superuserSecret, "password"),
+    { name: "CHECKPOINT_LOCATION", value: `${naming.spark.checkpointMountPath}/${naming.spark.application}` },
+    { name: "STARTING_OFFSETS", value: "earliest" },
+    { name: "TRIGGER_INTERVAL", value: config.spark.triggerInterval },
+    { name: "AVRO_SCHEMA_PATH", value: `${naming.spark.codeMountPath}/${sparkVersions.schemaFile}` },
+    { name: "PYTHONPATH", value: naming.spark.codeMountPath },
+  ];
+  if (naming.kafka.saslMechanism) {
+    env.push(
+      { name: "KAFKA_SASL_MECHANISM", value: naming.kafka.saslMechanism },
+      secretEnv("KAFKA_USERNAME", naming.kafka.users.sparkJob, "username"),
+      secretEnv("KAFKA_PASSWORD", naming.kafka.users.sparkJob, "password"),
+      { name: "KAFKA_TLS_CA_FILE", value: "/etc/kafka-ca/ca.crt" },
+    );
+  }
+  return env;
+}
+
+const podSecurity = {
+  podSecurityContext: { runAsNonRoot: true, runAsUser: 185, fsGroup: 185, seccompProfile: { type: "RuntimeDefault" } },
+  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+};
+
+/** The streaming SparkApplication and everything its driver needs in the apps namespace. */
+export function sparkJobObjects(config: StreamstackConfig, naming: Naming): KubernetesObject[] {
+  const namespace = naming.namespaces.apps;
+  const { spark } = naming;
+  const labels = { ...partOfLabel, "app.kubernetes.io/name": spark.application };
+  const persistentCheckpoints = config.spark.checkpointStorage.type === "persistent";
+  const env = jobEnvironment(config, naming);
+  const mounts = [{ name: "code", mountPath: spark.codeMountPath, readOnly: true }];
+  const caMount = naming.kafka.tls ? [{ name: "kafka-ca", mountPath: "/etc/kafka-ca", readOnly: true }] : [];
+
+  const objects: KubernetesObject[] = [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: spark.serviceAccount, namespace, labels } },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: spark.serviceAccount, namespace, labels },
+      // What a Spark driver needs to run its executors (Spark on Kubernetes documentation, "RBAC").
+      rules: [
+        { apiGroups: [""], resources: ["pods"], verbs: ["create", "get", "list", "watch", "delete", "deletecollection", "patch"] },
+        { apiGroups: [""], resources: ["services", "configmaps"], verbs: ["create", "get", "list", "watch", "delete", "deletecollection"] },
+        { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["get", "list", "watch"] },
+      ],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: spark.serviceAccount, namespace, labels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: spark.serviceAccount },
+      subjects: [{ kind: "ServiceAccount", name: spark.serviceAccount, namespace }],
+    },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: spark.codeConfigMap, namespace, labels }, data: sparkJobFiles() },
+  ];
+  if (persistentCheckpoints) {
+    objects.push({
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: spark.checkpointClaim, namespace, labels },
+      spec: claimSpec(config.spark.checkpointStorage),
+    });
+  }
+
+  objects.push({
+    apiVersion: "sparkoperator.k8s.io/v1beta2",
+    kind: "SparkApplication",
+    metadata: { name: spark.application, namespace, labels },
+    spec: {
+      type: "Python",
+      pythonVersion: "3",
+      mode: "cluster",
+      image: sparkVersions.image,
+      sparkVersion: sparkVersions.spark,
+      mainApplicationFile: `local://${spark.codeMountPath}/${sparkVersions.mainFile}`,
+      deps: { packages: [...sparkVersions.packages] },
+      sparkConf: {
+        // The image's home is read-only for uid 185; Ivy resolves the connector packages into /tmp.
+        "spark.jars.ivy": "/tmp/.ivy2",
+        "spark.kubernetes.submission.waitAppCompletion": "false",
+      },
+      // A streaming query runs forever; the operator restarts it after a failure and it resumes from its checkpoint.
+      restartPolicy: { type: "Always", onFailureRetryInterval: 10, onSubmissionFailureRetryInterval: 30 },
+      volumes: [
+        { name: "code", configMap: { name: spark.codeConfigMap } },
+        persistentCheckpoints
+          ? { name: "checkpoints", persistentVolumeClaim: { claimName: spark.checkpointClaim } }
+          : { name: "checkpoints", emptyDir: {} },
+        ...(naming.kafka.tls
+          ? [{ name: "kafka-ca", secret: { secretName: naming.kafka.clientTrustSecret, items: [{ key: "ca.crt", path: "ca.crt" }] } }]
+          : []),
+      ],
+      driver: {
+        cores: 1,
+        coreRequest: config.spark.driverResources.cpu,
+        ...sparkMemory(config.spark.driverResources.memory),
+        serviceAccount: spark.serviceAccount,
+        labels,
+        env,
+        // Offsets and commits are written by the driver only (the query keeps no state), so only it mounts the claim.
+        volumeMounts: [...mounts, { name: "checkpoints", mountPath: spark.checkpointMountPath }, ...caMount],
+        ...podSecurity,
+      },
+      executor: {
+        instances: config.spark.executors,
+        cores: 1,
+        coreRequest: config.spark.executorResources.cpu,
+        ...sparkMemory(config.spark.executorResources.memory),
+        labels,
+        env,
+        volumeMounts: [...mounts, ...caMount],
+        ...podSecurity,
+      },
+    },
+  });
+  return objects;
+}

@@ -1,0 +1,169 @@
+import { TerraformStack, type ITerraformDependable } from "cdktf";
+import type { Construct } from "constructs";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { resolveComponents, type ResolvedComponents } from "../config/components";
+import { deriveNaming, type Naming } from "../config/naming";
+import type { StreamstackConfig } from "../config/schema";
+import { Airflow } from "../constructs/airflow";
+import { Cassandra } from "../constructs/cassandra";
+import { CertManager } from "../constructs/cert-manager";
+import { ControlCenter, SchemaRegistry } from "../constructs/confluent";
+import { Dashboard } from "../constructs/dashboard";
+import { StrimziKafka } from "../constructs/kafka";
+import { Namespaces, type NamespaceSpec } from "../constructs/namespaces";
+import { Postgres } from "../constructs/postgres";
+import { Producer } from "../constructs/producer";
+import type { KafkaClient } from "../constructs/resources/strimzi";
+import { SparkOperator, StreamingJob } from "../constructs/spark";
+
+/** The stack's name for a profile: separate state per profile. */
+export function stackName(config: StreamstackConfig): string {
+  return `streamstack-${config.profile}`;
+}
+
+function namespaceSpecs(naming: Naming, components: ResolvedComponents): NamespaceSpec[] {
+  const on = (component: Parameters<ResolvedComponents["enabled"]["has"]>[0]) => components.enabled.has(component);
+  const { namespaces } = naming;
+  const specs: NamespaceSpec[] = [];
+  if (on("certManager")) specs.push({ name: namespaces.certManager, podSecurity: "restricted" });
+  if (on("kafka")) specs.push({ name: namespaces.kafka, podSecurity: "restricted" });
+  if (on("spark")) specs.push({ name: namespaces.sparkOperator, podSecurity: "restricted" });
+  if (on("cassandra")) {
+    specs.push({
+      name: namespaces.cassandra,
+      podSecurity: "baseline",
+      reason: "cass-operator's Cassandra pods (management API and config init containers) set no seccomp profile and keep capabilities",
+    });
+  }
+  if (on("postgres")) specs.push({ name: namespaces.postgresOperator, podSecurity: "restricted" });
+  if (on("airflow") || on("postgres")) {
+    specs.push({
+      name: namespaces.airflow,
+      podSecurity: "baseline",
+      reason: "the official Airflow chart's pods run with group 0 and set no seccomp profile or dropped capabilities by default",
+    });
+  }
+  const appsComponents = ["schemaRegistry", "controlCenter", "spark", "producer", "dashboard", "kafka", "cassandra"] as const;
+  if (appsComponents.some(on)) specs.push({ name: namespaces.apps, podSecurity: "restricted" });
+  return specs;
+}
+
+/** The whole pipeline: each layer's releases depend on the layer below, so one apply converges on an empty cluster. */
+export class StreamstackStack extends TerraformStack {
+  readonly naming: Naming;
+  readonly components: ResolvedComponents;
+
+  constructor(scope: Construct, config: StreamstackConfig) {
+    super(scope, stackName(config));
+    const naming = deriveNaming(config);
+    const components = resolveComponents(config);
+    this.naming = naming;
+    this.components = components;
+    const on = (component: Parameters<ResolvedComponents["enabled"]["has"]>[0]) => components.enabled.has(component);
+
+    const kubeconfig = {
+      ...(config.cluster.kubeconfigPath ? { configPath: config.cluster.kubeconfigPath } : {}),
+      ...(config.cluster.context ? { configContext: config.cluster.context } : {}),
+    };
+    new KubernetesProvider(this, "kubernetes", kubeconfig);
+    new HelmProvider(this, "helm", { kubernetes: kubeconfig });
+
+    // Layer 0: namespaces and cert-manager.
+    const namespaces = new Namespaces(this, "namespaces", { namespaces: namespaceSpecs(naming, components) });
+    const inNamespace = (...names: string[]): ITerraformDependable[] => names.map((name) => namespaces.get(name));
+    const kafkaSecured = on("kafka") && config.kafka.authentication !== "none";
+    const certManager =
+      on("certManager") || kafkaSecured
+        ? new CertManager(this, "cert-manager", {
+            naming,
+            install: on("certManager"),
+            certificateAuthority: kafkaSecured,
+            operatorResources: config.operatorResources,
+            dependsOn: on("certManager") ? inNamespace(naming.namespaces.certManager) : [],
+          })
+        : undefined;
+
+    // Layers 1 and 2: operators and the data services they manage.
+    const kafkaClients: KafkaClient[] = [];
+    if (on("producer")) kafkaClients.push("producer");
+    if (on("spark")) kafkaClients.push("sparkJob");
+    if (on("schemaRegistry")) kafkaClients.push("schemaRegistry");
+    if (on("controlCenter")) kafkaClients.push("controlCenter");
+    const kafka = on("kafka")
+      ? new StrimziKafka(this, "kafka", {
+          config,
+          naming,
+          clients: kafkaClients,
+          dependsOn: inNamespace(naming.namespaces.kafka, naming.namespaces.apps),
+          certificateAuthority: kafkaSecured ? certManager?.ready : undefined,
+        })
+      : undefined;
+
+    const cassandraCredentialsFor = on("spark") || on("dashboard") ? [naming.namespaces.apps] : [];
+    const cassandra = on("cassandra")
+      ? new Cassandra(this, "cassandra", {
+          config,
+          naming,
+          credentialsFor: cassandraCredentialsFor,
+          dependsOn: [
+            ...inNamespace(naming.namespaces.cassandra, ...cassandraCredentialsFor),
+            ...(on("certManager") && certManager ? certManager.ready : []),
+          ],
+        })
+      : undefined;
+
+    const postgres = on("postgres")
+      ? new Postgres(this, "postgres", {
+          config,
+          naming,
+          dependsOn: inNamespace(naming.namespaces.postgresOperator, naming.namespaces.airflow),
+        })
+      : undefined;
+
+    const sparkOperator = on("spark")
+      ? new SparkOperator(this, "spark-operator", { config, naming, dependsOn: inNamespace(naming.namespaces.sparkOperator, naming.namespaces.apps) })
+      : undefined;
+
+    // Layer 3: platform services.
+    const schemaRegistry =
+      kafka && on("schemaRegistry")
+        ? new SchemaRegistry(this, "schema-registry", { config, naming, kafka: kafka.connection, dependsOn: [] })
+        : undefined;
+    if (kafka && on("controlCenter")) {
+      new ControlCenter(this, "control-center", { config, naming, kafka: kafka.connection, schemaRegistry, dependsOn: [] });
+    }
+
+    // Layer 4: applications.
+    if (kafka && cassandra && sparkOperator) {
+      new StreamingJob(this, "streaming-job", {
+        config,
+        naming,
+        dependsOn: [...sparkOperator.ready, ...kafka.connection.ready, ...cassandra.connection.ready],
+      });
+    }
+    if (kafka && schemaRegistry && on("producer")) {
+      new Producer(this, "producer", {
+        config,
+        naming,
+        kafka: kafka.connection,
+        schemaRegistryUrl: schemaRegistry.url,
+        dependsOn: schemaRegistry.ready,
+      });
+    }
+    if (cassandra && on("dashboard")) {
+      new Dashboard(this, "dashboard", { config, naming, cassandra: cassandra.connection, dependsOn: [] });
+    }
+    if (postgres && on("airflow")) {
+      new Airflow(this, "airflow", {
+        config,
+        naming,
+        components,
+        postgres,
+        kafka: kafka?.connection,
+        schemaRegistryUrl: schemaRegistry?.url,
+        dependsOn: [],
+      });
+    }
+  }
+}
