@@ -1,0 +1,108 @@
+import { Testing } from "cdktf";
+import { parse } from "yaml";
+import { loadConfig } from "../../config/load";
+import type { StreamstackConfig } from "../../config/schema";
+import type { KubernetesObject } from "../../constructs/kubernetes-object";
+import { StreamstackStack } from "../../stacks/streamstack-stack";
+
+export interface SynthesizedRelease {
+  /** Terraform resource id, as other resources reference it. */
+  readonly id: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: string;
+  readonly repository?: string;
+  readonly version?: string;
+  readonly values: Record<string, unknown>;
+  /** Terraform ids of the helm releases this one depends on directly. */
+  readonly dependsOn: readonly string[];
+  /** True for our charts (copied as assets), false for upstream charts. */
+  readonly local: boolean;
+}
+
+export interface SynthesizedStack {
+  readonly config: StreamstackConfig;
+  readonly json: Record<string, unknown>;
+  readonly releases: readonly SynthesizedRelease[];
+  release(name: string): SynthesizedRelease;
+  /** Objects carried by releases of the `manifests` chart, with the release that carries them. */
+  readonly manifestObjects: readonly { readonly object: KubernetesObject; readonly release: SynthesizedRelease }[];
+  resourcesOfType(type: string): Record<string, Record<string, unknown>>;
+}
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+
+const cache = new Map<string, SynthesizedStack>();
+
+/** Synthesizes the stack for a profile and overrides, parsed for assertions (cached per input). */
+export function synthesize(profile: "kind" | "cloud" = "kind", overrides: unknown = {}): SynthesizedStack {
+  const key = JSON.stringify([profile, overrides]);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const config = loadConfig({ profile, overrides });
+  const stack = new StreamstackStack(Testing.app(), config);
+  const json = JSON.parse(Testing.synth(stack)) as Record<string, unknown>;
+  const resources = (json.resource ?? {}) as Resources;
+  const releases = Object.entries(resources.helm_release ?? {}).map(([id, raw]) => toRelease(id, raw));
+  const synthesized: SynthesizedStack = {
+    config,
+    json,
+    releases,
+    release(name) {
+      const found = releases.find((release) => release.name === name);
+      if (!found) throw new Error(`no helm_release named ${name}; have ${releases.map((r) => r.name).join(", ")}`);
+      return found;
+    },
+    manifestObjects: releases
+      .filter((release) => release.local && Array.isArray(release.values.resources))
+      .flatMap((release) => (release.values.resources as KubernetesObject[]).map((object) => ({ object, release }))),
+    resourcesOfType: (type) => resources[type] ?? {},
+  };
+  cache.set(key, synthesized);
+  return synthesized;
+}
+
+function toRelease(id: string, raw: Record<string, unknown>): SynthesizedRelease {
+  const valuesText = (raw.values as string[] | undefined)?.[0] ?? "{}";
+  const chart = String(raw.chart);
+  return {
+    id,
+    name: String(raw.name),
+    namespace: String(raw.namespace),
+    chart,
+    repository: raw.repository as string | undefined,
+    version: raw.version as string | undefined,
+    values: (parse(valuesText) ?? {}) as Record<string, unknown>,
+    dependsOn: ((raw.depends_on as string[] | undefined) ?? [])
+      .filter((reference) => reference.startsWith("helm_release."))
+      .map((reference) => reference.slice("helm_release.".length)),
+    local: raw.repository === undefined,
+  };
+}
+
+/** Every release reachable through depends_on from the given one. */
+export function transitiveDependencies(stack: SynthesizedStack, release: SynthesizedRelease): Set<string> {
+  const byId = new Map(stack.releases.map((r) => [r.id, r]));
+  const seen = new Set<string>();
+  const visit = (current: SynthesizedRelease) => {
+    for (const id of current.dependsOn) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const next = byId.get(id);
+      if (next) visit(next);
+    }
+  };
+  visit(release);
+  return seen;
+}
+
+export const profileModeMatrix = [
+  { profile: "kind", mode: "zookeeper" },
+  { profile: "kind", mode: "kraft" },
+  { profile: "cloud", mode: "zookeeper" },
+  { profile: "cloud", mode: "kraft" },
+] as const;
+
+export function synthesizeMatrixEntry(entry: (typeof profileModeMatrix)[number]): SynthesizedStack {
+  return synthesize(entry.profile, { kafka: { mode: entry.mode } });
+}

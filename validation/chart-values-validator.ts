@@ -1,0 +1,66 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv from "ajv";
+import { parse } from "yaml";
+import { deepMerge } from "../config/load";
+
+type Tree = Record<string, unknown>;
+
+function isMap(value: unknown): value is Tree {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Paths in `values` that the chart's default values do not have. Helm would silently ignore them.
+ * A map or list that defaults to empty is open: the chart expects keys of the user's choosing there.
+ */
+export function unknownValuePaths(values: unknown, defaults: unknown, path = ""): string[] {
+  if (!isMap(values)) return [];
+  if (!isMap(defaults)) return defaults === undefined ? [path || "(top level)"] : [];
+  if (Object.keys(defaults).length === 0) return [];
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (!(key in defaults)) {
+      problems.push(childPath);
+      continue;
+    }
+    const defaultValue = defaults[key];
+    // A null default (`key: ~`) or an empty map/list takes whatever the user gives.
+    if (defaultValue === null || (Array.isArray(defaultValue) && defaultValue.length === 0)) continue;
+    problems.push(...unknownValuePaths(value, defaultValue, childPath));
+  }
+  return problems;
+}
+
+export type ValuesCheck = { readonly kind: "schema" | "defaults"; readonly problems: readonly string[] };
+
+/** Validates values against a chart's values.schema.json when it ships one, otherwise against its default values' key tree. */
+export function validateChartValues(referenceFolder: string, values: unknown): ValuesCheck {
+  const schemaFile = join(referenceFolder, "chart-values.schema.json");
+  if (existsSync(schemaFile)) {
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, "utf8")) as object);
+    const ok = validate(values);
+    return {
+      kind: "schema",
+      problems: ok
+        ? []
+        : (validate.errors ?? []).map((error) => {
+            const extra = error.keyword === "additionalProperties" ? ` '${String(error.params.additionalProperty)}'` : "";
+            return `${error.instancePath || "/"} ${error.message ?? error.keyword}${extra}`;
+          }),
+    };
+  }
+  const defaults = parse(readFileSync(join(referenceFolder, "chart-values.yaml"), "utf8")) as unknown;
+  return { kind: "defaults", problems: unknownValuePaths(values, defaults).map((path) => `${path}: not a value of this chart`) };
+}
+
+/** Validates values of one of our charts, merged over its defaults as Helm does, against its own values.schema.json. */
+export function validateLocalChartValues(chartDirectory: string, values: unknown): string[] {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const validate = ajv.compile(JSON.parse(readFileSync(join(chartDirectory, "values.schema.json"), "utf8")) as object);
+  const defaults = parse(readFileSync(join(chartDirectory, "values.yaml"), "utf8")) as unknown;
+  if (validate(deepMerge(defaults, values))) return [];
+  return (validate.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message ?? error.keyword}`);
+}
