@@ -3,8 +3,10 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__", "<rootDir>/apps"],
   testMatch: ["**/__tests__/**/*.test.ts", "**/apps/*/test/**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "/support/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
   moduleFileExtensions: ["ts", "js", "json"],
+  setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-jest.ts"],
   testTimeout: 60000,
   // Synthesizing stacks is CPU-bound; two workers match the machines we run on.
   maxWorkers: 2,

@@ -1,0 +1,124 @@
+import { Testing } from "cdktf";
+import { parse } from "yaml";
+import { resolveComponents } from "../../config/components";
+import { loadConfig } from "../../config/load";
+import { deriveNaming } from "../../config/naming";
+import type { StreamstackConfig } from "../../config/schema";
+import { Airflow } from "../../constructs/airflow";
+import { ControlCenter, SchemaRegistry } from "../../constructs/confluent";
+import { Dashboard } from "../../constructs/dashboard";
+import type { KafkaConnection } from "../../constructs/kafka";
+import { Postgres } from "../../constructs/postgres";
+import { Producer } from "../../constructs/producer";
+
+type Values = Record<string, unknown>;
+
+function valuesOf(synthesized: string, releaseName: string): Values {
+  const releases = Object.values(JSON.parse(synthesized).resource.helm_release as Record<string, { name: string; values: string[] }>);
+  const release = releases.find((r) => r.name === releaseName);
+  if (!release) throw new Error(`no release ${releaseName}`);
+  return parse(release.values[0]) as Values;
+}
+
+function connection(secured: boolean): KafkaConnection {
+  return {
+    bootstrapServers: secured ? "k-kafka-bootstrap.ns.svc:9093" : "k-kafka-bootstrap.ns.svc:9092",
+    saslMechanism: secured ? "scram-sha-512" : undefined,
+    clientTrustSecret: secured ? "kafka-client-trust" : undefined,
+    credentialsSecret: (client) => (secured ? `user-${client}` : undefined),
+    ready: [],
+  };
+}
+
+const kind = loadConfig({});
+const cloud = loadConfig({ profile: "cloud" });
+
+describe("SchemaRegistry and ControlCenter", () => {
+  it.each([
+    [kind, false, "PLAINTEXT", "NodePort"],
+    [cloud, true, "SASL_SSL", "ClusterIP"],
+  ] as [StreamstackConfig, boolean, string, string][])("connect with the client's credentials (%#)", (config, secured, protocol, serviceType) => {
+    const naming = deriveNaming(config);
+    const synthesized = Testing.synthScope((scope) => {
+      const registry = new SchemaRegistry(scope, "sr", { config, naming, kafka: connection(secured), dependsOn: [] });
+      new ControlCenter(scope, "cc", { config, naming, kafka: connection(secured), schemaRegistry: registry, dependsOn: [] });
+    });
+    const registry = valuesOf(synthesized, "schema-registry");
+    expect(registry.kafka).toEqual({
+      bootstrapServers: connection(secured).bootstrapServers,
+      securityProtocol: protocol,
+      saslMechanism: "SCRAM-SHA-512",
+      credentialsSecret: secured ? "user-schemaRegistry" : "",
+      caSecret: secured ? "kafka-client-trust" : "",
+    });
+    expect(registry.service).toMatchObject({ type: serviceType });
+    const controlCenter = valuesOf(synthesized, "control-center");
+    expect(controlCenter.schemaRegistryUrl).toBe("http://schema-registry.streamstack-apps.svc:8081");
+    expect(controlCenter.replicationFactor).toBe(Math.min(3, config.kafka.brokers));
+    expect((controlCenter.kafka as Values).credentialsSecret).toBe(secured ? "user-controlCenter" : "");
+  });
+});
+
+describe("Producer and Dashboard", () => {
+  it("ship the bundled code and the wiring as values of the node-app chart", () => {
+    const naming = deriveNaming(cloud);
+    const synthesized = Testing.synthScope((scope) => {
+      new Producer(scope, "producer", { config: cloud, naming, kafka: connection(true), schemaRegistryUrl: "http://sr:8081", dependsOn: [] });
+      new Dashboard(scope, "dashboard", {
+        config: cloud,
+        naming,
+        cassandra: { host: "c-dc1-service.ns.svc", port: 9042, localDatacenter: "dc1", keyspace: "ks", table: "t", credentialsSecret: "su", ready: [] },
+        dependsOn: [],
+      });
+    });
+    const producer = valuesOf(synthesized, "producer");
+    expect(String(producer.code).length).toBeGreaterThan(10_000);
+    expect(producer.args).toEqual(["--rate", "20"]);
+    expect(producer.env).toMatchObject({ KAFKA_BOOTSTRAP_SERVERS: "k-kafka-bootstrap.ns.svc:9093", SCHEMA_REGISTRY_URL: "http://sr:8081", KAFKA_TLS: "true" });
+    expect(producer.secretEnv).toEqual([
+      { name: "KAFKA_USERNAME", secretName: "user-producer", key: "username" },
+      { name: "KAFKA_PASSWORD", secretName: "user-producer", key: "password" },
+    ]);
+    expect(producer.secretFiles).toEqual([{ secretName: "kafka-client-trust", mountPath: "/etc/kafka-ca" }]);
+    const dashboard = valuesOf(synthesized, "dashboard");
+    expect(dashboard.env).toMatchObject({ CASSANDRA_CONTACT_POINTS: "c-dc1-service.ns.svc", CASSANDRA_LOCAL_DATACENTER: "dc1", PORT: "8080" });
+    expect(dashboard.service).toEqual({ port: 8080, type: "ClusterIP", nodePort: 0, healthPath: "/healthz" });
+  });
+
+  it("scales the always-on producer to zero at rate 0", () => {
+    const config = loadConfig({ overrides: { apps: { producer: { ratePerSecond: 0 } } } });
+    const synthesized = Testing.synthScope((scope) => {
+      new Producer(scope, "producer", { config, naming: deriveNaming(config), kafka: connection(false), schemaRegistryUrl: "http://sr:8081", dependsOn: [] });
+    });
+    expect(valuesOf(synthesized, "producer")).toMatchObject({ replicas: 0, args: [] });
+  });
+});
+
+describe("Airflow", () => {
+  it("uses the CloudNativePG database, mounts the DAGs and lets tasks act in the apps namespace", () => {
+    const naming = deriveNaming(kind);
+    const synthesized = Testing.synthScope((scope) => {
+      const postgres = new Postgres(scope, "pg", { config: kind, naming, dependsOn: [] });
+      new Airflow(scope, "airflow", {
+        config: kind,
+        naming,
+        components: resolveComponents(kind),
+        postgres,
+        kafka: connection(false),
+        schemaRegistryUrl: "http://sr:8081",
+        dependsOn: [],
+      });
+    });
+    const values = valuesOf(synthesized, "airflow");
+    expect(values).toMatchObject({
+      executor: "KubernetesExecutor",
+      postgresql: { enabled: false },
+      data: { metadataSecretName: "airflow-db-credentials" },
+    });
+    const dags = (valuesOf(synthesized, "airflow-dags").resources as { kind: string; metadata: { name: string }; data?: Record<string, string>; subjects?: unknown[] }[]);
+    const dagConfigMap = dags.find((o) => o.metadata.name === "streamstack-dags");
+    expect(Object.keys(dagConfigMap?.data ?? {})).toContain("spark-application.yaml");
+    expect(parse(dagConfigMap?.data?.["spark-application.yaml"] ?? "")).toMatchObject({ kind: "SparkApplication" });
+    expect(dags.find((o) => o.kind === "RoleBinding")?.subjects).toEqual([{ kind: "ServiceAccount", name: "airflow-worker", namespace: "streamstack-airflow" }]);
+  });
+});
