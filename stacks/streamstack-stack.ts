@@ -54,8 +54,9 @@ export class StreamstackStack extends TerraformStack {
   readonly naming: Naming;
   readonly components: ResolvedComponents;
 
-  constructor(scope: Construct, config: StreamstackConfig) {
-    super(scope, stackName(config));
+  /** `id` defaults to streamstack-<profile>; the synth matrix names one stack per Kafka mode too. */
+  constructor(scope: Construct, config: StreamstackConfig, id: string = stackName(config)) {
+    super(scope, id);
     const naming = deriveNaming(config);
     const components = resolveComponents(config);
     this.naming = naming;
