@@ -27,6 +27,18 @@ export interface NodeAppProps {
   readonly dependsOn: readonly ITerraformDependable[];
 }
 
+// Bundling is deterministic, so one bundle per app serves every stack synthesized in this process.
+const bundles = new Map<AppName, ReturnType<typeof bundleApp>>();
+
+function bundled(app: AppName): ReturnType<typeof bundleApp> {
+  let bundle = bundles.get(app);
+  if (!bundle) {
+    bundle = bundleApp(app);
+    bundles.set(app, bundle);
+  }
+  return bundle;
+}
+
 /** One of our TypeScript apps, bundled at synth time and run from a ConfigMap on the official Node.js image. */
 export class NodeApp extends Construct {
   /** SHA-256 of the bundle that was shipped. */
@@ -34,7 +46,7 @@ export class NodeApp extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeAppProps) {
     super(scope, id);
-    const bundle = bundleApp(props.app);
+    const bundle = bundled(props.app);
     this.codeSha256 = bundle.sha256;
     new ChartRelease(this, "chart", {
       name: props.releaseName,

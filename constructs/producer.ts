@@ -52,6 +52,8 @@ export class Producer extends Construct {
       replicas: rate > 0 ? 1 : 0,
       resources: config.apps.producer.resources,
       ...environment,
+      // Each pod generates its own users: a fixed seed would replay the same ids after every restart.
+      env: { ...environment.env, PRODUCER_SEED: "$(POD_NAME)" },
       dependsOn: props.dependsOn,
     });
   }
