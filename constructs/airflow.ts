@@ -110,7 +110,9 @@ export class Airflow extends Construct {
       { name: "STREAMSTACK_PRODUCER_CODE_CONFIGMAP", value: naming.apps.producer.codeConfigMap },
       { name: "STREAMSTACK_PRODUCER_ENV_CONFIGMAP", value: naming.airflow.producerEnvConfigMap },
       { name: "STREAMSTACK_PRODUCER_IMAGE", value: config.apps.nodeImage },
-      { name: "STREAMSTACK_PRODUCER_RECORDS", value: String(config.airflow.producerRunRecords) },
+      { name: "STREAMSTACK_PRODUCER_COUNT", value: String(config.airflow.producerRunRecords) },
+      ...(props.kafka?.credentialsSecret("producer") ? [{ name: "STREAMSTACK_PRODUCER_PASSWORD_SECRET", value: props.kafka.credentialsSecret("producer") }] : []),
+      ...(props.kafka?.clientTrustSecret ? [{ name: "STREAMSTACK_KAFKA_CA_SECRET", value: props.kafka.clientTrustSecret }] : []),
       { name: "STREAMSTACK_SPARK_APP_FILE", value: `${naming.airflow.dagsMountPath}/${sparkApplicationFile}` },
     ];
     new ChartRelease(this, "chart", {

@@ -15,7 +15,7 @@ export interface KafkaConnection {
   readonly saslMechanism?: "scram-sha-512";
   /** Secret (apps namespace) holding ca.crt for TLS, when TLS is on. */
   readonly clientTrustSecret?: string;
-  /** Secret (apps namespace) with a client's username, password and sasl.jaas.config. */
+  /** Secret (apps namespace) Strimzi writes for a client: keys `password` and `sasl.jaas.config`; its name is the username. */
   credentialsSecret(client: KafkaClient): string | undefined;
   /** Releases a client must wait for (its KafkaUser, the topics). */
   readonly ready: readonly ITerraformDependable[];

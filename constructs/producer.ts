@@ -18,11 +18,14 @@ export function producerEnvironment(config: StreamstackConfig, naming: Naming, k
   const secretFiles: { secretName: string; mountPath: string }[] = [];
   const credentials = kafka.credentialsSecret("producer");
   if (kafka.saslMechanism && credentials && kafka.clientTrustSecret) {
-    Object.assign(env, { KAFKA_SASL_MECHANISM: kafka.saslMechanism, KAFKA_TLS: "true", KAFKA_TLS_CA_FILE: "/etc/kafka-ca/ca.crt" });
-    secretEnv.push(
-      { name: "KAFKA_USERNAME", secretName: credentials, key: "username" },
-      { name: "KAFKA_PASSWORD", secretName: credentials, key: "password" },
-    );
+    // Strimzi names the user's secret after the user and keeps only `password` (and sasl.jaas.config) in it.
+    Object.assign(env, {
+      KAFKA_SASL_MECHANISM: kafka.saslMechanism,
+      KAFKA_USERNAME: credentials,
+      KAFKA_TLS: "true",
+      KAFKA_TLS_CA_FILE: "/etc/kafka-ca/ca.crt",
+    });
+    secretEnv.push({ name: "KAFKA_PASSWORD", secretName: credentials, key: "password" });
     secretFiles.push({ secretName: kafka.clientTrustSecret, mountPath: "/etc/kafka-ca" });
   }
   return { env, secretEnv, secretFiles };

@@ -75,10 +75,8 @@ describe("Producer and Dashboard", () => {
     expect(String(producer.code).length).toBeGreaterThan(10_000);
     expect(producer.args).toEqual(["--rate", "20"]);
     expect(producer.env).toMatchObject({ KAFKA_BOOTSTRAP_SERVERS: "k-kafka-bootstrap.ns.svc:9093", SCHEMA_REGISTRY_URL: "http://sr:8081", KAFKA_TLS: "true" });
-    expect(producer.secretEnv).toEqual([
-      { name: "KAFKA_USERNAME", secretName: "user-producer", key: "username" },
-      { name: "KAFKA_PASSWORD", secretName: "user-producer", key: "password" },
-    ]);
+    expect(producer.env).toMatchObject({ KAFKA_USERNAME: "user-producer", KAFKA_SASL_MECHANISM: "scram-sha-512" });
+    expect(producer.secretEnv).toEqual([{ name: "KAFKA_PASSWORD", secretName: "user-producer", key: "password" }]);
     expect(producer.secretFiles).toEqual([{ secretName: "kafka-client-trust", mountPath: "/etc/kafka-ca" }]);
     const dashboard = valuesOf(synthesized, "dashboard");
     expect(dashboard.env).toMatchObject({ CASSANDRA_CONTACT_POINTS: "c-dc1-service.ns.svc", CASSANDRA_LOCAL_DATACENTER: "dc1", PORT: "8080" });

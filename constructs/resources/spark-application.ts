@@ -49,7 +49,8 @@ function jobEnvironment(config: StreamstackConfig, naming: Naming) {
   if (naming.kafka.saslMechanism) {
     env.push(
       { name: "KAFKA_SASL_MECHANISM", value: naming.kafka.saslMechanism },
-      secretEnv("KAFKA_USERNAME", naming.kafka.users.sparkJob, "username"),
+      // Strimzi's user secret holds the password; the username is the KafkaUser's name.
+      { name: "KAFKA_USERNAME", value: naming.kafka.users.sparkJob },
       secretEnv("KAFKA_PASSWORD", naming.kafka.users.sparkJob, "password"),
       { name: "KAFKA_TLS_CA_FILE", value: "/etc/kafka-ca/ca.crt" },
     );

@@ -1,0 +1,109 @@
+"""Runs the producer in the cluster every few minutes: a short-lived Node.js pod that sends
+`--count` users to Kafka and exits.
+
+No image of ours is needed: the bundled producer comes from a ConfigMap mounted at /app and runs
+on the official Node.js image. Its Kafka settings come from a ConfigMap (and, where the profile
+uses SCRAM, an optional Secret) as environment variables.
+
+Deployment settings are environment variables of the Airflow workers (set by the stack); the two
+knobs an operator may turn at run time are Airflow Variables, read when the task runs (not at
+parse time, which would hit the metadata database on every DAG parse):
+  streamstack_producer_image  (default: env STREAMSTACK_PRODUCER_IMAGE or node:20)
+  streamstack_producer_count  (default: env STREAMSTACK_PRODUCER_COUNT or 100)
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from kubernetes.client import models as k8s
+
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+from airflow.sdk import DAG
+
+APPS_NAMESPACE = os.environ.get("STREAMSTACK_APPS_NAMESPACE", "streamstack-apps")
+PRODUCER_CODE_CONFIGMAP = os.environ.get("STREAMSTACK_PRODUCER_CODE_CONFIGMAP", "streamstack-producer-code")
+PRODUCER_ENV_CONFIGMAP = os.environ.get("STREAMSTACK_PRODUCER_ENV_CONFIGMAP", "streamstack-producer-env")
+# Optional, where Kafka requires SCRAM over TLS: the KafkaUser's secret (key `password`) and the CA secret (key `ca.crt`).
+PRODUCER_PASSWORD_SECRET = os.environ.get("STREAMSTACK_PRODUCER_PASSWORD_SECRET", "")
+KAFKA_CA_SECRET = os.environ.get("STREAMSTACK_KAFKA_CA_SECRET", "")
+KAFKA_CA_MOUNT_PATH = "/etc/kafka-ca"
+DEFAULT_IMAGE = os.environ.get("STREAMSTACK_PRODUCER_IMAGE", "node:20")
+DEFAULT_COUNT = os.environ.get("STREAMSTACK_PRODUCER_COUNT", "100")
+KUBERNETES_CONN_ID = os.environ.get("STREAMSTACK_KUBERNETES_CONN_ID", "kubernetes_default")
+
+CODE_VOLUME = "producer-code"
+CODE_MOUNT_PATH = "/app"
+# The stack's node-app chart stores the bundle under this key.
+CODE_FILE = os.environ.get("STREAMSTACK_PRODUCER_CODE_FILE", "app.js")
+
+
+def producer_env_sources() -> list[k8s.V1EnvFromSource]:
+    return [k8s.V1EnvFromSource(config_map_ref=k8s.V1ConfigMapEnvSource(name=PRODUCER_ENV_CONFIGMAP))]
+
+
+def producer_env_vars() -> list[k8s.V1EnvVar]:
+    # Each run generates its own users; a fixed seed would resend the same ids every run.
+    variables = [k8s.V1EnvVar(name="PRODUCER_SEED", value="{{ run_id }}")]
+    if PRODUCER_PASSWORD_SECRET:
+        variables.append(
+            k8s.V1EnvVar(
+                name="KAFKA_PASSWORD",
+                value_from=k8s.V1EnvVarSource(
+                    secret_key_ref=k8s.V1SecretKeySelector(name=PRODUCER_PASSWORD_SECRET, key="password")
+                ),
+            )
+        )
+    return variables
+
+
+def producer_volumes() -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMount]]:
+    volumes = [k8s.V1Volume(name=CODE_VOLUME, config_map=k8s.V1ConfigMapVolumeSource(name=PRODUCER_CODE_CONFIGMAP))]
+    mounts = [k8s.V1VolumeMount(name=CODE_VOLUME, mount_path=CODE_MOUNT_PATH, read_only=True)]
+    if KAFKA_CA_SECRET:
+        volumes.append(k8s.V1Volume(name="kafka-ca", secret=k8s.V1SecretVolumeSource(secret_name=KAFKA_CA_SECRET)))
+        mounts.append(k8s.V1VolumeMount(name="kafka-ca", mount_path=KAFKA_CA_MOUNT_PATH, read_only=True))
+    return volumes, mounts
+
+
+VOLUMES, VOLUME_MOUNTS = producer_volumes()
+
+
+with DAG(
+    dag_id="produce_users",
+    description="Sends a batch of generated users to Kafka from a short-lived Node.js pod",
+    schedule="*/5 * * * *",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    dagrun_timeout=timedelta(minutes=15),
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "retry_exponential_backoff": True},
+    tags=["streamstack", "producer"],
+) as dag:
+    KubernetesPodOperator(
+        task_id="produce_users",
+        name="produce-users",
+        namespace=APPS_NAMESPACE,
+        kubernetes_conn_id=KUBERNETES_CONN_ID,
+        image="{{ var.value.get('streamstack_producer_image', '" + DEFAULT_IMAGE + "') }}",
+        cmds=["node"],
+        arguments=[
+            f"{CODE_MOUNT_PATH}/{CODE_FILE}",
+            "--count",
+            "{{ var.value.get('streamstack_producer_count', '" + DEFAULT_COUNT + "') }}",
+        ],
+        env_from=producer_env_sources(),
+        env_vars=producer_env_vars(),
+        volumes=VOLUMES,
+        volume_mounts=VOLUME_MOUNTS,
+        container_resources=k8s.V1ResourceRequirements(
+            requests={"cpu": "50m", "memory": "128Mi"}, limits={"memory": "256Mi"}
+        ),
+        labels={"app.kubernetes.io/name": "streamstack-producer", "app.kubernetes.io/part-of": "streamstack"},
+        get_logs=True,
+        # Keep a failed pod for inspection; a successful one has nothing left to say.
+        on_finish_action="delete_succeeded_pod",
+        startup_timeout_seconds=300,
+        execution_timeout=timedelta(minutes=10),
+    )

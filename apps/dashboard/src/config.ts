@@ -1,0 +1,60 @@
+import * as z from 'zod';
+import { readFileSync } from 'node:fs';
+import {
+  ConfigurationError,
+  booleanVariable,
+  commaListVariable,
+  cqlIdentifierPattern,
+  integerVariable,
+  parseEnvironment,
+} from '../../shared/environment';
+
+const cqlIdentifier = (defaultValue: string) =>
+  z.string().regex(cqlIdentifierPattern, { message: 'expected a CQL identifier (letter, then letters, digits or _; at most 48)' }).default(defaultValue);
+
+const dashboardEnvironmentSchema = z
+  .object({
+    CASSANDRA_CONTACT_POINTS: commaListVariable(/^(\[[0-9a-fA-F:]+\]|[^\s:,[\]]+)(:\d{1,5})?$/, 'host or host:port'),
+    CASSANDRA_PORT: integerVariable(9042, 1, 65_535),
+    CASSANDRA_LOCAL_DATACENTER: z.string().default('datacenter1'),
+    CASSANDRA_USERNAME: z.string().optional(),
+    CASSANDRA_PASSWORD: z.string().optional(),
+    CASSANDRA_KEYSPACE: cqlIdentifier('spark_streams'),
+    CASSANDRA_TABLE: cqlIdentifier('created_users'),
+    CASSANDRA_TLS: booleanVariable(false),
+    CASSANDRA_TLS_CA_FILE: z.string().optional(),
+    CASSANDRA_REQUEST_TIMEOUT_MS: integerVariable(12_000, 100),
+    PORT: integerVariable(8080, 0, 65_535),
+    DASHBOARD_CACHE_SECONDS: integerVariable(5, 0, 3_600),
+    DASHBOARD_PUSH_SECONDS: integerVariable(3, 1, 3_600),
+    DASHBOARD_SCAN_PAGE_SIZE: integerVariable(1_000, 10, 100_000),
+    DASHBOARD_LATEST_LIMIT: integerVariable(10, 1, 100),
+    DASHBOARD_INGEST_MINUTES: integerVariable(30, 1, 1_440),
+    DASHBOARD_RECONNECT_AFTER_SECONDS: integerVariable(30, 1, 3_600),
+  })
+  .superRefine((environment, context) => {
+    if ((environment.CASSANDRA_USERNAME === undefined) !== (environment.CASSANDRA_PASSWORD === undefined)) {
+      context.addIssue({ code: 'custom', path: ['CASSANDRA_PASSWORD'], message: 'CASSANDRA_USERNAME and CASSANDRA_PASSWORD must be set together' });
+    }
+  });
+
+export type DashboardEnvironment = z.infer<typeof dashboardEnvironmentSchema>;
+
+export interface DashboardConfig {
+  environment: DashboardEnvironment;
+  /** PEM contents of CASSANDRA_TLS_CA_FILE, read at start so a bad path fails early. */
+  cassandraCertificateAuthority: string | undefined;
+}
+
+export function loadDashboardConfig(environment: NodeJS.ProcessEnv): DashboardConfig {
+  const parsed = parseEnvironment(dashboardEnvironmentSchema, environment, 'dashboard');
+  let cassandraCertificateAuthority: string | undefined;
+  if (parsed.CASSANDRA_TLS_CA_FILE !== undefined) {
+    try {
+      cassandraCertificateAuthority = readFileSync(parsed.CASSANDRA_TLS_CA_FILE, 'utf8');
+    } catch (error) {
+      throw new ConfigurationError(`invalid dashboard configuration:\n  - CASSANDRA_TLS_CA_FILE: cannot read ${parsed.CASSANDRA_TLS_CA_FILE}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { environment: parsed, cassandraCertificateAuthority };
+}

@@ -1,0 +1,97 @@
+import { Kafka, Partitioners } from 'kafkajs';
+import { ConfigurationError } from '../../shared/environment';
+import { loadProducerConfig, type ProducerConfig } from './config';
+import { createSchemaRegistry, encodeUser, registerUserSchema, toKafkaMessage } from './encoding';
+import { buildKafkaClientConfig, kafkaCompression, kafkaLogLevels } from './kafka';
+import { errorMessage } from './retry';
+import { runProducer } from './run';
+import { createGeneratorSource, createRandomUserSource, type UserSource } from './source';
+
+const log = (line: string): void => {
+  process.stderr.write(`[producer] ${line}\n`);
+};
+
+function createSource(config: ProducerConfig): UserSource {
+  const { environment } = config;
+  if (environment.PRODUCER_SOURCE === 'generator') return createGeneratorSource(environment.PRODUCER_SEED);
+  return createRandomUserSource({
+    baseUrl: environment.RANDOMUSER_URL,
+    seed: environment.PRODUCER_SEED,
+    pageSize: environment.RANDOMUSER_PAGE_SIZE,
+    timeoutMs: environment.RANDOMUSER_TIMEOUT_MS,
+    retries: environment.RANDOMUSER_RETRIES,
+    initialRetryDelayMs: environment.RANDOMUSER_RETRY_INITIAL_MS,
+    maximumRetryDelayMs: environment.RANDOMUSER_RETRY_MAX_MS,
+    log,
+  });
+}
+
+function listenForShutdown(controller: AbortController): void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      log(`received ${signal} again; exiting without waiting for Kafka`);
+      process.exit(1);
+    }
+    log(`received ${signal}: finishing the batch in flight, then disconnecting`);
+    controller.abort();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+async function main(): Promise<void> {
+  let config: ProducerConfig;
+  try {
+    config = loadProducerConfig(process.env, process.argv.slice(2));
+  } catch (error) {
+    log(error instanceof ConfigurationError ? error.message : `configuration failed: ${errorMessage(error)}`);
+    process.exit(2);
+  }
+  const { environment, plan } = config;
+  const controller = new AbortController();
+  listenForShutdown(controller);
+
+  const source = createSource(config);
+  log(`plan: ${plan.description} to topic ${environment.KAFKA_TOPIC} via ${environment.KAFKA_BOOTSTRAP_SERVERS.join(',')}; source: ${source.description}; batch ${environment.PRODUCER_BATCH_SIZE}, compression ${environment.PRODUCER_COMPRESSION}`);
+  const registry = createSchemaRegistry({
+    url: environment.SCHEMA_REGISTRY_URL,
+    username: environment.SCHEMA_REGISTRY_USERNAME,
+    password: environment.SCHEMA_REGISTRY_PASSWORD,
+    certificateAuthority: config.schemaRegistryCertificateAuthority,
+  });
+  const kafka = new Kafka(buildKafkaClientConfig(config, log, kafkaLogLevels[environment.KAFKA_LOG_LEVEL]));
+  try {
+    const summary = await runProducer(
+      {
+        plan,
+        topic: environment.KAFKA_TOPIC,
+        bootstrapServers: environment.KAFKA_BOOTSTRAP_SERVERS,
+        batchSize: environment.PRODUCER_BATCH_SIZE,
+        compression: kafkaCompression(environment.PRODUCER_COMPRESSION),
+        lingerMs: environment.PRODUCER_LINGER_MS,
+        progressIntervalMs: environment.PRODUCER_PROGRESS_INTERVAL_MS,
+        disconnectTimeoutMs: environment.PRODUCER_SHUTDOWN_TIMEOUT_MS,
+      },
+      {
+        source,
+        encoder: {
+          register: () => registerUserSchema(registry, environment.SCHEMA_REGISTRY_URL),
+          encode: (schemaId, record) => encodeUser(registry, schemaId, record),
+        },
+        // Idempotence with one request in flight: retries cannot duplicate or reorder records; sends use acks=all.
+        createProducer: () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner }),
+        toMessage: toKafkaMessage,
+        log,
+      },
+      controller.signal,
+    );
+    log(`${summary.stoppedBySignal ? 'stopped' : 'done'}: sent ${summary.sent} records to ${summary.topic} in ${summary.elapsedSeconds.toFixed(1)} s`);
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    process.exit(0);
+  } catch (error) {
+    log(`error: ${errorMessage(error)}`);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,154 @@
+import { CompressionTypes, type Message } from 'kafkajs';
+import type { RunPlan } from './config';
+import { nextBatchSize, waitBeforeNextBatch } from './pacing';
+import { ProgressMeter } from './progress';
+import type { UserRecord } from './record';
+import { errorMessage } from './retry';
+import type { UserSource } from './source';
+
+/** The slice of a kafkajs producer the run loop uses (a fake in tests). */
+export interface ProducerPort {
+  connect(): Promise<void>;
+  send(request: { topic: string; acks: number; compression: CompressionTypes; messages: Message[] }): Promise<unknown>;
+  disconnect(): Promise<void>;
+}
+
+/** Schema registration and encoding (the Confluent registry client in production). */
+export interface EncoderPort {
+  register(): Promise<number>;
+  encode(schemaId: number, record: UserRecord): Promise<Buffer>;
+}
+
+export interface RunSettings {
+  plan: RunPlan;
+  topic: string;
+  bootstrapServers: readonly string[];
+  batchSize: number;
+  compression: CompressionTypes;
+  lingerMs: number;
+  progressIntervalMs: number;
+  disconnectTimeoutMs: number;
+}
+
+export interface RunDependencies {
+  source: UserSource;
+  encoder: EncoderPort;
+  createProducer: () => ProducerPort;
+  toMessage: (record: UserRecord, value: Buffer, producedAtMs: number) => Message;
+  log: (line: string) => void;
+  now?: () => number;
+  sleep?: (milliseconds: number, signal: AbortSignal) => Promise<void>;
+}
+
+export interface RunSummary {
+  sent: number;
+  topic: string;
+  schemaId: number | undefined;
+  elapsedSeconds: number;
+  stoppedBySignal: boolean;
+}
+
+const stopped = Symbol('stopped');
+
+/** Resolves with the promise's value, or with `stopped` as soon as a shutdown is requested. */
+function unlessStopped<Value>(promise: Promise<Value>, signal: AbortSignal): Promise<Value | typeof stopped> {
+  if (signal.aborted) return Promise.resolve(stopped);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(stopped);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+export function abortableSleep(milliseconds: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, milliseconds);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+async function disconnectWithin(producer: ProducerPort, timeoutMs: number, log: (line: string) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log(`Kafka disconnect did not finish within ${timeoutMs} ms; exiting anyway`);
+      resolve();
+    }, timeoutMs);
+  });
+  await Promise.race([producer.disconnect().catch((error: unknown) => log(`disconnect failed: ${errorMessage(error)}`)), timeout]);
+  clearTimeout(timer);
+}
+
+/**
+ * Registers the schema, connects, and sends the plan's records in paced batches. A shutdown
+ * request stops waiting (registration, connection, pacing) at once, but a batch already
+ * handed to Kafka is always awaited, then the producer disconnects. Errors carry the
+ * variable or stage to look at.
+ */
+export async function runProducer(settings: RunSettings, dependencies: RunDependencies, shutdown: AbortSignal): Promise<RunSummary> {
+  const now = dependencies.now ?? Date.now;
+  const sleep = dependencies.sleep ?? abortableSleep;
+  const { log } = dependencies;
+  const { plan } = settings;
+  const startedAt = now();
+  const summary: RunSummary = { sent: 0, topic: settings.topic, schemaId: undefined, elapsedSeconds: 0, stoppedBySignal: false };
+  const finish = (): RunSummary => ({ ...summary, elapsedSeconds: (now() - startedAt) / 1000, stoppedBySignal: shutdown.aborted });
+
+  const schemaId = await unlessStopped(dependencies.encoder.register(), shutdown);
+  if (schemaId === stopped) return finish();
+  summary.schemaId = schemaId;
+  log(`schema registered under users_created-value with id ${schemaId}`);
+
+  const producer = dependencies.createProducer();
+  const brokers = settings.bootstrapServers.join(',');
+  log(`connecting to Kafka at ${brokers}`);
+  try {
+    let connected: void | typeof stopped;
+    try {
+      connected = await unlessStopped(producer.connect(), shutdown);
+    } catch (error) {
+      throw new Error(`could not connect to Kafka at KAFKA_BOOTSTRAP_SERVERS=${brokers}: ${errorMessage(error)}`);
+    }
+    if (connected === stopped) return finish();
+    log('connected; sending');
+    const progress = new ProgressMeter(startedAt, settings.progressIntervalMs);
+    while (!shutdown.aborted && (plan.total === undefined || summary.sent < plan.total)) {
+      const elapsedMs = now() - startedAt;
+      const batchSize = nextBatchSize(elapsedMs, summary.sent, plan.ratePerSecond, plan.total, settings.batchSize);
+      if (batchSize === 0) {
+        await sleep(waitBeforeNextBatch(elapsedMs, summary.sent, plan.ratePerSecond, settings.lingerMs), shutdown);
+        continue;
+      }
+      const records = await dependencies.source.take(batchSize);
+      const producedAt = now();
+      const messages = await Promise.all(records.map(async (record) => dependencies.toMessage(record, await dependencies.encoder.encode(schemaId, record), producedAt)));
+      try {
+        // Deliberately not raced against shutdown: a batch in flight is always flushed.
+        await producer.send({ topic: settings.topic, acks: -1, compression: settings.compression, messages });
+      } catch (error) {
+        throw new Error(`failed to send ${messages.length} records to topic ${settings.topic} (${summary.sent} sent before): ${errorMessage(error)}`);
+      }
+      summary.sent += messages.length;
+      const line = progress.maybeReport(now(), summary.sent, plan.total);
+      if (line !== undefined) log(line);
+    }
+    return finish();
+  } finally {
+    await disconnectWithin(producer, settings.disconnectTimeoutMs, log);
+  }
+}

@@ -1,0 +1,79 @@
+import * as z from 'zod';
+
+/** Raised when the environment or command line cannot be turned into a valid configuration. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/**
+ * Validates environment variables against a zod object schema.
+ * Empty strings count as unset, so `FOO=` in a manifest falls back to the default
+ * instead of failing a number or URL check with a confusing message.
+ * Every problem is reported at once, each line naming the variable to fix.
+ */
+export function parseEnvironment<Schema extends z.ZodType>(
+  schema: Schema,
+  environment: NodeJS.ProcessEnv,
+  appName: string,
+): z.infer<Schema> {
+  const present: Record<string, string> = {};
+  for (const [name, value] of Object.entries(environment)) {
+    // Secrets are taken verbatim; everything else tolerates stray whitespace from manifests.
+    if (value !== undefined && value.trim() !== '') present[name] = isSecret(name) ? value : value.trim();
+  }
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const variable = issue.path.length > 0 ? String(issue.path[0]) : '(environment)';
+    const value = present[variable];
+    if (value === undefined && issue.code === 'invalid_type') return `  - ${variable}: required but not set`;
+    const entry = issue.path.length > 1 ? ` (entry ${issue.path.slice(1).map((part) => (typeof part === 'number' ? part + 1 : String(part))).join('.')})` : '';
+    const shown = value !== undefined ? ` (got ${JSON.stringify(redact(variable, value))})` : '';
+    return `  - ${variable}: ${issue.message}${entry}${shown}`;
+  });
+  throw new ConfigurationError(`invalid ${appName} configuration:\n${lines.join('\n')}`);
+}
+
+function isSecret(variable: string): boolean {
+  return /PASSWORD|SECRET|TOKEN/i.test(variable);
+}
+
+function redact(variable: string, value: string): string {
+  return isSecret(variable) ? '***' : value;
+}
+
+/** `true`/`false` (also 1/0, yes/no) as a boolean; anything else is an error naming the variable. */
+export function booleanVariable(defaultValue: boolean) {
+  return z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+    .default(defaultValue ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
+}
+
+/** A whole number within bounds, given as a string. */
+export function integerVariable(defaultValue: number, minimum: number, maximum: number = Number.MAX_SAFE_INTEGER) {
+  return z.coerce
+    .number({ message: 'expected a whole number' })
+    .int({ message: 'expected a whole number' })
+    .min(minimum, { message: `expected at least ${minimum}` })
+    .max(maximum, { message: `expected at most ${maximum}` })
+    .default(defaultValue);
+}
+
+/** Comma-separated list of non-empty entries, e.g. `kafka-0:9092,kafka-1:9092`. */
+export function commaListVariable(entryPattern: RegExp, entryDescription: string) {
+  return z
+    .string()
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .pipe(
+      z
+        .array(z.string().regex(entryPattern, { message: `each entry must be ${entryDescription}` }))
+        .min(1, { message: 'expected at least one entry' }),
+    );
+}
+
+/** A CQL identifier we can safely interpolate into a statement (keyspace and table names cannot be bound). */
+export const cqlIdentifierPattern = /^[a-zA-Z][a-zA-Z0-9_]{0,47}$/;
