@@ -94,8 +94,9 @@ async function waitFor(what: string, seconds: number, check: () => Promise<boole
   while (Date.now() < deadline) {
     try {
       if (await check()) return;
-    } catch {
-      // Not up yet.
+    } catch (error) {
+      // Not up yet, unless a process it depends on is gone.
+      if (error instanceof Error && error.message.includes("exited")) throw error;
     }
     await new Promise((done) => setTimeout(done, 500));
   }
@@ -170,6 +171,8 @@ async function startCluster(directory: string): Promise<{ client: ApiClient; pro
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       "--bind-address=127.0.0.1",
       "--advertise-address=127.0.0.1",
+      // The endpoint reconciler refuses a loopback address; nothing here needs the kubernetes Service endpoints.
+      "--endpoint-reconciler-type=none",
       `--secure-port=${apiPort}`,
       `--cert-dir=${join(directory, "certs")}`,
       `--token-auth-file=${join(directory, "tokens.csv")}`,
@@ -184,7 +187,14 @@ async function startCluster(directory: string): Promise<{ client: ApiClient; pro
     { stdio: ["ignore", log("kube-apiserver"), log("kube-apiserver-err")] },
   );
   const client = new ApiClient(apiPort, undefined);
-  await waitFor("kube-apiserver", 180, async () => (await client.call("GET", "/readyz")).status === 200);
+  await waitFor("kube-apiserver", 180, async () => {
+    if (apiserver.exitCode !== null || etcd.exitCode !== null) throw new Error(`kube-apiserver or etcd exited; see ${directory}/*-err.log`);
+    return (await client.call("GET", "/readyz")).status === 200;
+  }).catch((error: unknown) => {
+    etcd.kill("SIGTERM");
+    apiserver.kill("SIGTERM");
+    throw error;
+  });
   return { client, processes: [etcd, apiserver] };
 }
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { relative, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { runCommand, tail } from "./process";
 import { isObject, type Json } from "./stack";
@@ -81,12 +81,13 @@ export interface ScanOrigin {
  * Runs checkov once over a staging directory that holds every stack's cdk.tf.json and rendered
  * manifests; `originOf` maps a scanned file back to the stack and release it came from.
  */
-export function runCheckov(checkov: string, directory: string, originOf: (file: string) => ScanOrigin): { findings: Finding[]; passed: number; seconds: number } {
+export function runCheckov(checkov: string, directory: string, originOf: (file: string) => ScanOrigin): { findings: Finding[]; passed: number; seconds: number; frameworks: string[]; raw: string } {
   const result = runCommand(
     checkov,
-    ["--directory", directory, "--framework", "terraform_json", "kubernetes", "--output", "json", "--soft-fail", "--quiet", "--compact", "--skip-download"],
+    // Scanned as "." from inside: checkov skips any path with a hidden component such as .cache/.
+    ["--directory", ".", "--framework", "terraform_json", "kubernetes", "--output", "json", "--soft-fail", "--compact", "--skip-download"],
     // No platform account: keep checkov from calling out for guideline links it cannot reach.
-    { env: { ...process.env, BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false", PYTHONWARNINGS: "ignore" }, timeoutSeconds: 1200 },
+    { cwd: directory, env: { ...process.env, BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false", PYTHONWARNINGS: "ignore" }, timeoutSeconds: 1200 },
   );
   if (result.code !== 0) throw new Error(`checkov failed (exit ${result.code}):\n${tail(result)}`);
   let parsed: Json;
@@ -97,9 +98,11 @@ export function runCheckov(checkov: string, directory: string, originOf: (file: 
   }
   const reports = Array.isArray(parsed) ? parsed : [parsed];
   const findings: Finding[] = [];
+  const frameworks: string[] = [];
   let passed = 0;
   for (const report of reports) {
     if (!isObject(report)) continue;
+    if (typeof report.check_type === "string") frameworks.push(report.check_type);
     const tool = `checkov/${typeof report.check_type === "string" ? report.check_type : "unknown"}`;
     const results = report.results;
     if (!isObject(results)) continue;
@@ -107,7 +110,7 @@ export function runCheckov(checkov: string, directory: string, originOf: (file: 
     if (!Array.isArray(results.failed_checks)) continue;
     for (const failed of results.failed_checks) {
       if (!isObject(failed)) continue;
-      const file = typeof failed.file_abs_path === "string" ? failed.file_abs_path : `${directory}${String(failed.file_path)}`;
+      const file = typeof failed.file_abs_path === "string" ? resolve(directory, failed.file_abs_path) : join(directory, String(failed.file_path));
       const origin = originOf(relative(directory, file).split(sep).join("/"));
       findings.push({
         tool,
@@ -120,5 +123,5 @@ export function runCheckov(checkov: string, directory: string, originOf: (file: 
     }
   }
   findings.sort((a, b) => `${a.stack}${a.check}${a.resource}`.localeCompare(`${b.stack}${b.check}${b.resource}`));
-  return { findings, passed, seconds: result.seconds };
+  return { findings, passed, seconds: result.seconds, frameworks, raw: result.stdout };
 }

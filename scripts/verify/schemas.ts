@@ -174,6 +174,10 @@ export class CrdRegistry {
     return [...versions].sort();
   }
 
+  hasGroup(group: string): boolean {
+    return [...this.byKey.keys()].some((key) => key.startsWith(`${group}/`));
+  }
+
   has(apiVersion: string, kind: string): boolean {
     return this.byKey.has(`${apiVersion}/${kind}`);
   }

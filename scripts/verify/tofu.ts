@@ -28,6 +28,22 @@ function mirrorHas(mirror: string, host: string, address: ProviderAddress, versi
 }
 
 /**
+ * Makes one provider version visible under a second hostname. Only the leaves are links: the
+ * mirror search does not descend into a symlinked directory above the platform level.
+ */
+function linkProviderVersion(from: string, to: string, type: string, version: string): void {
+  const platform = join(from, version, "linux_amd64");
+  if (existsSync(platform)) {
+    mkdirSync(join(to, version), { recursive: true });
+    symlinkSync(platform, join(to, version, "linux_amd64"));
+    return;
+  }
+  const archive = `terraform-provider-${type}_${version}_linux_amd64.zip`;
+  mkdirSync(to, { recursive: true });
+  symlinkSync(join(from, archive), join(to, archive));
+}
+
+/**
  * Checks that every required provider is in the mirror under the host the CLI will ask for.
  * A mirror filled by the other CLI (registry.terraform.io vs registry.opentofu.org) is linked across.
  */
@@ -42,12 +58,10 @@ export function missingProviders(mirror: string, providers: readonly RequiredPro
       missing.push(`${address.host ?? "<default registry>"}/${address.namespace}/${address.type} ${version}`);
       continue;
     }
+    const source = present[0];
     for (const host of hosts) {
-      const target = join(mirror, host, address.namespace, address.type);
-      const source = present[0];
-      if (source === undefined || existsSync(target)) continue;
-      mkdirSync(join(mirror, host, address.namespace), { recursive: true });
-      symlinkSync(join(mirror, source, address.namespace, address.type), target);
+      if (source === undefined || host === source || mirrorHas(mirror, host, address, version)) continue;
+      linkProviderVersion(join(mirror, source, address.namespace, address.type), join(mirror, host, address.namespace, address.type), address.type, version);
     }
   }
   return missing;

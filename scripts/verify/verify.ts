@@ -85,20 +85,44 @@ function helmEnvironment(work: string): NodeJS.ProcessEnv {
   };
 }
 
+function describeExpressions(where: string, text: string, expressions: readonly string[], work: string): string {
+  const shown = expressions.slice(0, 3).map((expression) => (expression.length > 60 ? `${expression.slice(0, 60)}…` : expression));
+  const verdict = tofuVerdictOnTemplate(text, work);
+  return (
+    `${where} holds ${expressions.length} Terraform template sequence(s) ("\${" or "%{"), e.g. ${shown.join(", ")}; ` +
+    `Terraform evaluates them instead of passing the text to Helm${verdict ? `. tofu says: ${verdict}` : ""}. ` +
+    `Escape them as "$\${" and "%%{" (e.g. text.replace(/([$%])\\{/g, "$1$1{")) unless they are meant as Terraform expressions.`
+  );
+}
+
+/** What OpenTofu itself makes of a string as a template: its first error, or "" when it parses. */
+function tofuVerdictOnTemplate(text: string, work: string): string {
+  if (!existsSync(tools.tofu)) return "";
+  const directory = join(work, "template-probe");
+  rmSync(directory, { recursive: true, force: true });
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(join(directory, "probe.tf.json"), JSON.stringify({ locals: { probe: text } }));
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: join(work, "tofu.rc"), CHECKPOINT_DISABLE: "1" };
+  runCommand(tools.tofu, ["init", "-backend=false", "-no-color"], { cwd: directory, env, timeoutSeconds: 120 });
+  const result = runCommand(tools.tofu, ["validate", "-no-color"], { cwd: directory, env, timeoutSeconds: 120 });
+  const error = `${result.stdout}\n${result.stderr}`.split("\n").find((line) => /Error: /.test(line));
+  return error ? error.replace(/^.*Error: /, "").trim() : "";
+}
+
 /** helm arguments for the values and set entries of a release, values written as files in `directory`. */
-function valueArguments(release: HelmRelease, directory: string): { args: string[]; problems: string[] } {
+function valueArguments(release: HelmRelease, directory: string, work: string): { args: string[]; problems: string[] } {
   const args: string[] = [];
   const problems: string[] = [];
   release.values.forEach((text, index) => {
     const { literal, expressions } = terraformLiteral(text);
-    if (expressions.length > 0) problems.push(`values[${index}] holds Terraform expressions Helm cannot see resolved: ${expressions.join(", ")}`);
+    if (expressions.length > 0) problems.push(describeExpressions(`${release.address} values[${index}]`, text, expressions, work));
     const file = join(directory, `values-${index}.yaml`);
     writeFileSync(file, literal);
     args.push("--values", file);
   });
   for (const set of release.sets) {
     const { literal, expressions } = terraformLiteral(set.value);
-    if (expressions.length > 0) problems.push(`set ${set.name} holds Terraform expressions: ${expressions.join(", ")}`);
+    if (expressions.length > 0) problems.push(describeExpressions(`${release.address} set ${set.name}`, set.value, expressions, work));
     const flag = set.type === "string" ? "--set-string" : set.type === "literal" ? "--set-literal" : "--set";
     args.push(flag, `${set.name}=${literal}`);
   }
@@ -140,7 +164,7 @@ function renderLocalRelease(stack: SynthesizedStack, release: HelmRelease, work:
   const chartPath = release.localChartPath ?? "";
   const directory = join(work, "releases", stack.name, release.name);
   mkdirSync(directory, { recursive: true });
-  const { args: values, problems } = valueArguments(release, directory);
+  const { args: values, problems } = valueArguments(release, directory, work);
   if (problems.length) {
     record(stack.name, `values of ${release.name}`, "fail", 0, problems.join("\n"));
     return [];
@@ -200,6 +224,7 @@ function validateObjects(stack: string, objects: readonly EmittedObject[], crds:
   const seen = new Map<string, string>();
   let celRules = 0;
   let custom = 0;
+  const unpinned = new Map<string, number>();
   for (const { origin, object } of objects) {
     const identity = `${String(object.apiVersion).split("/")[0]}/${objectName(object)}`;
     const earlier = seen.get(identity);
@@ -210,7 +235,13 @@ function validateObjects(stack: string, objects: readonly EmittedObject[], crds:
     const outcome = crds.has(apiVersion, kind) ? crds.validate(object) : validateBuiltIn(object);
     if (crds.has(apiVersion, kind)) custom += 1;
     if (!outcome) {
-      problems.push(`${objectName(object)} from ${origin}: no schema for ${apiVersion} ${kind} (not a built-in kind and no pinned CRD defines it)`);
+      const group = apiVersion.includes("/") ? (apiVersion.split("/")[0] ?? "") : "";
+      if (group && !crds.hasGroup(group)) {
+        // An API group none of the pinned CRDs define: nothing offline can judge it (the dry-run can).
+        unpinned.set(`${apiVersion} ${kind}`, (unpinned.get(`${apiVersion} ${kind}`) ?? 0) + 1);
+      } else {
+        problems.push(`${objectName(object)} from ${origin}: no schema for ${apiVersion} ${kind} (not a built-in kind, and the pinned CRDs of group ${group || "core"} do not define it)`);
+      }
       continue;
     }
     celRules += outcome.celRulesNotEvaluated;
@@ -218,11 +249,16 @@ function validateObjects(stack: string, objects: readonly EmittedObject[], crds:
   }
   const summary = `${objects.length} objects (${custom} custom resources); ${celRules} CEL rules in their CRD schemas need an API server to evaluate`;
   record(stack, "schema validation of emitted objects", problems.length ? "fail" : "pass", (Date.now() - started) / 1000, problems.length ? problems.join("\n") : summary);
+  if (unpinned.size) {
+    const kinds = [...unpinned].map(([kind, count]) => `${kind} ×${count}`).join(", ");
+    record(stack, "schema validation of objects whose CRDs are not pinned", "skip", 0, `${kinds}: no CRD for their API group in ${schemaDirectory}`);
+  }
 }
 
 function toolVersion(program: string, args: string[]): string {
   const result = runCommand(program, args, { timeoutSeconds: 120 });
-  return result.code === 0 ? (result.stdout.split("\n")[0] ?? "").trim() : `unavailable (${tail(result, 2)})`;
+  const line = result.stdout.split("\n").find((text) => /\d+\.\d+/.test(text)) ?? "";
+  return result.code === 0 ? line.trim() : `unavailable (${tail(result, 2)})`;
 }
 
 function main(): void {
@@ -252,6 +288,7 @@ function main(): void {
   const staging = join(work, "scan");
   const origins = new Map<string, ScanOrigin>();
   let planned = false;
+  let renderedObjects = 0;
 
   for (const name of stackNames) {
     let stack: SynthesizedStack;
@@ -310,6 +347,7 @@ function main(): void {
       else checkUpstreamRelease(name, release, folders);
     }
     validateObjects(name, objects, crds);
+    renderedObjects += objects.length;
 
     const stackStaging = join(staging, name);
     mkdirSync(stackStaging, { recursive: true });
@@ -331,7 +369,19 @@ function main(): void {
   try {
     const scan = runCheckov(tools.checkov, staging, (file) => origins.get(file) ?? { stack: file.split("/")[0] ?? "?", origin: file });
     findings = scan.findings;
-    record("", `checkov (terraform_json + kubernetes) over ${stackNames.length} stacks`, "pass", scan.seconds, `${scan.passed} checks passed, ${findings.length} failed`);
+    writeFileSync(join(work, "checkov.json"), scan.raw);
+    // checkov leaves out a framework's report when none of its checks applies to anything scanned.
+    const silent = ["terraform_json", "kubernetes"].filter((framework) => !scan.frameworks.includes(framework));
+    const frameworks = `${scan.frameworks.join(" + ") || "nothing"} reported${silent.length ? `; no check of ${silent.join(", ")} applies to what the stacks contain` : ""}`;
+    // Rendered workloads always meet some kubernetes check: a silent kubernetes framework means checkov saw nothing.
+    const blind = renderedObjects > 0 && !scan.frameworks.includes("kubernetes");
+    record(
+      "",
+      `checkov over ${stackNames.length} stacks (${frameworks})`,
+      blind ? "fail" : "pass",
+      scan.seconds,
+      blind ? `checkov reported nothing for ${renderedObjects} staged objects in ${staging}` : `${scan.passed} checks passed, ${findings.length} failed`,
+    );
   } catch (error) {
     record("", "checkov", "fail", (Date.now() - scanStarted) / 1000, error instanceof Error ? error.message : String(error));
   }
