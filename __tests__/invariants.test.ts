@@ -158,6 +158,17 @@ describe.each(profileModeMatrix)("invariants of the $profile profile in $mode mo
     }
   });
 
+  it("escapes every template sequence in Helm values, so Terraform passes bundled code through untouched", () => {
+    for (const release of stack.releases) {
+      expect({ release: release.name, unescaped: /(^|[^$])\$\{|(^|[^%])%\{/.test(release.rawValues.replace(/([$%])\1\{/g, "")) }).toEqual({
+        release: release.name,
+        unescaped: false,
+      });
+    }
+    // The producer bundle really contains template literals: the check above is not vacuous.
+    expect(stack.release("producer").rawValues).toContain("$${");
+  });
+
   it("uses no kubernetes_manifest", () => {
     expect(Object.keys(stack.resourcesOfType("kubernetes_manifest"))).toEqual([]);
   });

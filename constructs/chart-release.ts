@@ -25,6 +25,19 @@ export interface ChartReleaseProps {
 
 export const chartsDirectory = join(__dirname, "..", "charts");
 
+/**
+ * Terraform reads every string in the JSON as a template: `${` and `%{` in values (bundled JavaScript has plenty)
+ * would be interpolated. Doubling them makes Terraform pass them through literally; cdktf's own tokens are kept.
+ */
+export function escapeTerraformTemplates(text: string): string {
+  return text.replace(/([$%])\{(?!TfToken\[)/g, "$1$1{");
+}
+
+/** What Terraform makes of an escaped string: the inverse of escapeTerraformTemplates. */
+export function unescapeTerraformTemplates(text: string): string {
+  return text.replace(/([$%])\1\{/g, "$1{");
+}
+
 /** One Helm release of an upstream or a local chart, with values written as one YAML document. */
 export class ChartRelease extends Construct {
   readonly release: Release;
@@ -47,7 +60,7 @@ export class ChartRelease extends Construct {
       name: props.name,
       namespace: props.namespace,
       ...source,
-      values: [stringify(props.values, { lineWidth: 0 })],
+      values: [escapeTerraformTemplates(stringify(props.values, { lineWidth: 0 }))],
       wait: true,
       timeout: props.timeoutSeconds ?? 600,
       atomic: false,

@@ -1,6 +1,7 @@
 import { Testing } from "cdktf";
 import { parse } from "yaml";
 import { loadConfig } from "../../config/load";
+import { unescapeTerraformTemplates } from "../../constructs/chart-release";
 import type { StreamstackConfig } from "../../config/schema";
 import type { KubernetesObject } from "../../constructs/kubernetes-object";
 import { StreamstackStack } from "../../stacks/streamstack-stack";
@@ -14,6 +15,8 @@ export interface SynthesizedRelease {
   readonly repository?: string;
   readonly version?: string;
   readonly values: Record<string, unknown>;
+  /** The values string as it stands in the Terraform JSON. */
+  readonly rawValues: string;
   /** Terraform ids of the helm releases this one depends on directly. */
   readonly dependsOn: readonly string[];
   /** True for our charts (copied as assets), false for upstream charts. */
@@ -72,7 +75,9 @@ function toRelease(id: string, raw: Record<string, unknown>): SynthesizedRelease
     chart,
     repository: raw.repository as string | undefined,
     version: raw.version as string | undefined,
-    values: (parse(valuesText) ?? {}) as Record<string, unknown>,
+    // Read the values the way Terraform hands them to Helm.
+    values: (parse(unescapeTerraformTemplates(valuesText)) ?? {}) as Record<string, unknown>,
+    rawValues: valuesText,
     dependsOn: ((raw.depends_on as string[] | undefined) ?? [])
       .filter((reference) => reference.startsWith("helm_release."))
       .map((reference) => reference.slice("helm_release.".length)),

@@ -60,18 +60,16 @@ export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Nam
   const namespace = naming.namespaces.cassandra;
   const configMapName = `${naming.cassandra.schemaJob}-cql`;
   const { host, port } = naming.cassandra.contactPoint;
+  // Credentials are read from mounted files, not the environment, so they stay out of `kubectl describe`.
   const script = [
     "set -eu",
-    `until cqlsh "${host}" ${port} -u "$CASSANDRA_USERNAME" -p "$CASSANDRA_PASSWORD" -e 'DESCRIBE KEYSPACES' >/dev/null 2>&1; do`,
+    'user="$(cat /credentials/username)"; password="$(cat /credentials/password)"',
+    `until cqlsh "${host}" ${port} -u "$user" -p "$password" -e 'DESCRIBE KEYSPACES' >/dev/null 2>&1; do`,
     '  echo "waiting for Cassandra to accept the superuser..."; sleep 10',
     "done",
-    `cqlsh "${host}" ${port} -u "$CASSANDRA_USERNAME" -p "$CASSANDRA_PASSWORD" -f /schema/schema.cql`,
+    `cqlsh "${host}" ${port} -u "$user" -p "$password" -f /schema/schema.cql`,
     'echo "schema applied"',
   ].join("\n");
-  const secretEnv = (name: string, key: string) => ({
-    name,
-    valueFrom: { secretKeyRef: { name: naming.cassandra.superuserSecret, key } },
-  });
   return [
     {
       apiVersion: "v1",
@@ -98,13 +96,22 @@ export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Nam
                 name: "cqlsh",
                 image: `cassandra:${config.cassandra.serverVersion}`,
                 command: ["bash", "-c", script],
-                env: [secretEnv("CASSANDRA_USERNAME", "username"), secretEnv("CASSANDRA_PASSWORD", "password")],
+                // cqlsh keeps its history under HOME; the root filesystem stays read-only.
+                env: [{ name: "HOME", value: "/tmp" }],
                 resources: containerResources({ cpu: "100m", memory: "256Mi" }),
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-                volumeMounts: [{ name: "schema", mountPath: "/schema", readOnly: true }],
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                volumeMounts: [
+                  { name: "schema", mountPath: "/schema", readOnly: true },
+                  { name: "credentials", mountPath: "/credentials", readOnly: true },
+                  { name: "tmp", mountPath: "/tmp" },
+                ],
               },
             ],
-            volumes: [{ name: "schema", configMap: { name: configMapName } }],
+            volumes: [
+              { name: "schema", configMap: { name: configMapName } },
+              { name: "credentials", secret: { secretName: naming.cassandra.superuserSecret } },
+              { name: "tmp", emptyDir: {} },
+            ],
           },
         },
       },
