@@ -4,6 +4,7 @@ import { loadConfig } from "../../config/load";
 import { unescapeTerraformTemplates } from "../../constructs/chart-release";
 import type { StreamstackConfig } from "../../config/schema";
 import type { KubernetesObject } from "../../constructs/kubernetes-object";
+import { matrix } from "../../scripts/synth-matrix";
 import { StreamstackStack } from "../../stacks/streamstack-stack";
 
 export interface SynthesizedRelease {
@@ -101,12 +102,8 @@ export function transitiveDependencies(stack: SynthesizedStack, release: Synthes
   return seen;
 }
 
-export const profileModeMatrix = [
-  { profile: "kind", mode: "zookeeper" },
-  { profile: "kind", mode: "kraft" },
-  { profile: "cloud", mode: "zookeeper" },
-  { profile: "cloud", mode: "kraft" },
-] as const;
+/** Every profile × Kafka mode, the same list the synth matrix script uses. */
+export const profileModeMatrix = matrix;
 
 export function synthesizeMatrixEntry(entry: (typeof profileModeMatrix)[number]): SynthesizedStack {
   return synthesize(entry.profile, { kafka: { mode: entry.mode } });
