@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { charts } from "../config/versions";
 import { chartsDirectory } from "../constructs/chart-release";
@@ -43,14 +44,16 @@ describe.each(profileModeMatrix)("objects of the $profile profile in $mode mode"
     for (const release of stack.releases.filter((r) => !r.local)) {
       const pinned = Object.values(charts).find((chart) => chart.chart === release.chart && chart.version === release.version);
       expect(pinned).toBeDefined();
-      if (!pinned || !("referenceFolder" in pinned)) continue;
+      if (!pinned || !existsSync(join(directory, pinned.referenceFolder))) continue;
       const check = validateChartValues(join(directory, pinned.referenceFolder), release.values);
       expect({ release: release.name, problems: check.problems }).toEqual({ release: release.name, problems: [] });
       checked.push(release.name);
     }
-    // Airflow's chart is the one upstream chart without pinned reference data (see README, "Schema directory").
+    // Airflow's chart is the one upstream chart whose reference data may be missing (see README, "Schema directory").
     const unchecked = stack.releases.filter((r) => !r.local && !checked.includes(r.name)).map((r) => r.name);
-    expect(unchecked).toEqual(stack.releases.some((r) => r.name === "airflow") ? ["airflow"] : []);
+    const airflowPinned = existsSync(join(directory, charts.airflow.referenceFolder));
+    if (unchecked.length > 0) console.log(`not checked, no reference data in ${directory}: ${unchecked.join(", ")}`);
+    expect(unchecked).toEqual(stack.releases.some((r) => r.name === "airflow") && !airflowPinned ? ["airflow"] : []);
   });
 
   it("passes our own charts values their values.schema.json accepts", () => {

@@ -77,6 +77,8 @@ export const charts = {
     repository: "https://airflow.apache.org",
     chart: "airflow",
     version: dagVersions.chart,
+    // Not in the pinned set we are given; checked when a user puts the chart's values.schema.json there.
+    referenceFolder: `airflow-${dagVersions.chart}`,
   },
 } as const satisfies Record<string, UpstreamChart>;
 
