@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import Ajv from "ajv";
+import Ajv, { type ErrorObject } from "ajv";
 import { parse } from "yaml";
-import { deepMerge } from "../config/load";
 
 type Tree = Record<string, unknown>;
 
@@ -33,26 +32,41 @@ export function unknownValuePaths(values: unknown, defaults: unknown, path = "")
   return problems;
 }
 
+/** Helm's coalescing of user values over chart defaults: maps merge key by key, null deletes a key, anything else replaces. */
+export function coalesceValues(defaults: unknown, values: unknown): unknown {
+  if (!isMap(defaults) || !isMap(values)) return values === undefined ? defaults : values;
+  const merged: Tree = { ...defaults };
+  for (const [key, value] of Object.entries(values)) {
+    if (value === null) delete merged[key];
+    else merged[key] = coalesceValues(defaults[key], value);
+  }
+  return merged;
+}
+
+/** Ajv problems as one line each, naming the unknown key where there is one. */
+function describeSchemaErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).map((error) => {
+    const extra = error.keyword === "additionalProperties" ? ` '${String(error.params.additionalProperty)}'` : "";
+    return `${error.instancePath || "/"} ${error.message ?? error.keyword}${extra}`;
+  });
+}
+
 export type ValuesCheck = { readonly kind: "schema" | "defaults"; readonly problems: readonly string[] };
 
-/** Validates values against a chart's values.schema.json when it ships one, otherwise against its default values' key tree. */
+/**
+ * Validates values the way Helm would see them: coalesced over the chart's defaults, against its values.schema.json
+ * when it ships one; otherwise every key must exist in the default values' key tree.
+ */
 export function validateChartValues(referenceFolder: string, values: unknown): ValuesCheck {
+  const defaults = parse(readFileSync(join(referenceFolder, "chart-values.yaml"), "utf8")) as unknown;
   const schemaFile = join(referenceFolder, "chart-values.schema.json");
   if (existsSync(schemaFile)) {
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-    const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, "utf8")) as object);
-    const ok = validate(values);
-    return {
-      kind: "schema",
-      problems: ok
-        ? []
-        : (validate.errors ?? []).map((error) => {
-            const extra = error.keyword === "additionalProperties" ? ` '${String(error.params.additionalProperty)}'` : "";
-            return `${error.instancePath || "/"} ${error.message ?? error.keyword}${extra}`;
-          }),
-    };
+    const schema = JSON.parse(readFileSync(schemaFile, "utf8")) as Tree;
+    // A chart's own $schema/$id may name a draft or location Ajv does not resolve offline.
+    const { $schema: _draft, $id: _id, ...portable } = schema;
+    const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(portable);
+    return { kind: "schema", problems: validate(coalesceValues(defaults, values)) ? [] : describeSchemaErrors(validate.errors) };
   }
-  const defaults = parse(readFileSync(join(referenceFolder, "chart-values.yaml"), "utf8")) as unknown;
   return { kind: "defaults", problems: unknownValuePaths(values, defaults).map((path) => `${path}: not a value of this chart`) };
 }
 
@@ -61,6 +75,5 @@ export function validateLocalChartValues(chartDirectory: string, values: unknown
   const ajv = new Ajv({ strict: false, allErrors: true });
   const validate = ajv.compile(JSON.parse(readFileSync(join(chartDirectory, "values.schema.json"), "utf8")) as object);
   const defaults = parse(readFileSync(join(chartDirectory, "values.yaml"), "utf8")) as unknown;
-  if (validate(deepMerge(defaults, values))) return [];
-  return (validate.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message ?? error.keyword}`);
+  return validate(coalesceValues(defaults, values)) ? [] : describeSchemaErrors(validate.errors);
 }

@@ -1,12 +1,16 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
+import { validateChartValues } from "../../validation/chart-values-validator";
+import { isCoreKind, validateCoreObject } from "../../validation/core-validator";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { isObject, type Json, type JsonObject } from "./stack";
 
 /** One pinned upstream component: a folder of the schema directory. */
 export interface UpstreamFolder {
   readonly folder: string;
+  /** Absolute path of the folder. */
+  readonly directory: string;
   readonly chartName: string;
   /** The release version, taken from the folder name (a chart's Chart.yaml may carry a placeholder). */
   readonly version: string;
@@ -32,6 +36,7 @@ export function readUpstreamFolders(schemaDirectory: string): UpstreamFolder[] {
     const schema = existsSync(schemaFile) ? (JSON.parse(readFileSync(schemaFile, "utf8")) as Json) : undefined;
     folders.push({
       folder,
+      directory,
       chartName,
       version,
       ...(isObject(defaults) ? { defaultValues: defaults } : {}),
@@ -235,82 +240,20 @@ export function isClusterScoped(object: JsonObject, crds: CrdRegistry): boolean 
   return clusterScopedKinds.has(kind) || crds.isClusterScoped(String(object.apiVersion), kind);
 }
 
-interface ModelClass {
-  new (data: JsonObject): { validate(): void };
-}
-
-function isModelClass(value: unknown): value is ModelClass {
-  return typeof value === "function";
-}
-
-/** Validates a built-in object with the Kubernetes OpenAPI schemas compiled into kubernetes-models. */
+/** Validates a built-in object with the Kubernetes OpenAPI schemas (validation/core-validator.ts). */
 export function validateBuiltIn(object: JsonObject): ValidationOutcome | undefined {
   const apiVersion = String(object.apiVersion);
   const kind = String(object.kind);
-  const modulePath = `kubernetes-models/${apiVersion}/${kind}`;
-  let loaded: unknown;
-  try {
-    loaded = require(modulePath) as unknown;
-  } catch {
-    return undefined;
-  }
-  const exported = typeof loaded === "object" && loaded !== null ? (loaded as Record<string, unknown>)[kind] : undefined;
-  if (!isModelClass(exported)) return undefined;
-  try {
-    new exported(object).validate();
-    return { ok: true, schema: `kubernetes-models ${apiVersion}/${kind}`, errors: [], warnings: [], celRulesNotEvaluated: 0 };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, schema: `kubernetes-models ${apiVersion}/${kind}`, errors: message.split("\n").slice(0, 20), warnings: [], celRulesNotEvaluated: 0 };
-  }
+  if (!isCoreKind(apiVersion, kind)) return undefined;
+  const problem = validateCoreObject({ apiVersion, kind, metadata: isObject(object.metadata) ? { name: String(object.metadata.name) } : undefined, ...object });
+  const errors = problem ? problem.errors.flatMap((error) => error.split("\n")).slice(0, 20) : [];
+  return { ok: problem === undefined, schema: `kubernetes-models ${apiVersion}/${kind}`, errors, warnings: [], celRulesNotEvaluated: 0 };
 }
 
-/** Values for an upstream chart: against its values schema, else every key against its default values. */
+/** Values for an upstream chart, checked by validation/chart-values-validator.ts as Helm would coalesce them. */
 export function checkUpstreamValues(folder: UpstreamFolder, values: JsonObject): string[] {
-  if (folder.valuesSchema) {
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-    const merged = mergeValues(folder.defaultValues ?? {}, values);
-    const validate = ajv.compile(stripSchemaId(folder.valuesSchema));
-    if (validate(merged)) return [];
-    return (validate.errors ?? []).map((error) => {
-      const detail = error.keyword === "additionalProperties" ? `unknown key "${String(error.params.additionalProperty)}"` : error.message ?? error.keyword;
-      return `${folder.folder}/chart-values.schema.json: ${error.instancePath || "/"} ${detail}`;
-    });
-  }
   if (!folder.defaultValues) return [];
-  return unknownKeys(folder.defaultValues, values, "").map((key) => `${folder.folder}/chart-values.yaml has no key ${key} (Helm would silently ignore it)`);
-}
-
-function stripSchemaId(schema: JsonObject): JsonObject {
-  const copy: JsonObject = { ...schema };
-  delete copy.$schema;
-  delete copy.$id;
-  return copy;
-}
-
-/** Keys set by the stack that the chart's defaults do not have; a key under an empty default map is free-form. */
-function unknownKeys(defaults: JsonObject, values: JsonObject, prefix: string): string[] {
-  const unknown: string[] = [];
-  for (const [key, value] of Object.entries(values)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (!(key in defaults)) {
-      unknown.push(path);
-      continue;
-    }
-    const fallback = defaults[key];
-    if (isObject(value) && isObject(fallback) && Object.keys(fallback).length > 0) unknown.push(...unknownKeys(fallback, value, path));
-  }
-  return unknown;
-}
-
-/** Helm's coalescing of user values over chart defaults: maps merge, null deletes, the rest replaces. */
-export function mergeValues(base: JsonObject, overlay: JsonObject): JsonObject {
-  const merged: JsonObject = { ...base };
-  for (const [key, value] of Object.entries(overlay)) {
-    const current = merged[key];
-    if (value === null) delete merged[key];
-    else if (isObject(value) && isObject(current)) merged[key] = mergeValues(current, value);
-    else merged[key] = value;
-  }
-  return merged;
+  const check = validateChartValues(folder.directory, values);
+  const file = check.kind === "schema" ? "chart-values.schema.json" : "chart-values.yaml";
+  return check.problems.map((problem) => `${folder.folder}/${file}: ${problem}`);
 }

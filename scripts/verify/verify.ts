@@ -15,7 +15,8 @@ import { join, resolve } from "node:path";
 import { parse as parseYaml, parseAllDocuments, stringify } from "yaml";
 import { readAcceptedFindings, runCheckov, triage, type Finding, type ScanOrigin } from "./findings";
 import { runCommand, tail } from "./process";
-import { CrdRegistry, checkUpstreamValues, folderFor, isClusterScoped, mergeValues, readUpstreamFolders, validateBuiltIn, type UpstreamFolder } from "./schemas";
+import { coalesceValues } from "../../validation/chart-values-validator";
+import { CrdRegistry, checkUpstreamValues, folderFor, isClusterScoped, readUpstreamFolders, validateBuiltIn, type UpstreamFolder } from "./schemas";
 import { isObject, readStack, resourcesOfType, terraformLiteral, type HelmRelease, type Json, type JsonObject, type SynthesizedStack } from "./stack";
 import { loadConfigurationOnly, missingProviders, runTofu, writeDummyKubeconfig, writeOfflineCliConfig } from "./tofu";
 
@@ -133,7 +134,7 @@ function mergedUserValues(release: HelmRelease): JsonObject {
   let merged: JsonObject = {};
   for (const text of release.values) {
     const parsed = parseYaml(terraformLiteral(text).literal) as Json;
-    if (isObject(parsed)) merged = mergeValues(merged, parsed);
+    if (isObject(parsed)) merged = coalesceValues(merged, parsed) as JsonObject;
   }
   for (const set of release.sets) {
     const path = set.name.split(".");
