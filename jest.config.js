@@ -7,6 +7,8 @@ module.exports = {
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
   moduleFileExtensions: ["ts", "js", "json"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-jest.ts"],
+  // Fills the pinned upstream schema cache once, before the workers start (no network when it is filled).
+  globalSetup: "<rootDir>/__tests__/support/upstream-global-setup.ts",
   testTimeout: 60000,
   // Synthesizing stacks is CPU-bound; two workers match the machines we run on.
   maxWorkers: 2,

@@ -1,30 +1,28 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { upstreamSources } from "../validation/upstream-sources";
+import { resolve } from "node:path";
+import { ensureSchemaDirectory } from "../validation/schema-directory";
+import { fillSchemaDirectory, upstreamBaseUrl } from "../validation/upstream-fetch";
 
 /**
- * Fills a schema directory with the pinned upstream CRDs and chart values, for machines without ../shared/upstream.
- * Usage: tsx scripts/fetch-schemas.ts <directory>; then STREAMSTACK_SCHEMAS=<directory> npm test
+ * Fills the cache with the pinned upstream CRDs and chart values, each checked against its sha256 in
+ * validation/upstream-sources.ts, exactly as `npm test` does before its tests (nothing to do when STREAMSTACK_SCHEMAS
+ * or ../shared/upstream is present, or the cache is already filled).
+ * Usage: npx tsx scripts/fetch-schemas.ts              fill the cache (STREAMSTACK_CACHE, default ~/.cache/streamstack)
+ *        npx tsx scripts/fetch-schemas.ts <directory>  fill that directory instead, for STREAMSTACK_SCHEMAS=<directory>
+ * STREAMSTACK_UPSTREAM_MIRROR=<base URL> fetches <base>/<repository>/<ref>/<path> instead of the public sources.
  */
 async function main(): Promise<void> {
-  const target = resolve(process.argv[2] ?? ".cache/upstream");
-  const manifest: { files: { file: string; repository: string; ref: string; source_path: string }[] } = { files: [] };
-  for (const source of upstreamSources) {
-    const url = `https://raw.githubusercontent.com/${source.repository}/${source.ref}/${source.path}`;
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-    let text = await response.text();
-    if (source.stripHelmGuard) text = text.split("\n").slice(1, -2).join("\n") + "\n";
-    mkdirSync(dirname(join(target, source.file)), { recursive: true });
-    writeFileSync(join(target, source.file), text);
-    manifest.files.push({ file: source.file, repository: source.repository, ref: source.ref, source_path: source.path });
-    console.log(`fetched ${source.file}`);
+  const log = (line: string): void => console.log(line);
+  const target = process.argv[2];
+  if (target) {
+    const directory = resolve(target);
+    await fillSchemaDirectory(directory, { baseUrl: upstreamBaseUrl(), log });
+    console.log(`export STREAMSTACK_SCHEMAS=${directory}`);
+    return;
   }
-  writeFileSync(join(target, "MANIFEST.json"), JSON.stringify(manifest, null, 1));
-  console.log(`export STREAMSTACK_SCHEMAS=${target}`);
+  console.log(`pinned upstream schemas: ${await ensureSchemaDirectory(process.env, { log })}`);
 }
 
 main().catch((error: unknown) => {
-  console.error((error as Error).message);
+  console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });
