@@ -216,7 +216,8 @@ describe.each([
   ["postgres", { postgres: { enabled: false } }],
   ["schemaRegistry", { schemaRegistry: { enabled: false } }],
   ["spark", { spark: { enabled: false } }],
-  ["certManager", { certManager: { enabled: false } }],
+  // An outside cert-manager cannot hold the stack's CA (config/load.ts), so the cloud profile drops Kafka authentication.
+  ["certManager", { certManager: { enabled: false }, kafka: { authentication: "none" } }],
   ["airflow", { airflow: { enabled: false } }],
   ["controlCenter", { controlCenter: { enabled: false } }],
   ["producer", { apps: { producer: { enabled: false } } }],

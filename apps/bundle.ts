@@ -3,19 +3,30 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 
-export type AppName = 'producer' | 'dashboard';
+export type AppName = 'producer' | 'dashboard' | 'gate';
+
+/**
+ * The Node.js major the bundles are compiled for: the one of the official image they run on (config apps.nodeImage);
+ * __tests__/node-runtime.test.ts keeps the two equal and above every bundled package's `engines.node`.
+ */
+export const bundleNodeMajor = 22;
 
 export interface AppBundle {
-  /** The whole app as one CommonJS file for `node <file>` on the official Node.js 20 image. */
+  /** The whole app as one CommonJS file for `node <file>` on the official Node.js image (bundleNodeMajor). */
   code: string;
   /** Hex SHA-256 of `code`, e.g. for a pod-template annotation that rolls pods when the code changes. */
   sha256: string;
+  /** Folders (relative to the repository root) of the npm packages whose code is in the bundle. */
+  packageDirectories: string[];
 }
 
 const entryPoints: Record<AppName, string> = {
   producer: join(__dirname, 'producer', 'src', 'main.ts'),
   dashboard: join(__dirname, 'dashboard', 'src', 'main.ts'),
+  gate: join(__dirname, 'gate', 'src', 'main.ts'),
 };
+
+export const appNames = Object.keys(entryPoints) as AppName[];
 
 /**
  * Bundles one app with all its dependencies. Output is deterministic for a given source
@@ -27,12 +38,13 @@ export function bundleApp(app: AppName): AppBundle {
     entryPoints: [entryPoints[app]],
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: `node${bundleNodeMajor}`,
     format: 'cjs',
     minify: true,
     sourcemap: false,
     legalComments: 'none',
     write: false,
+    metafile: true,
     logLevel: 'silent',
     absWorkingDir: join(__dirname, '..'),
     define: {
@@ -48,5 +60,18 @@ export function bundleApp(app: AppName): AppBundle {
   const output = result.outputFiles[0];
   if (output === undefined) throw new Error(`esbuild produced no output for ${app}`);
   const code = output.text;
-  return { code, sha256: createHash('sha256').update(code).digest('hex') };
+  return { code, sha256: createHash('sha256').update(code).digest('hex'), packageDirectories: packageDirectoriesOf(Object.keys(result.metafile.inputs)) };
+}
+
+/** The package folder (`…/node_modules/name` or `…/node_modules/@scope/name`) of each input from node_modules. */
+function packageDirectoriesOf(inputs: string[]): string[] {
+  const directories = new Set<string>();
+  for (const input of inputs) {
+    const parts = input.split('/');
+    const at = parts.lastIndexOf('node_modules');
+    if (at < 0 || at + 1 >= parts.length) continue;
+    const length = parts[at + 1].startsWith('@') ? at + 3 : at + 2;
+    directories.add(parts.slice(0, length).join('/'));
+  }
+  return [...directories].sort();
 }

@@ -111,6 +111,22 @@ function crossFieldProblems(config: StreamstackConfig): string[] {
       problems.push(`spark.${role}.memory: at least 768Mi (Spark reserves 384Mi of it as off-heap overhead)`);
     }
   }
+  if (config.spark.checkpointStorage.type === "persistent" && kafka.storage.type === "ephemeral") {
+    // Spark's Kafka source fails the query when a partition's offset goes backwards (failOnDataLoss), which is what
+    // a restarted ephemeral broker does to offsets kept on a volume: the job would fail on every restart.
+    problems.push(
+      "spark.checkpointStorage.type: 'persistent' with kafka.storage.type 'ephemeral' keeps offsets that a restarted " +
+        "broker no longer has, and the job then fails on every start; make both persistent or both ephemeral",
+    );
+  }
+  if (kafka.enabled && kafka.authentication !== "none" && !config.certManager.enabled) {
+    // A CA ClusterIssuer reads its secret from cert-manager's cluster resource namespace, which only the stack's own
+    // cert-manager release pins down; another installation may run anywhere.
+    problems.push(
+      `certManager.enabled: false, but kafka.authentication '${kafka.authentication}' needs the stack's certificate ` +
+        "authority, which works only with the stack's own cert-manager; set certManager.enabled: true or kafka.authentication: none",
+    );
+  }
   const nodePorts = Object.entries(config.expose.nodePorts);
   const seen = new Map<number, string>();
   for (const [name, port] of nodePorts) {

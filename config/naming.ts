@@ -77,6 +77,7 @@ export function deriveNaming(config: StreamstackConfig) {
     releases: {
       certManager: "cert-manager",
       strimziOperator: "strimzi-operator",
+      strimziCrds: "strimzi-crds",
       kafkaResources: "kafka-resources",
       schemaRegistry: "schema-registry",
       controlCenter: "control-center",
@@ -84,11 +85,21 @@ export function deriveNaming(config: StreamstackConfig) {
       sparkJob: "streaming-job",
       k8ssandraOperator: "k8ssandra-operator",
       cassandraResources: "cassandra-resources",
+      /** The keyspace/table Job, after the Cassandra gate (its Job is named after a hash of its CQL). */
+      cassandraSchema: "cassandra-schema",
+      certificateAuthority: "certificate-authority",
       cloudnativePgOperator: "cloudnative-pg",
       postgresResources: "postgres-resources",
       airflow: "airflow",
       producer: "producer",
       dashboard: "dashboard",
+    },
+    /** Readiness gates: one release (and Job) per custom-resource-backed service that consumers wait on. */
+    gates: {
+      kafka: "kafka-ready",
+      cassandra: "cassandra-ready",
+      postgres: "postgres-ready",
+      certificateAuthority: "certificate-authority-ready",
     },
     kafka: {
       clusterName: config.kafka.clusterName,
@@ -158,6 +169,13 @@ export function deriveNaming(config: StreamstackConfig) {
       dagsConfigMap: "streamstack-dags",
       dagsMountPath: "/opt/airflow/dags/streamstack",
       producerEnvConfigMap: "airflow-producer-env",
+      /** Role in the apps namespace holding exactly what the shipped DAGs call. */
+      taskRole: "airflow-tasks",
+      /** Generated once (generated-secret.ts), never by the chart, whose randAlphaNum would change them on every upgrade. */
+      jwtSecret: "airflow-jwt-secret",
+      apiSecretKeySecret: "airflow-api-secret-key",
+      /** The web UI's admin user: key `username`, key `password` (generated). */
+      adminCredentialsSecret: "airflow-admin",
     },
     apps: {
       // node-app names the code ConfigMap after the release.

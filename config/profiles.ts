@@ -5,7 +5,8 @@ const kind: StreamstackConfig = {
   prefix: "streamstack",
   // kind names the context of cluster "streamstack" kind-streamstack (kind/cluster.yaml).
   cluster: { kubeconfigPath: "~/.kube/config", context: "kind-streamstack" },
-  operatorResources: { cpu: "50m", memory: "256Mi" },
+  // Go operators idle at tens of MiB (cert-manager's chart suggests 10m / 32Mi); they cannot run here to measure.
+  operatorResources: { cpu: "25m", memory: "128Mi" },
   expose: {
     serviceType: "nodePort",
     // Must match the port mappings in kind/cluster.yaml.
@@ -18,18 +19,21 @@ const kind: StreamstackConfig = {
     clusterName: "streamstack",
     brokers: 1,
     controllers: 1,
-    brokerResources: { cpu: "250m", memory: "1Gi" },
-    controllerResources: { cpu: "100m", memory: "512Mi" },
+    // Memory from config/measured-rss.json and the rule in scripts/lib/measured-rss.ts (__tests__/measured-requests.test.ts).
+    brokerResources: { cpu: "200m", memory: "576Mi" },
+    controllerResources: { cpu: "50m", memory: "448Mi" },
     storage: { type: "ephemeral", size: "5Gi", storageClass: "" },
+    controllerStorageSize: "1Gi",
+    operatorResources: { cpu: "50m", memory: "384Mi" },
     authentication: "none",
     topic: { partitions: 3, replicas: 1, retentionHours: 24, dlqRetentionHours: 72 },
   },
-  schemaRegistry: { enabled: true, replicas: 1, resources: { cpu: "100m", memory: "512Mi" } },
+  schemaRegistry: { enabled: true, replicas: 1, resources: { cpu: "50m", memory: "512Mi" } },
   controlCenter: { enabled: true, resources: { cpu: "250m", memory: "1536Mi" } },
   spark: {
     enabled: true,
-    driverResources: { cpu: "250m", memory: "1Gi" },
-    executorResources: { cpu: "250m", memory: "1Gi" },
+    driverResources: { cpu: "200m", memory: "1Gi" },
+    executorResources: { cpu: "200m", memory: "1Gi" },
     executors: 1,
     checkpointStorage: { type: "ephemeral", size: "1Gi", storageClass: "" },
     triggerInterval: "5 seconds",
@@ -40,8 +44,8 @@ const kind: StreamstackConfig = {
     datacenter: "dc1",
     size: 1,
     serverVersion: "5.0.4",
-    resources: { cpu: "500m", memory: "2Gi" },
-    heapSize: "1Gi",
+    resources: { cpu: "250m", memory: "1664Mi" },
+    heapSize: "768Mi",
     storage: { size: "5Gi", storageClass: "" },
     keyspace: "spark_streams",
     replicationFactor: 1,
@@ -50,19 +54,19 @@ const kind: StreamstackConfig = {
     enabled: true,
     clusterName: "airflow-db",
     instances: 1,
-    resources: { cpu: "100m", memory: "256Mi" },
+    resources: { cpu: "50m", memory: "256Mi" },
     storage: { size: "1Gi", storageClass: "" },
   },
   airflow: {
     enabled: true,
     executor: "KubernetesExecutor",
-    resources: { cpu: "100m", memory: "512Mi" },
+    resources: { cpu: "50m", memory: "320Mi" },
     producerRunRecords: 100,
   },
   apps: {
-    producer: { enabled: true, ratePerSecond: 2, resources: { cpu: "50m", memory: "128Mi" }, compression: "gzip" },
-    dashboard: { enabled: true, replicas: 1, resources: { cpu: "50m", memory: "128Mi" } },
-    nodeImage: "node:20.19-bookworm-slim",
+    producer: { enabled: true, ratePerSecond: 2, resources: { cpu: "25m", memory: "128Mi" }, compression: "gzip" },
+    dashboard: { enabled: true, replicas: 1, resources: { cpu: "25m", memory: "128Mi" } },
+    nodeImage: "node:22.23-bookworm-slim",
   },
 };
 
@@ -79,6 +83,10 @@ const cloud: StreamstackConfig = {
     brokerResources: { cpu: "1", memory: "4Gi" },
     controllerResources: { cpu: "500m", memory: "1Gi" },
     storage: { type: "persistent", size: "100Gi", storageClass: "" },
+    // The Strimzi chart's own default.
+    operatorResources: { cpu: "200m", memory: "384Mi" },
+    // ZooKeeper nodes and KRaft controllers keep cluster metadata, not topic data: a fraction of a broker's volume.
+    controllerStorageSize: "20Gi",
     authentication: "scram-sha-512",
     topic: { partitions: 12, replicas: 3, retentionHours: 168, dlqRetentionHours: 336 },
   },

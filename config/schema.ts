@@ -44,7 +44,12 @@ const kafkaSchema = z.strictObject({
   controllers: z.number().int().min(1).max(5),
   brokerResources: resourcesSchema,
   controllerResources: resourcesSchema,
+  /** Brokers' volumes (and, in KRaft mode on one dual-role node, that node's). */
   storage: storageSchema,
+  /** Volume size of each ZooKeeper node or dedicated KRaft controller (persistent storage only): metadata, not topic data. */
+  controllerStorageSize: memoryQuantity,
+  /** Requests of the Strimzi cluster operator, a JVM: its chart asks 200m / 384Mi. */
+  operatorResources: resourcesSchema,
   /** `none`: plain listener without authentication; `scram-sha-512`: TLS listener with SCRAM users and ACLs. */
   authentication: z.enum(["none", "scram-sha-512"]),
   topic: z.strictObject({
@@ -147,7 +152,7 @@ export const configSchema = z.strictObject({
   /** Prefix of every namespace the stack creates. */
   prefix: dnsLabel,
   cluster: clusterSchema,
-  /** Requests of each operator pod (Strimzi, Spark, K8ssandra, CloudNativePG, cert-manager). */
+  /** Requests of each Go operator pod (cert-manager, Spark operator, K8ssandra and cass-operator, CloudNativePG); Strimzi has kafka.operatorResources. */
   operatorResources: resourcesSchema,
   expose: exposeSchema,
   certManager: z.strictObject({ enabled: z.boolean() }),

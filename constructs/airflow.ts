@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { stringify } from "yaml";
@@ -13,20 +11,14 @@ import { partOfLabel, type KubernetesObject } from "./kubernetes-object";
 import { ManifestsRelease } from "./manifests-release";
 import type { Postgres } from "./postgres";
 import { producerEnvironment } from "./producer";
+import { dagIgnoreFileSyntax, shippedDagFiles, taskRoleRules } from "./resources/airflow-dags";
+import { airflowGeneratedSecrets, createUserJobValues } from "./resources/airflow-secrets";
 import { containerResources } from "./resources/quantities";
 import { sparkJobObjects } from "./resources/spark-application";
 
-const dagsDirectory = join(__dirname, "..", "apps", "dags");
 const sparkApplicationFile = "spark-application.yaml";
-
-/** The DAG files Airflow should load: every Python file beside the tests, not the tests. */
-export function dagFiles(): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(dagsDirectory).sort()) {
-    if (name.endsWith(".py")) files[name] = readFileSync(join(dagsDirectory, name), "utf8");
-  }
-  return files;
-}
+const producerDag = "produce_users.py";
+const sparkDag = "spark_streaming_job.py";
 
 export interface AirflowProps {
   readonly config: StreamstackConfig;
@@ -45,10 +37,12 @@ export class Airflow extends Construct {
     super(scope, id);
     const { config, naming, components } = props;
     const apps = naming.namespaces.apps;
-    const schedulesProducer = components.enabled.has("producer") && props.kafka !== undefined && props.schemaRegistryUrl !== undefined;
-    const resubmitsSparkJob = components.enabled.has("spark");
+    const dagsData = shippedDagFiles(components.enabled);
+    const schedulesProducer = producerDag in dagsData && props.kafka !== undefined && props.schemaRegistryUrl !== undefined;
+    if (!schedulesProducer) delete dagsData[producerDag];
+    const resubmitsSparkJob = sparkDag in dagsData;
+    const shippedDags = Object.keys(dagsData).filter((name) => name.endsWith(".py"));
 
-    const dagsData: Record<string, string> = dagFiles();
     const objects: KubernetesObject[] = [];
     if (resubmitsSparkJob) {
       const application = sparkJobObjects(config, naming).find((object) => object.kind === "SparkApplication");
@@ -69,23 +63,9 @@ export class Airflow extends Construct {
         data: environment.env,
       });
     }
-    if (schedulesProducer || resubmitsSparkJob) {
-      const rules: object[] = [];
-      if (schedulesProducer) {
-        rules.push(
-          { apiGroups: [""], resources: ["pods"], verbs: ["create", "get", "list", "watch", "delete", "patch"] },
-          { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
-          { apiGroups: [""], resources: ["events"], verbs: ["list"] },
-        );
-      }
-      if (resubmitsSparkJob) {
-        rules.push({
-          apiGroups: ["sparkoperator.k8s.io"],
-          resources: ["sparkapplications", "sparkapplications/status"],
-          verbs: ["create", "get", "list", "watch", "delete", "patch"],
-        });
-      }
-      const name = "airflow-tasks";
+    if (shippedDags.length > 0) {
+      const rules = taskRoleRules(shippedDags);
+      const name = naming.airflow.taskRole;
       objects.push(
         { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name, namespace: apps, labels: { ...partOfLabel } }, rules },
         {
@@ -101,19 +81,26 @@ export class Airflow extends Construct {
       name: "airflow-dags",
       namespace: naming.namespaces.airflow,
       objects,
+      generatedSecrets: airflowGeneratedSecrets(naming),
       dependsOn: [...props.postgres.ready, ...props.dependsOn],
     });
 
     const resources = containerResources(config.airflow.resources);
+    const producerPassword = schedulesProducer ? props.kafka?.credentialsSecret("producer") : undefined;
+    const kafkaCa = schedulesProducer ? props.kafka?.clientTrustSecret : undefined;
     const env = [
       { name: "STREAMSTACK_APPS_NAMESPACE", value: apps },
-      { name: "STREAMSTACK_PRODUCER_CODE_CONFIGMAP", value: naming.apps.producer.codeConfigMap },
-      { name: "STREAMSTACK_PRODUCER_ENV_CONFIGMAP", value: naming.airflow.producerEnvConfigMap },
-      { name: "STREAMSTACK_PRODUCER_IMAGE", value: config.apps.nodeImage },
-      { name: "STREAMSTACK_PRODUCER_COUNT", value: String(config.airflow.producerRunRecords) },
-      ...(props.kafka?.credentialsSecret("producer") ? [{ name: "STREAMSTACK_PRODUCER_PASSWORD_SECRET", value: props.kafka.credentialsSecret("producer") }] : []),
-      ...(props.kafka?.clientTrustSecret ? [{ name: "STREAMSTACK_KAFKA_CA_SECRET", value: props.kafka.clientTrustSecret }] : []),
-      { name: "STREAMSTACK_SPARK_APP_FILE", value: `${naming.airflow.dagsMountPath}/${sparkApplicationFile}` },
+      ...(schedulesProducer
+        ? [
+            { name: "STREAMSTACK_PRODUCER_CODE_CONFIGMAP", value: naming.apps.producer.codeConfigMap },
+            { name: "STREAMSTACK_PRODUCER_ENV_CONFIGMAP", value: naming.airflow.producerEnvConfigMap },
+            { name: "STREAMSTACK_PRODUCER_IMAGE", value: config.apps.nodeImage },
+            { name: "STREAMSTACK_PRODUCER_COUNT", value: String(config.airflow.producerRunRecords) },
+          ]
+        : []),
+      ...(producerPassword ? [{ name: "STREAMSTACK_PRODUCER_PASSWORD_SECRET", value: producerPassword }] : []),
+      ...(kafkaCa ? [{ name: "STREAMSTACK_KAFKA_CA_SECRET", value: kafkaCa }] : []),
+      ...(resubmitsSparkJob ? [{ name: "STREAMSTACK_SPARK_APP_FILE", value: `${naming.airflow.dagsMountPath}/${sparkApplicationFile}` }] : []),
     ];
     new ChartRelease(this, "chart", {
       name: naming.releases.airflow,
@@ -121,6 +108,17 @@ export class Airflow extends Construct {
       chart: charts.airflow,
       values: {
         executor: config.airflow.executor,
+        // The release waits (chart-release.ts), and Helm runs post-install hooks only after the wait succeeds, while
+        // every Airflow pod waits in wait-for-airflow-migrations for this Job: as a hook it would deadlock.
+        // applyCustomEnv: false keeps our env out of the Job's immutable pod template (chart docs, "Installing the
+        // Helm Chart with Argo CD, Flux, Rancher or Terraform").
+        migrateDatabaseJob: { useHelmHooks: false, applyCustomEnv: false },
+        createUserJob: createUserJobValues(naming),
+        // Generated once (resources/airflow-secrets.ts); the chart would draw new ones on every upgrade.
+        jwtSecretName: naming.airflow.jwtSecret,
+        apiSecretKeySecretName: naming.airflow.apiSecretKeySecret,
+        // Airflow pauses new DAGs by default; the pipeline's DAGs are meant to run from the first deploy.
+        config: { core: { dag_ignore_file_syntax: dagIgnoreFileSyntax, dags_are_paused_at_creation: "False" } },
         // The metadata database is our CloudNativePG cluster, not the bundled Bitnami subchart.
         postgresql: { enabled: false },
         data: { metadataSecretName: props.postgres.connectionSecret },
@@ -135,8 +133,11 @@ export class Airflow extends Construct {
             : {}),
         },
         dagProcessor: { resources },
-        triggerer: { resources },
-        workers: { resources },
+        // No DAG of ours defers, so the triggerer only writes its own log; the chart's default is a 100Gi volume
+        // per triggerer. Task logs are as short-lived in every executor: remote logging is the durable answer.
+        triggerer: { resources, persistence: { enabled: false } },
+        // LocalExecutor turns the scheduler into a StatefulSet with the Celery workers' 100Gi log volume.
+        workers: { resources, ...(config.airflow.executor === "LocalExecutor" ? { celery: { persistence: { enabled: false } } } : {}) },
         statsd: { enabled: false },
       },
       dependsOn: [dags.release, ...props.postgres.ready, ...props.dependsOn],

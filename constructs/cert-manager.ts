@@ -5,6 +5,7 @@ import type { Resources } from "../config/schema";
 import { charts } from "../config/versions";
 import { ChartRelease } from "./chart-release";
 import { ManifestsRelease } from "./manifests-release";
+import { ReadinessGate } from "./readiness-gate";
 import { certificateAuthorityObjects } from "./resources/pki";
 import { containerResources } from "./resources/quantities";
 
@@ -12,19 +13,34 @@ export interface CertManagerProps {
   readonly naming: Naming;
   /** Install cert-manager; false when the cluster already runs it. */
   readonly install: boolean;
-  /** Create the stack's certificate authority (needed for TLS listeners). */
+  /** Create the stack's certificate authority (needed for TLS listeners); requires `install`. */
   readonly certificateAuthority: boolean;
   readonly operatorResources: Resources;
+  /** Official Node.js image the CA's readiness gate runs on. */
+  readonly gateImage: string;
   readonly dependsOn: readonly ITerraformDependable[];
 }
 
+/** The CA certificate is self-signed in-process: ready within seconds once cert-manager runs. */
+const authorityReadySeconds = 300;
+
 /** cert-manager (for K8ssandra's webhooks) and, when TLS is on, the CA that signs the Kafka listener. */
 export class CertManager extends Construct {
-  /** What a release that needs cert-manager (or the CA) depends on. */
+  /** What a release that needs the CA (or, without one, cert-manager) depends on. */
   readonly ready: readonly ITerraformDependable[];
+  /** What a release that needs only cert-manager itself (its webhook, its CRDs) depends on. */
+  readonly operatorReady: readonly ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: CertManagerProps) {
     super(scope, id);
+    // A CA ClusterIssuer reads its secret from cert-manager's cluster resource namespace (by default the one it
+    // runs in); the stack knows that namespace only when it installs cert-manager itself (config/load.ts says so).
+    if (props.certificateAuthority && !props.install) {
+      throw new Error(
+        "the stack's certificate authority needs the stack's own cert-manager: set certManager.enabled: true, " +
+          "or kafka.authentication: none",
+      );
+    }
     const operator = props.install
       ? new ChartRelease(this, "operator", {
           name: props.naming.releases.certManager,
@@ -40,14 +56,28 @@ export class CertManager extends Construct {
         }).release
       : undefined;
     const afterOperator = operator ? [operator] : [...props.dependsOn];
-    const authority = props.certificateAuthority
-      ? new ManifestsRelease(this, "authority", {
-          name: "certificate-authority",
-          namespace: props.naming.namespaces.certManager,
-          objects: certificateAuthorityObjects(props.naming),
-          dependsOn: afterOperator,
-        }).release
-      : undefined;
-    this.ready = authority ? [authority] : afterOperator;
+    this.operatorReady = afterOperator;
+    if (!props.certificateAuthority) {
+      this.ready = afterOperator;
+      return;
+    }
+    const authorityObjects = certificateAuthorityObjects(props.naming);
+    const authority = new ManifestsRelease(this, "authority", {
+      name: props.naming.releases.certificateAuthority,
+      namespace: props.naming.namespaces.certManager,
+      objects: authorityObjects,
+      dependsOn: afterOperator,
+    }).release;
+    // Certificates signed by the CA issuer are requested only once its CA certificate exists.
+    const gate = new ReadinessGate(this, "authority-ready", {
+      name: props.naming.gates.certificateAuthority,
+      namespace: props.naming.namespaces.certManager,
+      // The ClusterIssuers are cluster-scoped (a namespaced Role cannot read them); the CA Certificate is what they wait on.
+      objects: authorityObjects.filter((object) => object.kind === "Certificate"),
+      timeoutSeconds: authorityReadySeconds,
+      image: props.gateImage,
+      dependsOn: [authority],
+    });
+    this.ready = [gate.release];
   }
 }

@@ -21,6 +21,8 @@ export interface ChartReleaseProps {
   readonly dependsOn?: readonly ITerraformDependable[];
   /** Seconds Helm waits for the release's workloads to become ready. */
   readonly timeoutSeconds?: number;
+  /** Values documents Terraform computes (expressions such as `Fn.yamlencode(...)`), merged after `values`. */
+  readonly computedValues?: readonly string[];
 }
 
 export const chartsDirectory = join(__dirname, "..", "charts");
@@ -60,8 +62,11 @@ export class ChartRelease extends Construct {
       name: props.name,
       namespace: props.namespace,
       ...source,
-      values: [escapeTerraformTemplates(stringify(props.values, { lineWidth: 0 }))],
+      values: [escapeTerraformTemplates(stringify(props.values, { lineWidth: 0 })), ...(props.computedValues ?? [])],
       wait: true,
+      // Without it Helm's wait skips Jobs (the provider defaults to false): readiness gates and the schema Job
+      // would count as done the moment they are created.
+      waitForJobs: true,
       timeout: props.timeoutSeconds ?? 600,
       atomic: false,
       cleanupOnFail: true,

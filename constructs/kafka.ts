@@ -4,9 +4,18 @@ import { endpointAddress, type Naming } from "../config/naming";
 import type { StreamstackConfig } from "../config/schema";
 import { charts } from "../config/versions";
 import { ChartRelease } from "./chart-release";
+import { kafkaReadinessGate } from "./kafka-readiness";
 import { ManifestsRelease } from "./manifests-release";
 import { kafkaClientTrustCertificate, kafkaListenerCertificate } from "./resources/pki";
-import { kafkaClusterObjects, kafkaTopicObjects, kafkaUserObjects, type KafkaClient } from "./resources/strimzi";
+import {
+  crossNamespaceWatches,
+  kafkaClusterObjects,
+  kafkaTopicObjects,
+  kafkaUserObjects,
+  strimziOperatorEnvironment,
+  type KafkaClient,
+} from "./resources/strimzi";
+import { StrimziCrds } from "./strimzi-crds";
 
 /** How a client reaches Kafka: everything a client chart or app needs, derived once. */
 export interface KafkaConnection {
@@ -44,18 +53,22 @@ export class StrimziKafka extends Construct {
       throw new Error("kafka.authentication needs the certificate authority: keep certManager's CA in the stack");
     }
 
-    const operator = new ChartRelease(this, "operator", {
+    const chart = zookeeperLine ? charts.strimziZookeeper : charts.strimziKraft;
+    const clusterObjects = kafkaClusterObjects(config, naming);
+    // KafkaUsers and their secrets live with the clients: the operator needs rights there for the User Operator.
+    const watched = clusterObjects.filter((object) => object.kind === "Kafka").flatMap(crossNamespaceWatches);
+    const crds = new StrimziCrds(this, "crds", { naming, chart, mode: config.kafka.mode, dependsOn: props.dependsOn });
+
+    const operatorChart = new ChartRelease(this, "operator", {
       name: naming.releases.strimziOperator,
       namespace: naming.namespaces.kafka,
-      chart: zookeeperLine ? charts.strimziZookeeper : charts.strimziKraft,
+      chart,
       values: {
-        // KafkaUsers and their secrets live with the clients.
-        watchNamespaces: [naming.namespaces.apps],
-        // Operands get security contexts that satisfy the restricted Pod Security Standard.
-        extraEnvs: [{ name: "STRIMZI_POD_SECURITY_PROVIDER_CLASS", value: "restricted" }],
+        ...(watched.length > 0 ? { watchNamespaces: watched } : {}),
+        extraEnvs: strimziOperatorEnvironment(chart.version, watched),
         resources: {
-          requests: { cpu: config.operatorResources.cpu, memory: config.operatorResources.memory },
-          limits: { memory: config.operatorResources.memory },
+          requests: { cpu: config.kafka.operatorResources.cpu, memory: config.kafka.operatorResources.memory },
+          limits: { memory: config.kafka.operatorResources.memory },
         },
         // Strimzi 1.2 ships a restricted security context by default; 0.45 does not.
         ...(zookeeperLine
@@ -65,12 +78,15 @@ export class StrimziKafka extends Construct {
             }
           : {}),
       },
-      dependsOn: props.dependsOn,
-    }).release;
+      dependsOn: [crds.release, ...props.dependsOn],
+    });
+    const operator = operatorChart.release;
+    // The CRDs are the StrimziCrds release's: Helm would install crds/ once and never upgrade them.
+    operator.skipCrds = true;
 
     const objects = [
       ...(secured ? [kafkaListenerCertificate(naming), kafkaClientTrustCertificate(naming)] : []),
-      ...kafkaClusterObjects(config, naming),
+      ...clusterObjects,
       ...kafkaTopicObjects(config, naming),
       ...kafkaUserObjects(config, naming, props.clients),
     ];
@@ -86,7 +102,8 @@ export class StrimziKafka extends Construct {
       saslMechanism: naming.kafka.saslMechanism,
       clientTrustSecret: secured ? naming.kafka.clientTrustSecret : undefined,
       credentialsSecret: (client) => (secured && props.clients.includes(client) ? naming.kafka.users[client] : undefined),
-      ready: [resources.release],
+      // Helm's wait sees custom resources as ready at once: clients wait for the gate on their Ready conditions.
+      ready: [kafkaReadinessGate(this, config, naming, objects, [resources.release]).release],
     };
   }
 }

@@ -12,6 +12,8 @@ export interface ManifestsReleaseProps {
   readonly generatedSecrets?: readonly GeneratedSecret[];
   /** The operator release whose CRDs and webhooks these objects need. */
   readonly dependsOn: readonly ITerraformDependable[];
+  /** Seconds Helm waits for the release's workloads and Jobs; the chart-release default when omitted. */
+  readonly timeoutSeconds?: number;
 }
 
 /**
@@ -32,6 +34,7 @@ export class ManifestsRelease extends Construct {
       chart: { localChart: "manifests" },
       values: { resources: props.objects, ...(props.generatedSecrets?.length ? { generatedSecrets: props.generatedSecrets } : {}) },
       dependsOn: props.dependsOn,
+      timeoutSeconds: props.timeoutSeconds,
     }).release;
   }
 }

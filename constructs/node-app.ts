@@ -30,7 +30,7 @@ export interface NodeAppProps {
 // Bundling is deterministic, so one bundle per app serves every stack synthesized in this process.
 const bundles = new Map<AppName, ReturnType<typeof bundleApp>>();
 
-function bundled(app: AppName): ReturnType<typeof bundleApp> {
+export function bundled(app: AppName): ReturnType<typeof bundleApp> {
   let bundle = bundles.get(app);
   if (!bundle) {
     bundle = bundleApp(app);

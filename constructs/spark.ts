@@ -1,6 +1,7 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Naming } from "../config/naming";
+import { mebibytes } from "../config/quantities";
 import type { StreamstackConfig } from "../config/schema";
 import { charts } from "../config/versions";
 import { ChartRelease } from "./chart-release";
@@ -14,6 +15,15 @@ export interface SparkOperatorProps {
   readonly dependsOn: readonly ITerraformDependable[];
 }
 
+/**
+ * Memory the operator's controller needs at least: besides its Go process it runs one spark-submit JVM per submission.
+ * The chart's values (kubeflow/spark-operator v2.2.1 `charts/spark-operator-chart/values.yaml`, `controller.resources`)
+ * warn that this JVM is killed under a tight limit ("failed to run spark-submit ...: signal: killed") and show 300Mi.
+ * Measured here: spark-submit 3.5.7 in cluster mode, resolving our three packages with Ivy, peaks at 237 MiB RSS
+ * (JVM sized for a 384Mi or 512Mi container; 225 MiB for 256Mi), before the Go controller and Ivy's page cache.
+ */
+export const sparkControllerMinimumMemory = "512Mi";
+
 /** The Kubeflow Spark operator, watching the apps namespace where the job runs. */
 export class SparkOperator extends Construct {
   readonly ready: readonly ITerraformDependable[];
@@ -22,12 +32,17 @@ export class SparkOperator extends Construct {
     super(scope, id);
     const { config, naming } = props;
     const resources = containerResources(config.operatorResources);
+    const controllerMemory =
+      mebibytes(config.operatorResources.memory) >= mebibytes(sparkControllerMinimumMemory)
+        ? config.operatorResources.memory
+        : sparkControllerMinimumMemory;
+    const controllerResources = containerResources({ ...config.operatorResources, memory: controllerMemory });
     const release = new ChartRelease(this, "chart", {
       name: naming.releases.sparkOperator,
       namespace: naming.namespaces.sparkOperator,
       chart: charts.sparkOperator,
       values: {
-        controller: { resources },
+        controller: { resources: controllerResources },
         webhook: { resources },
         spark: {
           jobNamespaces: [naming.namespaces.apps],

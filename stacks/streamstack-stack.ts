@@ -81,6 +81,7 @@ export class StreamstackStack extends TerraformStack {
             install: on("certManager"),
             certificateAuthority: kafkaSecured,
             operatorResources: config.operatorResources,
+            gateImage: config.apps.nodeImage,
             dependsOn: on("certManager") ? inNamespace(naming.namespaces.certManager) : [],
           })
         : undefined;
@@ -109,7 +110,7 @@ export class StreamstackStack extends TerraformStack {
           credentialsFor: cassandraCredentialsFor,
           dependsOn: [
             ...inNamespace(naming.namespaces.cassandra, ...cassandraCredentialsFor),
-            ...(on("certManager") && certManager ? certManager.ready : []),
+            ...(on("certManager") && certManager ? certManager.operatorReady : []),
           ],
         })
       : undefined;
@@ -149,7 +150,7 @@ export class StreamstackStack extends TerraformStack {
         naming,
         kafka: kafka.connection,
         schemaRegistryUrl: schemaRegistry.url,
-        dependsOn: schemaRegistry.ready,
+        dependsOn: [...schemaRegistry.ready, ...kafka.connection.ready],
       });
     }
     if (cassandra && on("dashboard")) {
@@ -163,7 +164,8 @@ export class StreamstackStack extends TerraformStack {
         postgres,
         kafka: kafka?.connection,
         schemaRegistryUrl: schemaRegistry?.url,
-        dependsOn: [],
+        // The DAGs' producer and Spark runs need Kafka and the Cassandra schema (the Postgres gate comes through `postgres`).
+        dependsOn: [...(kafka?.connection.ready ?? []), ...(cassandra?.connection.ready ?? [])],
       });
     }
   }

@@ -51,23 +51,78 @@ function describeSchemaErrors(errors: readonly ErrorObject[] | null | undefined)
   });
 }
 
-export type ValuesCheck = { readonly kind: "schema" | "defaults"; readonly problems: readonly string[] };
+export type ValuesCheck = {
+  readonly kind: "schema" | "defaults";
+  readonly problems: readonly string[];
+  /**
+   * Values under a key named after one of the chart's dependencies (Chart.yaml), which Helm hands to that subchart:
+   * the parent's defaults cannot vouch for them, so they are listed (`subchart.key`) for a test to account for.
+   */
+  readonly subchartValues: readonly string[];
+};
+
+/** Names of the chart's subcharts, from its pinned Chart.yaml (none when that is not pinned). */
+function subchartNames(referenceFolder: string): string[] {
+  const file = join(referenceFolder, "Chart.yaml");
+  if (!existsSync(file)) return [];
+  const chart = parse(readFileSync(file, "utf8")) as { dependencies?: { name: string; alias?: string }[] } | null;
+  return (chart?.dependencies ?? []).map((dependency) => dependency.alias ?? dependency.name);
+}
+
+/**
+ * The default values a schema states: each property's `default`, or, for an object without one, its properties' defaults.
+ * A null default is left out (Helm drops null chart values before validating), and so is a documentation marker such as
+ * "See values.yaml" standing where the schema wants an object or a list.
+ */
+export function defaultsFromSchema(schema: unknown): unknown {
+  if (!isMap(schema)) return undefined;
+  if ("default" in schema) {
+    const value = schema.default;
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    const marker = typeof value === "string" && !types.includes("string");
+    return value === null || marker ? undefined : value;
+  }
+  if (!isMap(schema.properties)) return undefined;
+  const defaults: Tree = {};
+  for (const [key, property] of Object.entries(schema.properties)) {
+    const value = defaultsFromSchema(property);
+    if (value !== undefined) defaults[key] = value;
+  }
+  return defaults;
+}
 
 /**
  * Validates values the way Helm would see them: coalesced over the chart's defaults, against its values.schema.json
  * when it ships one; otherwise every key must exist in the default values' key tree.
  */
 export function validateChartValues(referenceFolder: string, values: unknown): ValuesCheck {
-  const defaults = parse(readFileSync(join(referenceFolder, "chart-values.yaml"), "utf8")) as unknown;
+  const valuesFile = join(referenceFolder, "chart-values.yaml");
   const schemaFile = join(referenceFolder, "chart-values.schema.json");
   if (existsSync(schemaFile)) {
     const schema = JSON.parse(readFileSync(schemaFile, "utf8")) as Tree;
+    // Where only the schema is pinned (the Airflow chart), its `default` keywords stand for values.yaml.
+    const defaults = existsSync(valuesFile) ? (parse(readFileSync(valuesFile, "utf8")) as unknown) : defaultsFromSchema(schema);
     // A chart's own $schema/$id may name a draft or location Ajv does not resolve offline.
     const { $schema: _draft, $id: _id, ...portable } = schema;
     const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(portable);
-    return { kind: "schema", problems: validate(coalesceValues(defaults, values)) ? [] : describeSchemaErrors(validate.errors) };
+    return { kind: "schema", problems: validate(coalesceValues(defaults, values)) ? [] : describeSchemaErrors(validate.errors), subchartValues: [] };
   }
-  return { kind: "defaults", problems: unknownValuePaths(values, defaults).map((path) => `${path}: not a value of this chart`) };
+  const defaults = parse(readFileSync(valuesFile, "utf8")) as unknown;
+  const subcharts = new Set(subchartNames(referenceFolder));
+  const own: Tree = {};
+  const subchartValues: string[] = [];
+  for (const [key, value] of Object.entries(isMap(values) ? values : {})) {
+    if (subcharts.has(key) && !(isMap(defaults) && key in defaults)) {
+      subchartValues.push(...(isMap(value) ? Object.keys(value).map((child) => `${key}.${child}`) : [key]));
+    } else {
+      own[key] = value;
+    }
+  }
+  return {
+    kind: "defaults",
+    problems: unknownValuePaths(isMap(values) ? own : values, defaults).map((path) => `${path}: not a value of this chart`),
+    subchartValues,
+  };
 }
 
 /** Validates values of one of our charts, merged over its defaults as Helm does, against its own values.schema.json. */

@@ -51,7 +51,7 @@ describe("Namespaces", () => {
 describe("CertManager", () => {
   it("installs the pinned chart with its CRDs and, when asked, a CA after it", () => {
     const synthesized = Testing.synthScope((scope) => {
-      new CertManager(scope, "cm", { naming: deriveNaming(cloud), install: true, certificateAuthority: true, operatorResources: cloud.operatorResources, dependsOn: [] });
+      new CertManager(scope, "cm", { naming: deriveNaming(cloud), install: true, certificateAuthority: true, operatorResources: cloud.operatorResources, gateImage: cloud.apps.nodeImage, dependsOn: [] });
     });
     expect(synthesized).toHaveResourceWithProperties(Release, { name: "cert-manager", version: "v1.21.1", repository: "https://charts.jetstack.io" });
     const releases = releasesOf(synthesized);
@@ -82,8 +82,11 @@ describe("Cassandra", () => {
     ]);
   });
 
-  it("creates keyspace and table with a Job in the cluster", () => {
-    expect(objectsOf(resources).map((o) => o.kind)).toEqual(["K8ssandraCluster", "ConfigMap", "Job"]);
+  it("creates keyspace and table with a Job in the cluster, after the gate on the datacenter", () => {
+    expect(objectsOf(resources).map((o) => o.kind)).toEqual(["K8ssandraCluster"]);
+    const schema = releasesOf(synthesized).find((r) => r.name === "cassandra-schema");
+    expect(objectsOf(schema).map((o) => o.kind)).toEqual(["ConfigMap", "Job"]);
+    expect(schema?.depends_on?.some((d) => d.includes("cassandra_ready"))).toBe(true);
     const cql = cassandraSchemaCql(cloud);
     expect(cql).toMatch(/CREATE KEYSPACE IF NOT EXISTS spark_streams WITH replication = \{'class': 'NetworkTopologyStrategy', 'dc1': 3\};/);
     expect(cql).toMatch(/CREATE TABLE IF NOT EXISTS spark_streams\.created_users \(\n\s+id uuid PRIMARY KEY,/);

@@ -6,8 +6,8 @@ import { deriveNaming } from "../../config/naming";
 import { StrimziKafka } from "../../constructs/kafka";
 import { clientAcls } from "../../constructs/resources/strimzi";
 
-function kafkaOf(profile: "kind" | "cloud", mode: "zookeeper" | "kraft", withAuthority = profile === "cloud") {
-  const config = loadConfig({ profile, overrides: { kafka: { mode } } });
+function kafkaOf(profile: "kind" | "cloud", mode: "zookeeper" | "kraft", withAuthority = profile === "cloud", overrides: Record<string, unknown> = {}) {
+  const config = loadConfig({ profile, overrides: { kafka: { mode, ...overrides } } });
   const naming = deriveNaming(config);
   let construct: StrimziKafka | undefined;
   const synthesized = Testing.synthScope((scope) => {
@@ -21,7 +21,8 @@ function kafkaOf(profile: "kind" | "cloud", mode: "zookeeper" | "kraft", withAut
   });
   const releases = Object.values(JSON.parse(synthesized).resource.helm_release as Record<string, { name: string; values: string[] }>);
   const resources = (parse(releases.find((r) => r.name === "kafka-resources")?.values[0] ?? "") as { resources: { kind: string; apiVersion: string; metadata: { name: string; namespace: string }; spec: Record<string, unknown> }[] }).resources;
-  return { synthesized, resources, connection: construct?.connection, naming };
+  const operatorValues = parse(releases.find((r) => r.name === "strimzi-operator")?.values[0] ?? "") as { extraEnvs: { name: string; value: string }[]; watchNamespaces?: string[] };
+  return { synthesized, resources, operatorValues, connection: construct?.connection, naming };
 }
 
 describe("StrimziKafka", () => {
@@ -84,6 +85,59 @@ describe("StrimziKafka", () => {
     expect(connection?.bootstrapServers).toBe("streamstack-kafka-bootstrap.streamstack-kafka.svc:9093");
     expect(connection?.credentialsSecret("producer")).toBe("producer");
     expect(resources.filter((r) => r.kind === "Certificate").map((c) => c.metadata.name)).toEqual(["kafka-listener", "kafka-client-trust"]);
+  });
+
+  it("runs a User Operator only with KafkaUsers, watching the apps namespace", () => {
+    const entityOperator = (profile: "kind" | "cloud") => kafkaOf(profile, "kraft").resources.find((r) => r.kind === "Kafka")?.spec.entityOperator;
+    expect(entityOperator("kind")).not.toHaveProperty("userOperator");
+    expect(entityOperator("kind")).toHaveProperty("topicOperator");
+    expect(entityOperator("cloud")).toHaveProperty("userOperator.watchedNamespace", "streamstack-apps");
+  });
+
+  it("lets Strimzi 1.x keep an entity operator that watches the apps namespace", () => {
+    const variable = { name: "STRIMZI_ENTITY_OPERATOR_WATCHED_NAMESPACE_ENABLED", value: "true" };
+    const cloudKraft = kafkaOf("cloud", "kraft").operatorValues;
+    expect(cloudKraft.extraEnvs).toContainEqual(variable);
+    expect(cloudKraft.watchNamespaces).toEqual(["streamstack-apps"]);
+    // Strimzi 0.45.2 does not know the variable; without users nothing watches another namespace.
+    expect(kafkaOf("cloud", "zookeeper").operatorValues.extraEnvs).not.toContainEqual(variable);
+    expect(kafkaOf("kind", "kraft").operatorValues.extraEnvs).not.toContainEqual(variable);
+    expect(kafkaOf("kind", "kraft").operatorValues.watchNamespaces).toBeUndefined();
+  });
+
+  it("gives ZooKeeper nodes and controllers their own volume size", () => {
+    const sizes = (mode: "zookeeper" | "kraft") => {
+      const { resources } = kafkaOf("cloud", mode, true, { controllerStorageSize: "7Gi" });
+      const kafka = resources.find((r) => r.kind === "Kafka");
+      return {
+        zookeeper: kafka?.spec.zookeeper,
+        brokers: kafka?.spec.kafka,
+        pools: resources.filter((r) => r.kind === "KafkaNodePool").map((r) => [r.metadata.name, (r.spec.storage as { size: string }).size]),
+      };
+    };
+    expect(sizes("zookeeper").zookeeper).toHaveProperty("storage.size", "7Gi");
+    expect(sizes("zookeeper").brokers).toHaveProperty("storage.size", "100Gi");
+    expect(sizes("kraft").pools).toEqual([
+      ["controllers", "7Gi"],
+      ["brokers", "100Gi"],
+    ]);
+  });
+
+  it("installs the Strimzi CRDs from the operator's chart in a release of their own, before the operator", () => {
+    const { synthesized } = kafkaOf("cloud", "kraft");
+    const parsed = JSON.parse(synthesized) as {
+      data: { helm_template: Record<string, Record<string, unknown>> };
+      resource: { helm_release: Record<string, { name: string; values: string[]; depends_on?: string[]; skip_crds?: boolean; take_ownership?: boolean }> };
+    };
+    const [templateId, template] = Object.entries(parsed.data.helm_template)[0] ?? [];
+    expect(template).toMatchObject({ chart: "strimzi-kafka-operator", version: "1.2.0", repository: "https://strimzi.io/charts/" });
+    const releases = Object.entries(parsed.resource.helm_release);
+    const [crdId, crdRelease] = releases.find(([, r]) => r.name === "strimzi-crds") ?? [];
+    expect(crdRelease?.values[1]).toBe(`\${yamlencode({"customResourceDefinitions" = data.helm_template.${templateId}.crds})}`);
+    expect(crdRelease?.take_ownership).toBe(true);
+    const operator = releases.find(([, r]) => r.name === "strimzi-operator")?.[1];
+    expect(operator?.skip_crds).toBe(true);
+    expect(operator?.depends_on).toContain(`helm_release.${crdId}`);
   });
 
   it("refuses authentication without a certificate authority", () => {

@@ -33,6 +33,10 @@ describe("the stack's certificate authority", () => {
     });
   });
 
+  it("writes the listener key as PKCS#8, the only PEM key Strimzi 1.x hands Kafka", () => {
+    expect(kafkaListenerCertificate(naming).spec).toHaveProperty("privateKey.encoding", "PKCS8");
+  });
+
   it("gives the apps namespace a secret whose ca.crt verifies the brokers", () => {
     const trust = kafkaClientTrustCertificate(naming);
     expect(trust.metadata.namespace).toBe("streamstack-apps");

@@ -33,6 +33,11 @@ DEFAULT_IMAGE = os.environ.get("STREAMSTACK_PRODUCER_IMAGE", "node:20")
 DEFAULT_COUNT = os.environ.get("STREAMSTACK_PRODUCER_COUNT", "100")
 KUBERNETES_CONN_ID = os.environ.get("STREAMSTACK_KUBERNETES_CONN_ID", "kubernetes_default")
 
+# The official Node.js image's `node` user. The apps namespace enforces Pod Security `restricted`, which wants a
+# non-root user, the runtime's default seccomp profile, no privilege escalation and no capabilities.
+NODE_USER_ID = 1000
+KAFKA_CA_KEY = "ca.crt"
+
 CODE_VOLUME = "producer-code"
 CODE_MOUNT_PATH = "/app"
 # The stack's node-app chart stores the bundle under this key.
@@ -62,9 +67,31 @@ def producer_volumes() -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMount]]:
     volumes = [k8s.V1Volume(name=CODE_VOLUME, config_map=k8s.V1ConfigMapVolumeSource(name=PRODUCER_CODE_CONFIGMAP))]
     mounts = [k8s.V1VolumeMount(name=CODE_VOLUME, mount_path=CODE_MOUNT_PATH, read_only=True)]
     if KAFKA_CA_SECRET:
-        volumes.append(k8s.V1Volume(name="kafka-ca", secret=k8s.V1SecretVolumeSource(secret_name=KAFKA_CA_SECRET)))
+        # Only the CA certificate: the trust secret may hold more than the producer should see.
+        ca_only = [k8s.V1KeyToPath(key=KAFKA_CA_KEY, path=KAFKA_CA_KEY)]
+        volumes.append(
+            k8s.V1Volume(name="kafka-ca", secret=k8s.V1SecretVolumeSource(secret_name=KAFKA_CA_SECRET, items=ca_only))
+        )
         mounts.append(k8s.V1VolumeMount(name="kafka-ca", mount_path=KAFKA_CA_MOUNT_PATH, read_only=True))
     return volumes, mounts
+
+
+def pod_security_context() -> k8s.V1PodSecurityContext:
+    return k8s.V1PodSecurityContext(
+        run_as_non_root=True,
+        run_as_user=NODE_USER_ID,
+        run_as_group=NODE_USER_ID,
+        seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
+    )
+
+
+def container_security_context() -> k8s.V1SecurityContext:
+    return k8s.V1SecurityContext(
+        allow_privilege_escalation=False,
+        capabilities=k8s.V1Capabilities(drop=["ALL"]),
+        run_as_non_root=True,
+        seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
+    )
 
 
 VOLUMES, VOLUME_MOUNTS = producer_volumes()
@@ -100,6 +127,10 @@ with DAG(
         container_resources=k8s.V1ResourceRequirements(
             requests={"cpu": "50m", "memory": "128Mi"}, limits={"memory": "256Mi"}
         ),
+        security_context=pod_security_context(),
+        container_security_context=container_security_context(),
+        # The producer talks to Kafka only; it has no business with the Kubernetes API.
+        automount_service_account_token=False,
         labels={"app.kubernetes.io/name": "streamstack-producer", "app.kubernetes.io/part-of": "streamstack"},
         get_logs=True,
         # Keep a failed pod for inspection; a successful one has nothing left to say.

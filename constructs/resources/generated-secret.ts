@@ -7,6 +7,8 @@ export interface GeneratedSecret {
   readonly name: string;
   readonly namespaces: readonly string[];
   readonly username: string;
+  /** Characters of the random password. @default 32 */
+  readonly length?: number;
   /** Further keys built from the credentials: `{username}` and `{password}` are replaced, URL-escaped. */
   readonly derivedKeys?: Readonly<Record<string, string>>;
 }

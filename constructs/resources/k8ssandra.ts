@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Naming } from "../../config/naming";
@@ -5,6 +6,7 @@ import type { StreamstackConfig } from "../../config/schema";
 import { partOfLabel, type KubernetesObject } from "../kubernetes-object";
 import type { GeneratedSecret } from "./generated-secret";
 import { claimSpec, containerResources } from "./quantities";
+import { finishedJobTtlSeconds } from "./readiness-gate";
 
 /** The Cassandra superuser credentials, generated once and present in the Cassandra and apps namespaces. */
 export function cassandraSuperuserSecret(naming: Naming, alsoIn: readonly string[]): GeneratedSecret {
@@ -14,6 +16,12 @@ export function cassandraSuperuserSecret(naming: Naming, alsoIn: readonly string
     username: `${naming.cassandra.clusterName}-superuser`,
   };
 }
+
+/** Requests of the containers cass-operator adds to each Cassandra pod; the limits keep cass-operator's defaults. */
+export const cassOperatorContainers = {
+  configInit: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "384Mi" } },
+  logger: { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+} as const;
 
 export function k8ssandraClusterObject(config: StreamstackConfig, naming: Naming): KubernetesObject {
   const { cassandra } = config;
@@ -27,7 +35,12 @@ export function k8ssandraClusterObject(config: StreamstackConfig, naming: Naming
         superuserSecretRef: { name: naming.cassandra.superuserSecret },
         resources: containerResources(cassandra.resources),
         storageConfig: { cassandraDataVolumeClaimSpec: claimSpec(cassandra.storage) },
-        config: { jvmOptions: { heapSize: cassandra.heapSize } },
+        // heapSize is deprecated in the CRD; the operator copies it into these two fields (HandleDeprecatedJvmOptions).
+        config: { jvmOptions: { heap_initial_size: cassandra.heapSize, heap_max_size: cassandra.heapSize } },
+        // cass-operator v1.30.3 (pkg/reconciliation/defaults.go) requests 1000m for its config-building init container and
+        // 100m for the logger sidecar unless these named entries override them (k8ssandra-operator pkg/cassandra/datacenter.go).
+        initContainers: [{ name: "server-config-init", resources: cassOperatorContainers.configInit }],
+        containers: [{ name: "server-system-logger", resources: cassOperatorContainers.logger }],
         softPodAntiAffinity: cassandra.size === 1,
         datacenters: [{ metadata: { name: cassandra.datacenter }, size: cassandra.size }],
       },
@@ -52,19 +65,37 @@ export function cassandraSchemaCql(config: StreamstackConfig): string {
   return `${createKeyspace}\n${createTable}\n`;
 }
 
+/** The schema Job's time limit: it runs after the readiness gate, so Cassandra should answer within seconds. */
+export const cassandraSchemaJobTimeoutSeconds = 600;
+
+/** Names of the schema Job and its ConfigMap, carrying a hash of the CQL: a changed schema is a new Job that runs. */
+export function cassandraSchemaNames(config: StreamstackConfig, naming: Naming) {
+  const hash = createHash("sha256").update(cassandraSchemaCql(config)).digest("hex").slice(0, 10);
+  return { job: `${naming.cassandra.schemaJob}-${hash}`, configMap: `${naming.cassandra.schemaJob}-cql-${hash}` };
+}
+
 /**
  * A Job that waits for Cassandra to accept the superuser and applies the schema; idempotent, so a rerun is harmless.
- * cqlsh comes from the official Cassandra image of the same version the cluster runs.
+ * A Job's pod template is immutable and a completed Job never runs again, so the Job and its ConfigMap are named
+ * after a hash of the CQL: a changed schema makes Helm delete the old pair and create (and, with wait_for_jobs,
+ * wait for) a new one. cqlsh comes from the official Cassandra image of the same version the cluster runs.
  */
 export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Naming): KubernetesObject[] {
   const namespace = naming.namespaces.cassandra;
-  const configMapName = `${naming.cassandra.schemaJob}-cql`;
+  const names = cassandraSchemaNames(config, naming);
+  const configMapName = names.configMap;
   const { host, port } = naming.cassandra.contactPoint;
   // Credentials are read from mounted files, not the environment, so they stay out of `kubectl describe`.
   const script = [
     "set -eu",
     'user="$(cat /credentials/username)"; password="$(cat /credentials/password)"',
+    // The gate has seen the datacenter Ready; the superuser may still be being created. Bounded, with a clear failure.
+    `deadline=$(( $(date +%s) + ${cassandraSchemaJobTimeoutSeconds - 60} ))`,
     `until cqlsh "${host}" ${port} -u "$user" -p "$password" -e 'DESCRIBE KEYSPACES' >/dev/null 2>&1; do`,
+    '  if [ "$(date +%s)" -ge "$deadline" ]; then',
+    `    echo "Cassandra at ${host}:${port} did not accept the superuser within ${cassandraSchemaJobTimeoutSeconds - 60} s: check the superuser secret and the Cassandra pods' logs (namespace ${namespace})" >&2`,
+    "    exit 1",
+    "  fi",
     '  echo "waiting for Cassandra to accept the superuser..."; sleep 10',
     "done",
     `cqlsh "${host}" ${port} -u "$user" -p "$password" -f /schema/schema.cql`,
@@ -80,11 +111,12 @@ export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Nam
     {
       apiVersion: "batch/v1",
       kind: "Job",
-      metadata: { name: naming.cassandra.schemaJob, namespace, labels: { ...partOfLabel } },
+      metadata: { name: names.job, namespace, labels: { ...partOfLabel } },
       spec: {
         backoffLimit: 20,
-        // A new schema needs a new Job: Jobs are immutable, so the release replaces it when the CQL changes.
-        ttlSecondsAfterFinished: 86400,
+        activeDeadlineSeconds: cassandraSchemaJobTimeoutSeconds,
+        // A failed Job with the same CQL would otherwise stay failed, and every later deploy fail on it at once.
+        ttlSecondsAfterFinished: finishedJobTtlSeconds,
         template: {
           metadata: { labels: { ...partOfLabel, "app.kubernetes.io/name": naming.cassandra.schemaJob } },
           spec: {

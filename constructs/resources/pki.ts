@@ -36,7 +36,20 @@ export function certificateAuthorityObjects(naming: Naming): KubernetesObject[] 
   ];
 }
 
-function certificate(naming: Naming, name: string, namespace: string, secretName: string, dnsNames: string[]): KubernetesObject {
+/**
+ * Strimzi 1.x hands a listener's key to Kafka as a PEM keystore, which takes only unencrypted PKCS#8
+ * (brokerCertChainAndKey.key in its Kafka CRD); cert-manager writes PKCS#1 unless told otherwise.
+ */
+type KeyEncoding = "PKCS1" | "PKCS8";
+
+function certificate(
+  naming: Naming,
+  name: string,
+  namespace: string,
+  secretName: string,
+  dnsNames: string[],
+  encoding: KeyEncoding = "PKCS1",
+): KubernetesObject {
   return {
     apiVersion: certManagerApi,
     kind: "Certificate",
@@ -46,7 +59,7 @@ function certificate(naming: Naming, name: string, namespace: string, secretName
       dnsNames,
       duration: "2160h",
       renewBefore: "360h",
-      privateKey: { algorithm: "RSA", size: 2048, rotationPolicy: "Always" },
+      privateKey: { algorithm: "RSA", size: 2048, rotationPolicy: "Always", encoding },
       issuerRef: { name: naming.pki.caIssuer, kind: "ClusterIssuer", group: "cert-manager.io" },
     },
   };
@@ -57,12 +70,14 @@ export function kafkaListenerCertificate(naming: Naming): KubernetesObject {
   const namespace = naming.namespaces.kafka;
   const bootstrap = naming.kafka.bootstrap.host;
   const brokers = `${naming.kafka.brokersService}.${namespace}.svc`;
-  return certificate(naming, "kafka-listener", namespace, naming.kafka.listenerCertificateSecret, [
-    bootstrap,
-    `${bootstrap}.cluster.local`,
-    `*.${brokers}`,
-    `*.${brokers}.cluster.local`,
-  ]);
+  return certificate(
+    naming,
+    "kafka-listener",
+    namespace,
+    naming.kafka.listenerCertificateSecret,
+    [bootstrap, `${bootstrap}.cluster.local`, `*.${brokers}`, `*.${brokers}.cluster.local`],
+    "PKCS8",
+  );
 }
 
 /** A certificate in the apps namespace whose secret's ca.crt lets Kafka clients verify the brokers. */

@@ -41,6 +41,9 @@ function jobEnvironment(config: StreamstackConfig, naming: Naming) {
     secretEnv("CASSANDRA_USERNAME", naming.cassandra.superuserSecret, "username"),
     secretEnv("CASSANDRA_PASSWORD", naming.cassandra.superuserSecret, "password"),
     { name: "CHECKPOINT_LOCATION", value: `${naming.spark.checkpointMountPath}/${naming.spark.application}` },
+    // Applies only to a query without a checkpoint. Checkpoints are as durable as Kafka (config/load.ts): on kind both
+    // live in the pod, so a restarted driver re-reads the retained topic: harmless for the table (upserts by id),
+    // repeats dead letters. Offsets kept on a volume would outlive an ephemeral broker and stop the query (failOnDataLoss).
     { name: "STARTING_OFFSETS", value: "earliest" },
     { name: "TRIGGER_INTERVAL", value: config.spark.triggerInterval },
     { name: "AVRO_SCHEMA_PATH", value: `${naming.spark.codeMountPath}/${sparkVersions.schemaFile}` },

@@ -6,16 +6,45 @@ import { containerResources, hoursToMilliseconds } from "./quantities";
 
 type KafkaConfig = StreamstackConfig["kafka"];
 
+/**
+ * Since Strimzi 1.0.1 the cluster operator deletes an entity operator whose topic or user operator watches a namespace
+ * other than the Kafka resource's, unless this variable is "true" (default false; CHANGELOG 1.0.1, EntityOperatorReconciler).
+ */
+export const entityOperatorWatchedNamespaceVariable = "STRIMZI_ENTITY_OPERATOR_WATCHED_NAMESPACE_ENABLED";
+const watchedNamespaceVariableSince = [1, 0, 1] as const;
+
+function versionAtLeast(version: string, minimum: readonly number[]): boolean {
+  const parts = version.replace(/^v/, "").split(/[.-]/).slice(0, 3).map(Number);
+  for (let index = 0; index < minimum.length; index += 1) {
+    const part = parts[index] ?? 0;
+    const wanted = minimum[index] ?? 0;
+    if (part !== wanted) return part > wanted;
+  }
+  return true;
+}
+
+/** The cluster operator's extra environment for a Strimzi version whose entity operator watches `crossNamespaces`. */
+export function strimziOperatorEnvironment(strimziVersion: string, crossNamespaces: readonly string[]): { name: string; value: string }[] {
+  return [
+    // Operands get security contexts that satisfy the restricted Pod Security Standard.
+    { name: "STRIMZI_POD_SECURITY_PROVIDER_CLASS", value: "restricted" },
+    ...(crossNamespaces.length > 0 && versionAtLeast(strimziVersion, watchedNamespaceVariableSince)
+      ? [{ name: entityOperatorWatchedNamespaceVariable, value: "true" }]
+      : []),
+  ];
+}
+
 /** Strimzi 0.45 serves v1beta2 (ZooKeeper mode); Strimzi 1.x serves only v1 (KRaft). */
 export function strimziApiVersion(mode: KafkaConfig["mode"]): string {
   return mode === "zookeeper" ? "kafka.strimzi.io/v1beta2" : "kafka.strimzi.io/v1";
 }
 
-function strimziStorage(kafka: KafkaConfig) {
+/** Storage of brokers (`size` = kafka.storage.size) or of ZooKeeper nodes and controllers (kafka.controllerStorageSize). */
+function strimziStorage(kafka: KafkaConfig, size: string) {
   if (kafka.storage.type === "ephemeral") return { type: "ephemeral" };
   return {
     type: "persistent-claim",
-    size: kafka.storage.size,
+    size,
     deleteClaim: false,
     ...(kafka.storage.storageClass ? { class: kafka.storage.storageClass } : {}),
   };
@@ -53,15 +82,30 @@ function brokerConfig(kafka: KafkaConfig) {
   };
 }
 
-/** Topics stay beside the cluster; users live with their clients in the apps namespace. */
-function entityOperator(naming: Naming) {
+/**
+ * Topics stay beside the cluster; users live with their clients in the apps namespace, so the User Operator
+ * watches that namespace. Without authentication there are no KafkaUsers and no User Operator.
+ */
+function entityOperator(kafka: KafkaConfig, naming: Naming) {
   return {
     topicOperator: { resources: containerResources({ cpu: "50m", memory: "256Mi" }) },
-    userOperator: {
-      watchedNamespace: naming.namespaces.apps,
-      resources: containerResources({ cpu: "50m", memory: "256Mi" }),
-    },
+    ...(kafka.authentication === "none"
+      ? {}
+      : {
+          userOperator: {
+            watchedNamespace: naming.namespaces.apps,
+            resources: containerResources({ cpu: "50m", memory: "256Mi" }),
+          },
+        }),
   };
+}
+
+/** Namespaces other than the Kafka resource's own that its entity operator watches (topic or user operator). */
+export function crossNamespaceWatches(kafka: KubernetesObject): string[] {
+  const spec = (kafka.spec ?? {}) as { entityOperator?: Record<string, { watchedNamespace?: string } | undefined> };
+  const operators = Object.values(spec.entityOperator ?? {});
+  const watched = operators.map((operator) => operator?.watchedNamespace).filter((namespace): namespace is string => namespace !== undefined);
+  return [...new Set(watched)].filter((namespace) => namespace !== kafka.metadata.namespace);
 }
 
 function metadata(name: string, namespace: string, clusterName: string, extraLabels: Record<string, string> = {}) {
@@ -89,33 +133,33 @@ export function kafkaClusterObjects(config: StreamstackConfig, naming: Naming): 
             listeners: listeners(kafka, naming),
             ...authorization,
             config: brokerConfig(kafka),
-            storage: strimziStorage(kafka),
+            storage: strimziStorage(kafka, kafka.storage.size),
             resources: containerResources(kafka.brokerResources),
           },
           zookeeper: {
             replicas: kafka.controllers,
-            storage: strimziStorage(kafka),
+            storage: strimziStorage(kafka, kafka.controllerStorageSize),
             resources: containerResources(kafka.controllerResources),
           },
-          entityOperator: entityOperator(naming),
+          entityOperator: entityOperator(kafka, naming),
         },
       },
     ];
   }
 
-  const pool = (name: string, roles: string[], replicas: number, resources: KafkaConfig["brokerResources"]) => ({
+  const pool = (name: string, roles: string[], replicas: number, resources: KafkaConfig["brokerResources"], size: string) => ({
     apiVersion,
     kind: "KafkaNodePool",
     metadata: metadata(name, namespace, kafka.clusterName),
-    spec: { replicas, roles, storage: strimziStorage(kafka), resources: containerResources(resources) },
+    spec: { replicas, roles, storage: strimziStorage(kafka, size), resources: containerResources(resources) },
   });
   // One small dual-role pool when a single node is asked for; separate controllers otherwise.
   const pools =
     kafka.brokers === 1 && kafka.controllers === 1
-      ? [pool("dual-role", ["controller", "broker"], 1, kafka.brokerResources)]
+      ? [pool("dual-role", ["controller", "broker"], 1, kafka.brokerResources, kafka.storage.size)]
       : [
-          pool("controllers", ["controller"], kafka.controllers, kafka.controllerResources),
-          pool("brokers", ["broker"], kafka.brokers, kafka.brokerResources),
+          pool("controllers", ["controller"], kafka.controllers, kafka.controllerResources, kafka.controllerStorageSize),
+          pool("brokers", ["broker"], kafka.brokers, kafka.brokerResources, kafka.storage.size),
         ];
   return [
     {
@@ -130,7 +174,7 @@ export function kafkaClusterObjects(config: StreamstackConfig, naming: Naming): 
           ...authorization,
           config: brokerConfig(kafka),
         },
-        entityOperator: entityOperator(naming),
+        entityOperator: entityOperator(kafka, naming),
       },
     },
     ...pools,

@@ -36,12 +36,12 @@ function freePort(): Promise<number> {
   });
 }
 
-interface Response {
+export interface Response {
   readonly status: number;
   readonly body: Json;
 }
 
-class ApiClient {
+export class ApiClient {
   constructor(
     private readonly port: number,
     private readonly ca: string | undefined,
@@ -85,7 +85,7 @@ class ApiClient {
   }
 }
 
-function message(response: Response): string {
+export function message(response: Response): string {
   return isObject(response.body) && typeof response.body.message === "string" ? response.body.message : JSON.stringify(response.body).slice(0, 500);
 }
 
@@ -140,7 +140,7 @@ function readObjects(file: string): JsonObject[] {
     .filter(isObject);
 }
 
-async function startCluster(directory: string): Promise<{ client: ApiClient; processes: ChildProcess[] }> {
+export async function startCluster(directory: string): Promise<{ client: ApiClient; processes: ChildProcess[] }> {
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(join(directory, "certs"), { recursive: true });
   const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
@@ -271,7 +271,7 @@ async function dryRunStack(client: ApiClient, stack: string, work: string): Prom
 }
 
 /** SIGTERM, then SIGKILL after 15 s; resolves once the process is gone. */
-function stop(child: ChildProcess): Promise<void> {
+export function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
     const force = setTimeout(() => child.kill("SIGKILL"), 15_000);
@@ -319,7 +319,10 @@ async function main(): Promise<void> {
   process.exit(failures > 0 ? 1 : 0);
 }
 
-main().catch((error: unknown) => {
-  console.error(`[dry-run] ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 2;
-});
+// Also a library: scripts/verify/runtime-pods.ts starts its API server with startCluster.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`[dry-run] ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 2;
+  });
+}

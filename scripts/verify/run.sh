@@ -15,6 +15,10 @@ if [[ "${STREAMSTACK_SKIP_BUILD:-0}" != 1 ]]; then
   echo "[verify] toolchain ready in $(($(date +%s) - build_started))s"
 fi
 
+# The pinned upstream CRDs and chart values, fetched and checked once into the cache unless STREAMSTACK_SCHEMAS or
+# ../shared/upstream provides them (the same step jest's globalSetup runs for npm test).
+npx tsx scripts/fetch-schemas.ts || { echo "[verify] FAIL pinned upstream schemas (scripts/fetch-schemas.ts)" >&2; exit 1; }
+
 if [[ -n "${STREAMSTACK_STACKS:-}" ]]; then
   stacks=$STREAMSTACK_STACKS
 else
@@ -28,8 +32,13 @@ fi
 npx tsx scripts/verify/verify.ts --stacks "$stacks" --work "$out/work"
 status=$?
 
+# Every workload's ConfigMap/Secret volumes laid out as kubelet does, and our consumers started from them.
+npx tsx scripts/verify/kubelet-rehearsal.ts --work "$out/work" || status=1
+
 if [[ "${STREAMSTACK_DRY_RUN:-0}" == 1 ]]; then
   npx tsx scripts/verify/dry-run.ts --work "$out/work" || status=1
+  # Pods made at run time (DAG task pods, Spark driver/executor) through the same API server's Pod Security admission.
+  npx tsx scripts/verify/runtime-pods.ts --stacks "$stacks" --work "$out/work" || status=1
 fi
 
 echo "[verify] total $(($(date +%s) - started))s, exit $status"

@@ -15,7 +15,9 @@ import { join, resolve } from "node:path";
 import { parse as parseYaml, parseAllDocuments, stringify } from "yaml";
 import { readAcceptedFindings, runCheckov, triage, type Finding, type ScanOrigin } from "./findings";
 import { runCommand, tail } from "./process";
+import { resolveCrdFeeds } from "./crd-feed";
 import { coalesceValues } from "../../validation/chart-values-validator";
+import { schemaDirectory as locateSchemaDirectory } from "../../validation/schema-directory";
 import { CrdRegistry, checkUpstreamValues, folderFor, isClusterScoped, readUpstreamFolders, validateBuiltIn, type UpstreamFolder } from "./schemas";
 import { isObject, readStack, resourcesOfType, terraformLiteral, type HelmRelease, type Json, type JsonObject, type SynthesizedStack } from "./stack";
 import { loadConfigurationOnly, missingProviders, runTofu, writeDummyKubeconfig, writeOfflineCliConfig } from "./tofu";
@@ -62,7 +64,8 @@ const tools = {
 const providerMirror = resolve(process.env.STREAMSTACK_PROVIDER_MIRROR ?? join(cache, "providers"));
 const requireProviders = process.env.STREAMSTACK_REQUIRE_PROVIDERS === "1";
 const kubeVersion = process.env.STREAMSTACK_KUBE_VERSION ?? "1.33.0";
-const schemaDirectory = resolve(repoRoot, process.env.STREAMSTACK_SCHEMAS ?? join("..", "shared", "upstream"));
+// STREAMSTACK_SCHEMAS, ../shared/upstream or the cache run.sh filled through scripts/fetch-schemas.ts.
+const schemaDirectory = locateSchemaDirectory();
 const allowlistFile = join(repoRoot, "verify", "accepted-findings.yaml");
 
 /** A rendered or emitted Kubernetes object and where it came from. */
@@ -344,7 +347,7 @@ function main(): void {
 
     const objects: EmittedObject[] = providerObjects(stack);
     for (const release of stack.helmReleases) {
-      if (release.localChartPath) objects.push(...renderLocalRelease(stack, release, work, crds));
+      if (release.localChartPath) objects.push(...renderLocalRelease(stack, resolveCrdFeeds(release, stack, folders), work, crds));
       else checkUpstreamRelease(name, release, folders);
     }
     validateObjects(name, objects, crds);

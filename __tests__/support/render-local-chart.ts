@@ -1,0 +1,63 @@
+/**
+ * `helm template` of a synthesized release of one of our charts, with exactly the values the stack
+ * passes, as scripts/verify/verify.ts renders it. The chart directory is found by cdktf's own asset hash
+ * of each charts/<name> directory, so nothing maps release names to charts by hand.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { AssetType, TerraformAsset, Testing, TerraformStack } from "cdktf";
+import { parseAllDocuments, stringify } from "yaml";
+import type { SynthesizedRelease } from "./synth";
+
+const chartsDirectory = join(__dirname, "..", "..", "charts");
+
+/** The helm binary verify uses (STREAMSTACK_HELM or the tools/build.sh cache), if present. */
+export function helmBinary(): string | undefined {
+  const cache = process.env.STREAMSTACK_CACHE ?? join(homedir(), ".cache", "streamstack");
+  const helm = process.env.STREAMSTACK_HELM ?? join(cache, "bin", "helm");
+  return existsSync(helm) ? helm : undefined;
+}
+
+let chartByHash: Map<string, string> | undefined;
+
+/** The charts/<name> directory a local release ships, or undefined for an upstream chart. */
+export function localChartDirectory(release: SynthesizedRelease): string | undefined {
+  if (!release.local) return undefined;
+  if (!chartByHash) {
+    chartByHash = new Map();
+    const stack = new TerraformStack(Testing.app(), "chart-hashes");
+    for (const name of readdirSync(chartsDirectory)) {
+      const asset = new TerraformAsset(stack, name, { path: join(chartsDirectory, name), type: AssetType.DIRECTORY });
+      chartByHash.set(asset.assetHash, join(chartsDirectory, name));
+    }
+  }
+  return chartByHash.get(release.chart.split("/").pop() ?? "");
+}
+
+/** The objects `helm template` renders for the release (namespace filled in as `helm install --namespace` does). */
+export function renderLocalRelease(release: SynthesizedRelease, helm: string): Record<string, unknown>[] {
+  const chart = localChartDirectory(release);
+  if (!chart) throw new Error(`${release.name}: ${release.chart} is not one of charts/*`);
+  const scratch = mkdtempSync(join(tmpdir(), "render-local-chart-"));
+  try {
+    const values = join(scratch, "values.yaml");
+    writeFileSync(values, stringify(release.values, { lineWidth: 0 }));
+    const result = spawnSync(helm, ["template", release.name, chart, "--namespace", release.namespace, "--values", values], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, HELM_CACHE_HOME: join(scratch, "cache"), HELM_CONFIG_HOME: join(scratch, "config"), HELM_DATA_HOME: join(scratch, "data") },
+    });
+    if (result.status !== 0) throw new Error(`helm template ${release.name}: ${result.stderr}`);
+    return parseAllDocuments(result.stdout)
+      .map((document) => document.toJS() as unknown)
+      .filter((object): object is Record<string, unknown> => typeof object === "object" && object !== null)
+      .map((object) => {
+        const metadata = (object.metadata ?? {}) as Record<string, unknown>;
+        return { ...object, metadata: { namespace: release.namespace, ...metadata } };
+      });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

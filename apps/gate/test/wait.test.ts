@@ -1,0 +1,87 @@
+import type { Fetched } from '../src/api';
+import type { Target } from '../src/condition';
+import { waitForTargets } from '../src/wait';
+
+const target: Target = {
+  apiPath: '/apis/postgresql.cnpg.io/v1/namespaces/ns/clusters/db',
+  description: 'Cluster ns/db',
+  checks: [{ path: 'status.conditions[type=Ready].status', equals: 'True' }],
+  hint: 'kubectl -n ns get cluster db',
+};
+const ready: Fetched = { kind: 'object', object: { status: { conditions: [{ type: 'Ready', status: 'True' }] } } };
+const notReady: Fetched = { kind: 'object', object: { status: { conditions: [{ type: 'Ready', status: 'False' }] } } };
+
+/** A clock that advances only when the gate sleeps, so tests take no real time. */
+function fakeClock() {
+  let now = 0;
+  return { now: () => now, sleep: async (milliseconds: number) => void (now += milliseconds) };
+}
+
+describe('waitForTargets', () => {
+  it('returns ready once the object reports ready, logging each change', async () => {
+    const answers: Fetched[] = [{ kind: 'absent' }, notReady, notReady, ready];
+    const lines: string[] = [];
+    const outcome = await waitForTargets({
+      targets: [target],
+      timeoutSeconds: 60,
+      intervalSeconds: 5,
+      get: async () => answers.shift() ?? ready,
+      log: (line) => lines.push(line),
+      ...fakeClock(),
+    });
+    expect(outcome).toEqual({ ready: true });
+    expect(lines).toEqual([
+      'waiting up to 60 s for: Cluster ns/db',
+      'not ready after 0 s: Cluster ns/db: the object does not exist (yet)',
+      "not ready after 5 s: Cluster ns/db: status.conditions[type=Ready].status is 'False', expected 'True'",
+      'ready after 15 s: Cluster ns/db',
+    ]);
+  });
+
+  it('gives up after the time limit, naming the object, what it found and what to check', async () => {
+    const outcome = await waitForTargets({ targets: [target], timeoutSeconds: 30, intervalSeconds: 5, get: async () => notReady, log: () => undefined, ...fakeClock() });
+    expect(outcome).toEqual({
+      ready: false,
+      reason: 'timeout',
+      report:
+        'NOT READY after 30 s (the gate\'s time limit):\n' +
+        "  - Cluster ns/db: status.conditions[type=Ready].status is 'False', expected 'True'\n" +
+        '    check: kubectl -n ns get cluster db',
+    });
+  });
+
+  it('stops at once when the API server refuses the gate', async () => {
+    let calls = 0;
+    const outcome = await waitForTargets({
+      targets: [target],
+      timeoutSeconds: 600,
+      intervalSeconds: 5,
+      get: async () => (calls++, { kind: 'forbidden', status: 403, message: 'cannot get resource' }),
+      log: () => undefined,
+      ...fakeClock(),
+    });
+    expect(calls).toBe(1);
+    expect(outcome).toMatchObject({ ready: false, reason: 'forbidden' });
+  });
+
+  it('stops checking objects that are ready and waits for the rest', async () => {
+    const other: Target = { ...target, apiPath: '/apis/x/v1/namespaces/ns/things/b', description: 'Thing ns/b' };
+    const asked: string[] = [];
+    let round = 0;
+    const outcome = await waitForTargets({
+      targets: [target, other],
+      timeoutSeconds: 60,
+      intervalSeconds: 5,
+      get: async (path) => {
+        asked.push(path);
+        if (path === other.apiPath) round++;
+        return path === target.apiPath || round > 2 ? ready : notReady;
+      },
+      log: () => undefined,
+      ...fakeClock(),
+    });
+    expect(outcome).toEqual({ ready: true });
+    expect(asked.filter((path) => path === target.apiPath)).toHaveLength(1);
+    expect(asked.filter((path) => path === other.apiPath)).toHaveLength(3);
+  });
+});

@@ -1,0 +1,52 @@
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import type { KubernetesObject } from "./kubernetes-object";
+import { ManifestsRelease } from "./manifests-release";
+import { bundled } from "./node-app";
+import { readinessGateObjects } from "./resources/readiness-gate";
+
+export interface ReadinessGateProps {
+  /** Release and gate name (from naming.gates). */
+  readonly name: string;
+  /** Namespace the gate's Job runs in. */
+  readonly namespace: string;
+  /** Custom resources whose readiness condition consumers need. */
+  readonly objects: readonly KubernetesObject[];
+  /** How long the gate waits before failing with a message naming what is not ready. */
+  readonly timeoutSeconds: number;
+  /** Official Node.js image the gate runs on. */
+  readonly image: string;
+  /** The release that creates the objects. */
+  readonly dependsOn: readonly ITerraformDependable[];
+}
+
+/** Helm's wait before giving up on the gate: long enough that the gate's own, clearer failure comes first. */
+export const gateReleaseMarginSeconds = 120;
+
+/**
+ * A release whose only workload is a Job that waits for custom resources to report ready. Helm's wait treats
+ * custom resources as ready at once; with wait_for_jobs it waits for this Job, so a release that depends on the
+ * gate starts only after the operator says the service is ready.
+ */
+export class ReadinessGate extends Construct {
+  readonly release: ManifestsRelease["release"];
+
+  constructor(scope: Construct, id: string, props: ReadinessGateProps) {
+    super(scope, id);
+    const bundle = bundled("gate");
+    this.release = new ManifestsRelease(this, "gate", {
+      name: props.name,
+      namespace: props.namespace,
+      objects: readinessGateObjects({
+        name: props.name,
+        namespace: props.namespace,
+        objects: props.objects,
+        timeoutSeconds: props.timeoutSeconds,
+        image: props.image,
+        code: { text: bundle.code, sha256: bundle.sha256 },
+      }),
+      dependsOn: props.dependsOn,
+      timeoutSeconds: props.timeoutSeconds + gateReleaseMarginSeconds,
+    }).release;
+  }
+}

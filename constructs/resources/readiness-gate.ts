@@ -1,0 +1,127 @@
+import { createHash } from "node:crypto";
+import type { Target } from "../../apps/gate/src/condition";
+import { partOfLabel, type KubernetesObject } from "../kubernetes-object";
+import { containerResources } from "./quantities";
+import { pluralOf, readinessTarget } from "./readiness";
+
+/** Label value that marks a readiness gate's Job (the invariant tests find gates by it). */
+export const gateComponent = "readiness-gate";
+
+export interface ReadinessGateSpec {
+  /** Gate name: ServiceAccount, Role, ConfigMap and the prefix of the Job's name. */
+  readonly name: string;
+  /** Namespace the gate's Job runs in. */
+  readonly namespace: string;
+  /** The custom resources to wait for; each must have a readiness rule (resources/readiness.ts). */
+  readonly objects: readonly KubernetesObject[];
+  /** The gate gives up after this long and fails its Job with a message naming what is not ready. */
+  readonly timeoutSeconds: number;
+  /** Official Node.js image the bundled gate runs on. */
+  readonly image: string;
+  /** The bundled gate (apps/gate). */
+  readonly code: { readonly text: string; readonly sha256: string };
+}
+
+/** How long a finished gate or schema Job stays for its log before Kubernetes deletes it. */
+export const finishedJobTtlSeconds = 300;
+
+const codeFile = "gate.js";
+const codeMount = "/app";
+
+/** The object references of one namespace's Role: `get`, on exactly the named objects. */
+function roleRules(objects: readonly KubernetesObject[]) {
+  const byResource = new Map<string, { apiGroups: string[]; resources: string[]; resourceNames: string[]; verbs: string[] }>();
+  for (const object of objects) {
+    const group = object.apiVersion.split("/")[0] as string;
+    const plural = pluralOf(object);
+    const key = `${group}/${plural}`;
+    const rule = byResource.get(key) ?? { apiGroups: [group], resources: [plural], resourceNames: [], verbs: ["get"] };
+    rule.resourceNames.push(object.metadata.name);
+    byResource.set(key, rule);
+  }
+  return [...byResource.values()];
+}
+
+/**
+ * A Job that waits, up to a time limit, for each object's readiness condition, with the least RBAC that allows it.
+ * Its name carries a hash of what it checks and runs, so a changed gate is a new Job (a Job's template is immutable)
+ * and an unchanged one stays completed across upgrades.
+ */
+export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[] {
+  if (spec.objects.length === 0) throw new Error(`readiness gate ${spec.name} has nothing to wait for`);
+  const targets: Target[] = spec.objects.map(readinessTarget);
+  const labels = { ...partOfLabel, "app.kubernetes.io/name": spec.name, "app.kubernetes.io/component": gateComponent };
+  const env = [
+    { name: "GATE_TARGETS", value: JSON.stringify(targets) },
+    { name: "GATE_TIMEOUT_SECONDS", value: String(spec.timeoutSeconds) },
+    { name: "GATE_INTERVAL_SECONDS", value: "5" },
+  ];
+  const jobHash = createHash("sha256")
+    .update(JSON.stringify({ env, image: spec.image, code: spec.code.sha256 }))
+    .digest("hex")
+    .slice(0, 10);
+
+  const namespaces = [...new Set(spec.objects.map((object) => object.metadata.namespace ?? spec.namespace))].sort();
+  const rbac = namespaces.flatMap((namespace): KubernetesObject[] => [
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: spec.name, namespace, labels },
+      rules: roleRules(spec.objects.filter((object) => (object.metadata.namespace ?? spec.namespace) === namespace)),
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: spec.name, namespace, labels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: spec.name },
+      subjects: [{ kind: "ServiceAccount", name: spec.name, namespace: spec.namespace }],
+    },
+  ]);
+
+  return [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: spec.name, namespace: spec.namespace, labels } },
+    ...rbac,
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: `${spec.name}-code`, namespace: spec.namespace, labels },
+      data: { [codeFile]: spec.code.text },
+    },
+    {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: `${spec.name}-${jobHash}`, namespace: spec.namespace, labels },
+      spec: {
+        // The gate retries inside its time limit; a failed run is an answer, not a glitch to retry.
+        backoffLimit: 0,
+        // A hard stop a little after the gate's own limit, in case the process hangs.
+        activeDeadlineSeconds: spec.timeoutSeconds + 60,
+        // A failed Job never runs again and Helm's wait fails on it at once; removed after 5 minutes (time to read
+        // its log), the next deploy re-creates it. Helm has seen a successful run long before.
+        ttlSecondsAfterFinished: finishedJobTtlSeconds,
+        template: {
+          metadata: { labels },
+          spec: {
+            restartPolicy: "Never",
+            serviceAccountName: spec.name,
+            // The gate reads objects from the API server as this ServiceAccount.
+            automountServiceAccountToken: true,
+            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+            containers: [
+              {
+                name: "gate",
+                image: spec.image,
+                command: ["node", `${codeMount}/${codeFile}`],
+                env,
+                resources: containerResources({ cpu: "10m", memory: "64Mi" }),
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                volumeMounts: [{ name: "code", mountPath: codeMount, readOnly: true }],
+              },
+            ],
+            volumes: [{ name: "code", configMap: { name: `${spec.name}-code` } }],
+          },
+        },
+      },
+    },
+  ];
+}
