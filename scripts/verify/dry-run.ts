@@ -225,6 +225,23 @@ async function applyCrds(client: ApiClient, crds: readonly JsonObject[]): Promis
   return problems;
 }
 
+/**
+ * A dry-run create, or, for an object that exists (the CRDs the strimzi-crds release carries were installed above from
+ * the same pinned files), a dry-run update: what Helm's upgrade of an existing CRD sends.
+ */
+async function sendDryRun(client: ApiClient, collection: string, query: string, object: JsonObject): Promise<Response> {
+  const name = isObject(object.metadata) ? String(object.metadata.name) : "";
+  if (object.kind === "CustomResourceDefinition") {
+    const existing = await client.call("GET", `${collection}/${name}`);
+    if (existing.status === 200 && isObject(existing.body) && isObject(existing.body.metadata)) {
+      const metadata = isObject(object.metadata) ? object.metadata : {};
+      const update = { ...object, metadata: { ...metadata, resourceVersion: existing.body.metadata.resourceVersion ?? null } };
+      return client.call("PUT", `${collection}/${name}${query}`, update);
+    }
+  }
+  return client.call("POST", `${collection}${query}`, object);
+}
+
 async function dryRunStack(client: ApiClient, stack: string, work: string): Promise<{ sent: number; problems: string[] }> {
   const crdList = join(work, `crds-${stack}.txt`);
   const crds = existsSync(crdList)
@@ -261,7 +278,7 @@ async function dryRunStack(client: ApiClient, stack: string, work: string): Prom
     }
     const isNamespace = kind === "Namespace" && apiVersion === "v1";
     const query = isNamespace ? "?fieldValidation=Strict" : "?dryRun=All&fieldValidation=Strict";
-    const response = await client.call("POST", `${collectionPath(apiVersion, info, namespace)}${query}`, object);
+    const response = await sendDryRun(client, collectionPath(apiVersion, info, namespace), query, object);
     sent += 1;
     if (isNamespace && response.status === 409) continue;
     if (response.status >= 300) problems.push(`${label}: HTTP ${response.status}: ${message(response)}`);

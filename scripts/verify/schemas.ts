@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
+import { charts } from "../../config/versions";
 import { validateChartValues } from "../../validation/chart-values-validator";
 import { isCoreKind, validateCoreObject } from "../../validation/core-validator";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
@@ -52,8 +53,13 @@ export function readUpstreamFolders(schemaDirectory: string): UpstreamFolder[] {
   return folders;
 }
 
-/** The folder pinned for an upstream chart release, matched on chart name and version. */
+/**
+ * The folder pinned for an upstream chart release: the reference folder config/versions.ts names for that chart and
+ * version (which may be a stand-in, as for the Spark operator), else the folder matching chart name and version.
+ */
 export function folderFor(folders: readonly UpstreamFolder[], chart: string, version: string | undefined): UpstreamFolder | undefined {
+  const pinned = Object.values(charts).find((entry) => entry.chart === chart && entry.version === version);
+  if (pinned?.referenceFolder) return folders.find((folder) => folder.folder === pinned.referenceFolder);
   const wanted = (version ?? "").replace(/^v/, "");
   return folders.find((folder) => folder.chartName === chart && folder.version === wanted);
 }
