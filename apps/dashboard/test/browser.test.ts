@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { InMemoryUserRepository } from '../src/memory-repository';
 import { DashboardServer } from '../src/server';
 import { SnapshotService } from '../src/snapshot';
+import { launchTestBrowser } from './chromium';
 import { sampleUsers } from './fixtures';
 
-/** The live page in Debian's headless Chromium against the in-memory repository. */
-const chromiumPath = '/usr/bin/chromium';
+/** The live page in headless Chromium (the packaged one, else the system's: ./chromium.ts) against the in-memory repository. */
 const artifacts = join(__dirname, '..', '..', '..', 'test-artifacts');
 
 jest.setTimeout(30_000);
@@ -21,9 +21,6 @@ let userDataDirectory: string;
 let baseUrl: string;
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`${chromiumPath} is missing: the dashboard browser test needs Debian's Chromium; run \`apt-get install -y chromium\``);
-  }
   repository = new InMemoryUserRepository();
   repository.add(...sampleUsers(180, new Date(), 24));
   const service = new SnapshotService(repository, { cacheMs: 200, ingestMinutes: 30, latestLimit: 8 });
@@ -31,13 +28,12 @@ beforeAll(async () => {
   const address = await server.listen(0, '127.0.0.1');
   baseUrl = `http://127.0.0.1:${address.port}`;
   userDataDirectory = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDirectory, {
-    executablePath: chromiumPath,
+  ({ context } = await launchTestBrowser(userDataDirectory, {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1280, height: 900 },
     deviceScaleFactor: 1,
-  });
+  }));
   page = context.pages()[0] ?? (await context.newPage());
 });
 
