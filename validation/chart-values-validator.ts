@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import Ajv, { type ErrorObject } from "ajv";
+import Ajv from "ajv";
 import { parse } from "yaml";
+import { describeSchemaErrors } from "./ajv-errors";
+import type { UpstreamFolder } from "./upstream-folders";
 
 type Tree = Record<string, unknown>;
 
@@ -41,14 +43,6 @@ export function coalesceValues(defaults: unknown, values: unknown): unknown {
     else merged[key] = coalesceValues(defaults[key], value);
   }
   return merged;
-}
-
-/** Ajv problems as one line each, naming the unknown key where there is one. */
-function describeSchemaErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map((error) => {
-    const extra = error.keyword === "additionalProperties" ? ` '${String(error.params.additionalProperty)}'` : "";
-    return `${error.instancePath || "/"} ${error.message ?? error.keyword}${extra}`;
-  });
 }
 
 export type ValuesCheck = {
@@ -104,7 +98,10 @@ export function validateChartValues(referenceFolder: string, values: unknown): V
     const defaults = existsSync(valuesFile) ? (parse(readFileSync(valuesFile, "utf8")) as unknown) : defaultsFromSchema(schema);
     // A chart's own $schema/$id may name a draft or location Ajv does not resolve offline.
     const { $schema: _draft, $id: _id, ...portable } = schema;
-    const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(portable);
+    // Helm would ignore a top-level key the schema does not declare (the Airflow chart leaves its top level open).
+    const openTop = portable.additionalProperties !== undefined || portable.patternProperties !== undefined || !isMap(portable.properties);
+    const closed = openTop ? portable : { ...portable, additionalProperties: false };
+    const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(closed);
     return { kind: "schema", problems: validate(coalesceValues(defaults, values)) ? [] : describeSchemaErrors(validate.errors), subchartValues: [] };
   }
   const defaults = parse(readFileSync(valuesFile, "utf8")) as unknown;
@@ -131,4 +128,12 @@ export function validateLocalChartValues(chartDirectory: string, values: unknown
   const validate = ajv.compile(JSON.parse(readFileSync(join(chartDirectory, "values.schema.json"), "utf8")) as object);
   const defaults = parse(readFileSync(join(chartDirectory, "values.yaml"), "utf8")) as unknown;
   return validate(coalesceValues(defaults, values)) ? [] : describeSchemaErrors(validate.errors);
+}
+
+/** Problems of the values handed to a pinned upstream chart, each naming the pinned file that judged it. */
+export function checkUpstreamValues(folder: UpstreamFolder, values: unknown): string[] {
+  if (!folder.hasValues) return [];
+  const check = validateChartValues(folder.directory, values);
+  const file = check.kind === "schema" ? "chart-values.schema.json" : "chart-values.yaml";
+  return check.problems.map((problem) => `${folder.folder}/${file}: ${problem}`);
 }

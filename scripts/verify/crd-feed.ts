@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { stringify } from "yaml";
-import { folderFor, type UpstreamFolder } from "./schemas";
+import { folderFor, type UpstreamFolder } from "../../validation/upstream-folders";
 import { isObject, type HelmRelease, type SynthesizedStack } from "./stack";
 
 /**

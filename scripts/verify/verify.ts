@@ -16,9 +16,11 @@ import { parse as parseYaml, parseAllDocuments, stringify } from "yaml";
 import { readAcceptedFindings, runCheckov, triage, type Finding, type ScanOrigin } from "./findings";
 import { runCommand, tail } from "./process";
 import { resolveCrdFeeds } from "./crd-feed";
-import { coalesceValues } from "../../validation/chart-values-validator";
+import { checkUpstreamValues, coalesceValues } from "../../validation/chart-values-validator";
+import { CrdRegistry } from "../../validation/crd-registry";
+import { isClusterScoped, validateObject } from "../../validation/object-validator";
+import { crdFilesOfReleases, folderFor, readUpstreamFolders, type UpstreamFolder } from "../../validation/upstream-folders";
 import { schemaDirectory as locateSchemaDirectory } from "../../validation/schema-directory";
-import { CrdRegistry, checkUpstreamValues, folderFor, isClusterScoped, readUpstreamFolders, validateBuiltIn, type UpstreamFolder } from "./schemas";
 import { isObject, readStack, resourcesOfType, terraformLiteral, type HelmRelease, type Json, type JsonObject, type SynthesizedStack } from "./stack";
 import { loadConfigurationOnly, missingProviders, runTofu, writeDummyKubeconfig, writeOfflineCliConfig } from "./tofu";
 
@@ -236,7 +238,7 @@ function validateObjects(stack: string, objects: readonly EmittedObject[], crds:
     seen.set(identity, origin);
     const apiVersion = String(object.apiVersion);
     const kind = String(object.kind);
-    const outcome = crds.has(apiVersion, kind) ? crds.validate(object) : validateBuiltIn(object);
+    const outcome = validateObject(object, crds);
     if (crds.has(apiVersion, kind)) custom += 1;
     if (!outcome) {
       const group = apiVersion.includes("/") ? (apiVersion.split("/")[0] ?? "") : "";
@@ -302,12 +304,7 @@ function main(): void {
       record(name, "read cdk.tf.json", "fail", 0, error instanceof Error ? error.message : String(error));
       continue;
     }
-    // CRDs of the operator releases this stack installs; every pinned CRD when none matches.
-    const stackFolders = stack.helmReleases.flatMap((release) => {
-      const folder = release.localChartPath ? undefined : folderFor(folders, release.chart, release.version);
-      return folder ? [folder] : [];
-    });
-    const crdFiles = (stackFolders.length ? stackFolders : folders).flatMap((folder) => folder.crdFiles);
+    const crdFiles = crdFilesOfReleases(folders, stack.helmReleases.filter((release) => !release.localChartPath));
     const crds = new CrdRegistry(crdFiles, schemaDirectory);
     writeFileSync(join(work, `crds-${name}.txt`), `${crdFiles.join("\n")}\n`);
 

@@ -1,0 +1,118 @@
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
+import Ajv, { type ValidateFunction } from "ajv";
+import { parseAllDocuments } from "yaml";
+import { describeSchemaErrors } from "./ajv-errors";
+import { crdObjectSchema } from "./structural-schema";
+import type { ApiObject, ValidationOutcome } from "./validation-outcome";
+
+/** One version of a custom resource definition, compiled on first use. */
+interface CrdVersion {
+  readonly source: string;
+  readonly scope: string;
+  readonly served: boolean;
+  readonly deprecated: boolean;
+  readonly celRules: number;
+  readonly schema: Record<string, unknown>;
+  compiled?: ValidateFunction;
+}
+
+interface CrdDocument {
+  readonly kind?: unknown;
+  readonly spec?: {
+    readonly group?: unknown;
+    readonly scope?: unknown;
+    readonly names?: { readonly kind?: unknown };
+    readonly versions?: readonly { name?: unknown; served?: unknown; deprecated?: unknown; schema?: { openAPIV3Schema?: unknown } }[];
+  };
+}
+
+/**
+ * Custom resource definitions by group/version/kind, from pinned CRD files: validates custom resources against every
+ * pinned definition of their kind (two Strimzi lines may both define one), knows their scope and the API versions served.
+ */
+export class CrdRegistry {
+  private readonly byKey = new Map<string, CrdVersion[]>();
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+
+  /** @param sourceRoot shortens file names in messages (the schema directory). */
+  constructor(files: readonly string[], sourceRoot: string) {
+    for (const file of files) {
+      for (const document of parseAllDocuments(readFileSync(file, "utf8"))) {
+        this.add(document.toJS() as CrdDocument | null, relative(sourceRoot, file));
+      }
+    }
+  }
+
+  private add(crd: CrdDocument | null, source: string): void {
+    const spec = crd?.spec;
+    if (crd?.kind !== "CustomResourceDefinition" || !spec || typeof spec.names?.kind !== "string") return;
+    for (const version of spec.versions ?? []) {
+      const openApi = version.schema?.openAPIV3Schema;
+      if (typeof version.name !== "string" || typeof openApi !== "object" || openApi === null) continue;
+      const { schema, celRules } = crdObjectSchema(openApi as Record<string, unknown>);
+      const key = `${String(spec.group)}/${version.name}/${spec.names.kind}`;
+      const entry: CrdVersion = {
+        source,
+        scope: typeof spec.scope === "string" ? spec.scope : "Namespaced",
+        served: version.served !== false,
+        deprecated: version.deprecated === true,
+        celRules,
+        schema,
+      };
+      this.byKey.set(key, [...(this.byKey.get(key) ?? []), entry]);
+    }
+  }
+
+  /** Group/version and group/version/kind strings served by these CRDs, for `helm template --api-versions`. */
+  apiVersions(): string[] {
+    const versions = new Set<string>();
+    for (const key of this.byKey.keys()) {
+      const [group, version, kind] = key.split("/");
+      versions.add(`${group}/${version}`);
+      versions.add(`${group}/${version}/${kind}`);
+    }
+    return [...versions].sort();
+  }
+
+  hasGroup(group: string): boolean {
+    return [...this.byKey.keys()].some((key) => key.startsWith(`${group}/`));
+  }
+
+  has(apiVersion: string, kind: string): boolean {
+    return this.byKey.has(`${apiVersion}/${kind}`);
+  }
+
+  isClusterScoped(apiVersion: string, kind: string): boolean {
+    return (this.byKey.get(`${apiVersion}/${kind}`) ?? []).some((entry) => entry.scope === "Cluster");
+  }
+
+  /** Valid when a served pinned definition of the object's group/version/kind accepts it; throws when none is pinned. */
+  validate(object: ApiObject): ValidationOutcome {
+    const key = `${String(object.apiVersion)}/${String(object.kind)}`;
+    const candidates = this.byKey.get(key);
+    if (!candidates) throw new Error(`no pinned CRD serves ${String(object.apiVersion)} ${String(object.kind)}`);
+    const failures: string[] = [];
+    for (const candidate of candidates) {
+      if (!candidate.served) {
+        failures.push(`${candidate.source}: version not served`);
+        continue;
+      }
+      candidate.compiled ??= this.compile(key, candidate);
+      const warnings = candidate.deprecated ? [`${key} is deprecated in ${candidate.source}`] : [];
+      if (candidate.compiled(object)) {
+        return { ok: true, schema: `CRD ${candidate.source}`, errors: [], warnings, celRulesNotEvaluated: candidate.celRules };
+      }
+      failures.push(...describeSchemaErrors(candidate.compiled.errors).map((line) => `${candidate.source}: ${line}`));
+    }
+    return { ok: false, schema: `CRD ${key}`, errors: failures.slice(0, 20), warnings: [], celRulesNotEvaluated: 0 };
+  }
+
+  private compile(key: string, candidate: CrdVersion): ValidateFunction {
+    try {
+      return this.ajv.compile(candidate.schema);
+    } catch (error) {
+      throw new Error(`cannot compile ${key} from ${candidate.source}: ${(error as Error).message}`);
+    }
+  }
+}
