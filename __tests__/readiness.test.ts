@@ -187,17 +187,26 @@ describe.each(profileModeMatrix)("readiness of the $profile profile in $mode mod
     for (const gate of gates) {
       const deadline = Number(asJson(gate.job.spec).activeDeadlineSeconds);
       const helmTimeout = Number(raw[gate.release.id]?.timeout);
-      expect({ gate: gate.release.name, limit: gate.timeoutSeconds > 0, deadlineAfterLimit: deadline > gate.timeoutSeconds, helmOutwaits: helmTimeout > deadline }).toEqual({
+      // The deadline counts from the Job's creation (image pull included), the gate's clock from its container's start;
+      // Helm v3.18.4 reports a failed Job only after about 62 s of retries (pkg/kube/wait.go).
+      expect({
         gate: gate.release.name,
-        limit: true,
-        deadlineAfterLimit: true,
-        helmOutwaits: true,
-      });
+        limit: gate.timeoutSeconds > 0,
+        deadlineCoversStart: deadline >= gate.timeoutSeconds + 300,
+        helmOutwaits: helmTimeout >= deadline + 62,
+      }).toEqual({ gate: gate.release.name, limit: true, deadlineCoversStart: true, helmOutwaits: true });
       expect(asJson(gate.job.spec).backoffLimit).toBe(0);
     }
     for (const { object, release } of stack.manifestObjects.filter(({ object }) => object.kind === "Job")) {
       const deadline = Number(asJson(object.spec).activeDeadlineSeconds);
       expect({ job: object.metadata.name, deadline: deadline > 0 && deadline < Number(raw[release.id]?.timeout) }).toEqual({ job: object.metadata.name, deadline: true });
+    }
+  });
+
+  it("sets replace on every release, so a first install that failed can be installed again", () => {
+    // The helm provider 3.1.1 keeps a failed first install out of state; Helm re-uses its name only with Replace.
+    for (const release of Object.values(stack.resourcesOfType("helm_release"))) {
+      expect({ release: release.name, replace: release.replace }).toEqual({ release: release.name, replace: true });
     }
   });
 

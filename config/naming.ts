@@ -1,3 +1,4 @@
+import { topicValueSubject } from "../apps/shared/schema-subject";
 import type { StreamstackConfig } from "./schema";
 
 /** A TCP endpoint inside the cluster. */
@@ -71,6 +72,7 @@ export function deriveNaming(config: StreamstackConfig) {
 
   const k8ssandra = k8ssandraNames(config.cassandra.clusterName, config.cassandra.datacenter);
   const postgres = cloudnativePgNames(config.postgres.clusterName);
+  const topics = { users: "users_created", deadLetters: "users_created.dlq" } as const;
 
   return {
     namespaces,
@@ -79,8 +81,6 @@ export function deriveNaming(config: StreamstackConfig) {
       strimziOperator: "strimzi-operator",
       strimziCrds: "strimzi-crds",
       kafkaResources: "kafka-resources",
-      schemaRegistry: "schema-registry",
-      controlCenter: "control-center",
       sparkOperator: "spark-operator",
       sparkJob: "streaming-job",
       k8ssandraOperator: "k8ssandra-operator",
@@ -112,8 +112,9 @@ export function deriveNaming(config: StreamstackConfig) {
       /** Secret in the Kafka namespace with the listener's certificate, from the same CA. */
       listenerCertificateSecret: "kafka-listener-tls",
       brokersService: strimzi.brokersService,
-      topics: { users: "users_created", deadLetters: "users_created.dlq" },
-      schemaSubject: "users_created-value",
+      topics,
+      /** Where the producer registers the users topic's value schema. */
+      schemaSubject: topicValueSubject(topics.users),
       /** KafkaUser names; Strimzi stores each user's credentials in a Secret of the same name. */
       users: {
         producer: "producer",
@@ -137,8 +138,6 @@ export function deriveNaming(config: StreamstackConfig) {
       datacenter: config.cassandra.datacenter,
       contactPoint: { host: serviceHost(k8ssandra.cqlService, namespaces.cassandra), port: ports.cassandraNative } as Endpoint,
       superuserSecret: k8ssandra.superuserSecret,
-      /** ReplicatedSecret copying the superuser secret into the apps namespace for the job and the dashboard. */
-      secretReplication: "superuser-to-apps",
       keyspace: config.cassandra.keyspace,
       table: "created_users",
       schemaJob: "cassandra-schema",
@@ -180,7 +179,7 @@ export function deriveNaming(config: StreamstackConfig) {
     apps: {
       // node-app names the code ConfigMap after the release.
       producer: { codeConfigMap: "producer-code" },
-      dashboard: { service: "dashboard", port: ports.dashboard },
+      dashboard: { port: ports.dashboard },
     },
   } as const;
 }

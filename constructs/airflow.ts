@@ -20,6 +20,9 @@ const sparkApplicationFile = "spark-application.yaml";
 const producerDag = "produce_users.py";
 const sparkDag = "spark_streaming_job.py";
 
+/** The STREAMSTACK_* variables the DAG files read (apps/dags/environment.json). */
+type DagVariable = keyof (typeof import("../apps/dags/environment.json"))["variables"];
+
 export interface AirflowProps {
   readonly config: StreamstackConfig;
   readonly naming: Naming;
@@ -88,19 +91,20 @@ export class Airflow extends Construct {
     const resources = containerResources(config.airflow.resources);
     const producerPassword = schedulesProducer ? props.kafka?.credentialsSecret("producer") : undefined;
     const kafkaCa = schedulesProducer ? props.kafka?.clientTrustSecret : undefined;
+    const variable = (name: DagVariable, value: string) => ({ name, value });
     const env = [
-      { name: "STREAMSTACK_APPS_NAMESPACE", value: apps },
+      variable("STREAMSTACK_APPS_NAMESPACE", apps),
       ...(schedulesProducer
         ? [
-            { name: "STREAMSTACK_PRODUCER_CODE_CONFIGMAP", value: naming.apps.producer.codeConfigMap },
-            { name: "STREAMSTACK_PRODUCER_ENV_CONFIGMAP", value: naming.airflow.producerEnvConfigMap },
-            { name: "STREAMSTACK_PRODUCER_IMAGE", value: config.apps.nodeImage },
-            { name: "STREAMSTACK_PRODUCER_COUNT", value: String(config.airflow.producerRunRecords) },
+            variable("STREAMSTACK_PRODUCER_CODE_CONFIGMAP", naming.apps.producer.codeConfigMap),
+            variable("STREAMSTACK_PRODUCER_ENV_CONFIGMAP", naming.airflow.producerEnvConfigMap),
+            variable("STREAMSTACK_PRODUCER_IMAGE", config.apps.nodeImage),
+            variable("STREAMSTACK_PRODUCER_COUNT", String(config.airflow.producerRunRecords)),
           ]
         : []),
-      ...(producerPassword ? [{ name: "STREAMSTACK_PRODUCER_PASSWORD_SECRET", value: producerPassword }] : []),
-      ...(kafkaCa ? [{ name: "STREAMSTACK_KAFKA_CA_SECRET", value: kafkaCa }] : []),
-      ...(resubmitsSparkJob ? [{ name: "STREAMSTACK_SPARK_APP_FILE", value: `${naming.airflow.dagsMountPath}/${sparkApplicationFile}` }] : []),
+      ...(producerPassword ? [variable("STREAMSTACK_PRODUCER_PASSWORD_SECRET", producerPassword)] : []),
+      ...(kafkaCa ? [variable("STREAMSTACK_KAFKA_CA_SECRET", kafkaCa)] : []),
+      ...(resubmitsSparkJob ? [variable("STREAMSTACK_SPARK_APP_FILE", `${naming.airflow.dagsMountPath}/${sparkApplicationFile}`)] : []),
     ];
     new ChartRelease(this, "chart", {
       name: naming.releases.airflow,

@@ -68,6 +68,9 @@ export class ChartRelease extends Construct {
       // would count as done the moment they are created.
       waitForJobs: true,
       timeout: props.timeoutSeconds ?? 600,
+      // A release whose first install failed is left out of Terraform state by the provider (3.1.1 Create sets no
+      // state on error); without replace, the next apply stops on "cannot re-use a name that is still in use".
+      replace: true,
       atomic: false,
       cleanupOnFail: true,
       maxHistory: 5,

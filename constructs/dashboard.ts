@@ -1,9 +1,10 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import type { DashboardVariables } from "../apps/dashboard/src/config";
 import type { Naming } from "../config/naming";
 import type { StreamstackConfig } from "../config/schema";
 import type { CassandraConnection } from "./cassandra";
-import { NodeApp } from "./node-app";
+import { NodeApp, type SecretEnvironment } from "./node-app";
 
 export interface DashboardProps {
   readonly config: StreamstackConfig;
@@ -32,11 +33,11 @@ export class Dashboard extends Construct {
         CASSANDRA_KEYSPACE: cassandra.keyspace,
         CASSANDRA_TABLE: cassandra.table,
         PORT: String(port),
-      },
+      } satisfies DashboardVariables,
       secretEnv: [
         { name: "CASSANDRA_USERNAME", secretName: cassandra.credentialsSecret, key: "username" },
         { name: "CASSANDRA_PASSWORD", secretName: cassandra.credentialsSecret, key: "password" },
-      ],
+      ] satisfies (SecretEnvironment & { readonly name: keyof DashboardVariables })[],
       service:
         config.expose.serviceType === "nodePort"
           ? { port, type: "NodePort", nodePort: config.expose.nodePorts.dashboard }

@@ -1,5 +1,6 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import type { ProducerVariables } from "../apps/producer/src/config";
 import type { Naming } from "../config/naming";
 import type { StreamstackConfig } from "../config/schema";
 import type { KafkaConnection } from "./kafka";
@@ -7,24 +8,25 @@ import { NodeApp, type SecretEnvironment } from "./node-app";
 
 /** The environment our producer reads (apps/producer), for any pod that runs it: the release or an Airflow task. */
 export function producerEnvironment(config: StreamstackConfig, naming: Naming, kafka: KafkaConnection, schemaRegistryUrl: string) {
-  const env: Record<string, string> = {
+  let env: ProducerVariables = {
     KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
     KAFKA_TOPIC: naming.kafka.topics.users,
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
     PRODUCER_SOURCE: "generator",
     PRODUCER_COMPRESSION: config.apps.producer.compression,
   };
-  const secretEnv: SecretEnvironment[] = [];
+  const secretEnv: (SecretEnvironment & { readonly name: keyof ProducerVariables })[] = [];
   const secretFiles: { secretName: string; mountPath: string }[] = [];
   const credentials = kafka.credentialsSecret("producer");
   if (kafka.saslMechanism && credentials && kafka.clientTrustSecret) {
     // Strimzi names the user's secret after the user and keeps only `password` (and sasl.jaas.config) in it.
-    Object.assign(env, {
+    env = {
+      ...env,
       KAFKA_SASL_MECHANISM: kafka.saslMechanism,
       KAFKA_USERNAME: credentials,
       KAFKA_TLS: "true",
       KAFKA_TLS_CA_FILE: "/etc/kafka-ca/ca.crt",
-    });
+    };
     secretEnv.push({ name: "KAFKA_PASSWORD", secretName: credentials, key: "password" });
     secretFiles.push({ secretName: kafka.clientTrustSecret, mountPath: "/etc/kafka-ca" });
   }
@@ -56,7 +58,7 @@ export class Producer extends Construct {
       resources: config.apps.producer.resources,
       ...environment,
       // Each pod generates its own users: a fixed seed would replay the same ids after every restart.
-      env: { ...environment.env, PRODUCER_SEED: "$(POD_NAME)" },
+      env: { ...environment.env, PRODUCER_SEED: "$(POD_NAME)" } satisfies ProducerVariables,
       dependsOn: props.dependsOn,
     });
   }

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import type { KubernetesObject } from "./kubernetes-object";
 import { ManifestsRelease } from "./manifests-release";
 import { bundled } from "./node-app";
-import { readinessGateObjects } from "./resources/readiness-gate";
+import { gateJobDeadlineSeconds, readinessGateObjects } from "./resources/readiness-gate";
 
 export interface ReadinessGateProps {
   /** Release and gate name (from naming.gates). */
@@ -20,7 +20,10 @@ export interface ReadinessGateProps {
   readonly dependsOn: readonly ITerraformDependable[];
 }
 
-/** Helm's wait before giving up on the gate: long enough that the gate's own, clearer failure comes first. */
+/**
+ * Helm's wait beyond the gate Job's deadline: Helm v3.18.4 (the helm provider 3.1.1's) retries a failed Job's status
+ * for about a minute before failing the release (pkg/kube/wait.go), so the gate's own, clearer failure comes first.
+ */
 export const gateReleaseMarginSeconds = 120;
 
 /**
@@ -46,7 +49,7 @@ export class ReadinessGate extends Construct {
         code: { text: bundle.code, sha256: bundle.sha256 },
       }),
       dependsOn: props.dependsOn,
-      timeoutSeconds: props.timeoutSeconds + gateReleaseMarginSeconds,
+      timeoutSeconds: gateJobDeadlineSeconds(props.timeoutSeconds) + gateReleaseMarginSeconds,
     }).release;
   }
 }

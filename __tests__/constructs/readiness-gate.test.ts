@@ -39,10 +39,10 @@ describe("readinessGateObjects", () => {
     expect(byKind(objects, "ConfigMap")[0]?.data).toEqual({ "gate.js": "x" });
   });
 
-  it("has a time limit, enforced twice: by the gate and, a minute later, by the Job", () => {
+  it("has a time limit, enforced twice: by the gate and, after time for scheduling and an image pull, by the Job", () => {
     const env = Object.fromEntries((container.env as Json[]).map((variable) => [variable.name, variable.value]));
     expect(env.GATE_TIMEOUT_SECONDS).toBe("600");
-    expect(asJson(job.spec).activeDeadlineSeconds).toBe(660);
+    expect(asJson(job.spec).activeDeadlineSeconds).toBe(900);
     expect(asJson(job.spec).backoffLimit).toBe(0);
     // A failed gate must not stay failed forever: the next deploy re-creates it once it is gone.
     expect(asJson(job.spec).ttlSecondsAfterFinished).toBe(300);
@@ -87,6 +87,18 @@ describe("readinessGateObjects", () => {
     expect(name(gate([cluster], 600, "y"))).not.toBe(name(gate([cluster])));
   });
 
+  it("hashes the whole pod template: a change to any field of it (here: resources) is a new Job", async () => {
+    const quantities = await import("../../constructs/resources/quantities");
+    const original = quantities.containerResources;
+    const name = byKind(gate([postgresClusterObject(kind, naming)]), "Job")[0]?.metadata.name;
+    const spy = jest.spyOn(quantities, "containerResources").mockImplementation((resources) => original({ ...resources, memory: "96Mi" }));
+    try {
+      expect(byKind(gate([postgresClusterObject(kind, naming)]), "Job")[0]?.metadata.name).not.toBe(name);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("refuses objects it has no readiness rule for, and an empty gate", () => {
     expect(() => gate([{ apiVersion: "kafka.strimzi.io/v1", kind: "KafkaNodePool", metadata: { name: "p", namespace: "a" } }])).toThrow(
       "no readiness rule for kafka.strimzi.io/v1 KafkaNodePool",
@@ -116,6 +128,9 @@ describe("the Cassandra schema Job", () => {
     expect(names(before)).toEqual([`ConfigMap/${cassandraSchemaNames(kind, naming).configMap}`, `Job/${cassandraSchemaNames(kind, naming).job}`]);
     expect(names(before)[1]).toMatch(/^Job\/cassandra-schema-[0-9a-f]{10}$/);
     expect(names(after)).not.toEqual(names(before));
+    // The cqlsh image is part of the pod template too: a new Cassandra version is a new Job, never an immutable edit.
+    const newer = loadConfig({ profile: "kind", overrides: { cassandra: { serverVersion: "5.0.5" } } });
+    expect(cassandraSchemaNames(newer, deriveNaming(newer)).job).not.toBe(cassandraSchemaNames(kind, naming).job);
     // The same CQL keeps the same names: an unchanged schema is not re-applied on every deploy.
     expect(names(cassandraSchemaJobObjects(kind, naming))).toEqual(names(before));
     const job = before.find((object) => object.kind === "Job") as KubernetesObject;

@@ -10,10 +10,9 @@ export AIRFLOW_HOME="$airflow_home"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__UNIT_TEST_MODE=True
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="sqlite:///$airflow_home/airflow.db"
-# The DAGs read deployment names from these; the tests expect the defaults.
-unset STREAMSTACK_APPS_NAMESPACE STREAMSTACK_PRODUCER_CODE_CONFIGMAP STREAMSTACK_PRODUCER_ENV_CONFIGMAP \
-  STREAMSTACK_PRODUCER_PASSWORD_SECRET STREAMSTACK_KAFKA_CA_SECRET STREAMSTACK_PRODUCER_IMAGE STREAMSTACK_PRODUCER_COUNT \
-  STREAMSTACK_SPARK_APP_FILE STREAMSTACK_SPARK_NAMESPACE STREAMSTACK_KUBERNETES_CONN_ID
+# The DAGs read deployment names from these (environment.json lists them); the tests expect the defaults.
+# shellcheck disable=SC2046
+unset $("$venv/bin/python" -c 'import json, sys; print(" ".join(json.load(open(sys.argv[1]))["variables"]))' "$here/environment.json")
 cd "$here"
 # No "exit code" trickery: the EXIT trap keeps pytest's status.
 "$venv/bin/python" -m pytest -q -p no:cacheprovider tests "$@"

@@ -9,6 +9,12 @@ export class ConfigurationError extends Error {
 }
 
 /**
+ * The variables a schema reads, each as the string a manifest sets: required where the schema has no default.
+ * Constructs that set an app's environment are typed with it, so a misspelt or missing variable fails tsc.
+ */
+export type EnvironmentVariables<Schema extends z.ZodType> = { [Name in keyof z.input<Schema>]: string };
+
+/**
  * Validates environment variables against a zod object schema.
  * Empty strings count as unset, so `FOO=` in a manifest falls back to the default
  * instead of failing a number or URL check with a confusing message.

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { IPolicyRule } from "kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule";
 import type { Component } from "../../config/components";
 
 const dagsDirectory = join(__dirname, "..", "..", "apps", "dags");
@@ -13,12 +14,8 @@ export const dagIgnoreFile = ".airflowignore";
 /** The pattern syntax of dagIgnoreFile; handed to Airflow as `[core] dag_ignore_file_syntax` so the two cannot drift. */
 export const dagIgnoreFileSyntax = "glob";
 
-/** A namespaced RBAC rule. */
-export interface PolicyRule {
-  readonly apiGroups: readonly string[];
-  readonly resources: readonly string[];
-  readonly verbs: readonly string[];
-}
+/** A namespaced RBAC rule: the fields of Kubernetes' PolicyRule such a rule needs. */
+export type PolicyRule = Readonly<Required<Pick<IPolicyRule, "apiGroups" | "resources" | "verbs">>>;
 
 interface DagEntry {
   /** Components the DAG drives; it ships only when all of them run. */

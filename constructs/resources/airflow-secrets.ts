@@ -1,3 +1,4 @@
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import type { Naming } from "../../config/naming";
 import type { GeneratedSecret } from "./generated-secret";
 
@@ -39,7 +40,7 @@ const adminEnv = { username: "STREAMSTACK_ADMIN_USERNAME", password: "STREAMSTAC
  * templates. The Job no longer runs as a Helm hook (see constructs/airflow.upstream.md).
  */
 export function createUserJobValues(naming: Naming) {
-  const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: naming.airflow.adminCredentialsSecret, key } } });
+  const fromSecret = (name: string, key: string): IEnvVar => ({ name, valueFrom: { secretKeyRef: { name: naming.airflow.adminCredentialsSecret, key } } });
   return {
     useHelmHooks: false,
     applyCustomEnv: false,

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { IJob } from "kubernetes-models/batch/v1/Job";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { Naming } from "../../config/naming";
 import type { StreamstackConfig } from "../../config/schema";
 import { partOfLabel, type KubernetesObject } from "../kubernetes-object";
@@ -65,12 +67,26 @@ export function cassandraSchemaCql(config: StreamstackConfig): string {
   return `${createKeyspace}\n${createTable}\n`;
 }
 
+/** cqlsh comes from the official Cassandra image of the version the cluster runs. */
+export function cassandraImage(config: StreamstackConfig): string {
+  return `cassandra:${config.cassandra.serverVersion}`;
+}
+
 /** The schema Job's time limit: it runs after the readiness gate, so Cassandra should answer within seconds. */
 export const cassandraSchemaJobTimeoutSeconds = 600;
 
-/** Names of the schema Job and its ConfigMap, carrying a hash of the CQL: a changed schema is a new Job that runs. */
+/**
+ * Names of the schema Job and its ConfigMap, carrying a hash of everything that shapes its pod (the CQL, the cqlsh
+ * image, the address and the time limit): a changed schema is a new Job that runs, and no change meets an immutable one.
+ */
 export function cassandraSchemaNames(config: StreamstackConfig, naming: Naming) {
-  const hash = createHash("sha256").update(cassandraSchemaCql(config)).digest("hex").slice(0, 10);
+  const shape = {
+    cql: cassandraSchemaCql(config),
+    image: cassandraImage(config),
+    contactPoint: naming.cassandra.contactPoint,
+    timeoutSeconds: cassandraSchemaJobTimeoutSeconds,
+  };
+  const hash = createHash("sha256").update(JSON.stringify(shape)).digest("hex").slice(0, 10);
   return { job: `${naming.cassandra.schemaJob}-${hash}`, configMap: `${naming.cassandra.schemaJob}-cql-${hash}` };
 }
 
@@ -107,7 +123,7 @@ export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Nam
       kind: "ConfigMap",
       metadata: { name: configMapName, namespace, labels: { ...partOfLabel } },
       data: { "schema.cql": cassandraSchemaCql(config) },
-    },
+    } satisfies IConfigMap,
     {
       apiVersion: "batch/v1",
       kind: "Job",
@@ -126,7 +142,7 @@ export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Nam
             containers: [
               {
                 name: "cqlsh",
-                image: `cassandra:${config.cassandra.serverVersion}`,
+                image: cassandraImage(config),
                 command: ["bash", "-c", script],
                 // cqlsh keeps its history under HOME; the root filesystem stays read-only.
                 env: [{ name: "HOME", value: "/tmp" }],
@@ -147,6 +163,6 @@ export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Nam
           },
         },
       },
-    },
+    } satisfies IJob,
   ];
 }

@@ -1,3 +1,5 @@
+import type { IPersistentVolumeClaimSpec } from "kubernetes-models/v1/PersistentVolumeClaimSpec";
+import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements";
 import type { Resources, Storage, Volume } from "../../config/schema";
 
 /** Kubernetes requests and limits from our resources setting: memory is requested and capped alike. */
@@ -5,7 +7,7 @@ export function containerResources(resources: Resources) {
   return {
     requests: { cpu: resources.cpu, memory: resources.memory },
     limits: { memory: resources.memory },
-  };
+  } satisfies IResourceRequirements;
 }
 
 /** A ReadWriteOnce claim spec for the given volume. */
@@ -14,7 +16,7 @@ export function claimSpec(volume: Volume | Storage) {
     accessModes: ["ReadWriteOnce"],
     resources: { requests: { storage: volume.size } },
     ...(volume.storageClass ? { storageClassName: volume.storageClass } : {}),
-  };
+  } satisfies IPersistentVolumeClaimSpec;
 }
 
 /** The hour setting as the milliseconds Kafka topic configs want. */

@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
+import type { IJob } from "kubernetes-models/batch/v1/Job";
+import type { IPolicyRule } from "kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule";
+import type { IRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
+import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { Target } from "../../apps/gate/src/condition";
+import type { GateVariable } from "../../apps/gate/src/variables";
 import { partOfLabel, type KubernetesObject } from "../kubernetes-object";
 import { containerResources } from "./quantities";
 import { pluralOf, readinessTarget } from "./readiness";
@@ -29,8 +37,8 @@ const codeFile = "gate.js";
 const codeMount = "/app";
 
 /** The object references of one namespace's Role: `get`, on exactly the named objects. */
-function roleRules(objects: readonly KubernetesObject[]) {
-  const byResource = new Map<string, { apiGroups: string[]; resources: string[]; resourceNames: string[]; verbs: string[] }>();
+function roleRules(objects: readonly KubernetesObject[]): IPolicyRule[] {
+  const byResource = new Map<string, Required<Pick<IPolicyRule, "apiGroups" | "resources" | "resourceNames" | "verbs">>>();
   for (const object of objects) {
     const group = object.apiVersion.split("/")[0] as string;
     const plural = pluralOf(object);
@@ -42,6 +50,13 @@ function roleRules(objects: readonly KubernetesObject[]) {
   return [...byResource.values()];
 }
 
+/** Time allowed, besides the gate's own limit, for scheduling and pulling the image before the Job is stopped. */
+export const gateStartAllowanceSeconds = 300;
+
+export function gateJobDeadlineSeconds(gateTimeoutSeconds: number): number {
+  return gateTimeoutSeconds + gateStartAllowanceSeconds;
+}
+
 /**
  * A Job that waits, up to a time limit, for each object's readiness condition, with the least RBAC that allows it.
  * Its name carries a hash of what it checks and runs, so a changed gate is a new Job (a Job's template is immutable)
@@ -51,15 +66,36 @@ export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[
   if (spec.objects.length === 0) throw new Error(`readiness gate ${spec.name} has nothing to wait for`);
   const targets: Target[] = spec.objects.map(readinessTarget);
   const labels = { ...partOfLabel, "app.kubernetes.io/name": spec.name, "app.kubernetes.io/component": gateComponent };
-  const env = [
+  const env: { name: GateVariable; value: string }[] = [
     { name: "GATE_TARGETS", value: JSON.stringify(targets) },
     { name: "GATE_TIMEOUT_SECONDS", value: String(spec.timeoutSeconds) },
     { name: "GATE_INTERVAL_SECONDS", value: "5" },
   ];
-  const jobHash = createHash("sha256")
-    .update(JSON.stringify({ env, image: spec.image, code: spec.code.sha256 }))
-    .digest("hex")
-    .slice(0, 10);
+
+  const template: IPodTemplateSpec = {
+    metadata: { labels },
+    spec: {
+      restartPolicy: "Never",
+      serviceAccountName: spec.name,
+      // The gate reads objects from the API server as this ServiceAccount.
+      automountServiceAccountToken: true,
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+      containers: [
+        {
+          name: "gate",
+          image: spec.image,
+          command: ["node", `${codeMount}/${codeFile}`],
+          env,
+          resources: containerResources({ cpu: "10m", memory: "64Mi" }),
+          securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+          volumeMounts: [{ name: "code", mountPath: codeMount, readOnly: true }],
+        },
+      ],
+      volumes: [{ name: "code", configMap: { name: `${spec.name}-code` } }],
+    },
+  };
+  // The whole pod template and the code it runs: a Job's template is immutable, so any change must be a new Job.
+  const jobHash = createHash("sha256").update(JSON.stringify({ template, code: spec.code.sha256 })).digest("hex").slice(0, 10);
 
   const namespaces = [...new Set(spec.objects.map((object) => object.metadata.namespace ?? spec.namespace))].sort();
   const rbac = namespaces.flatMap((namespace): KubernetesObject[] => [
@@ -68,25 +104,25 @@ export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[
       kind: "Role",
       metadata: { name: spec.name, namespace, labels },
       rules: roleRules(spec.objects.filter((object) => (object.metadata.namespace ?? spec.namespace) === namespace)),
-    },
+    } satisfies IRole,
     {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "RoleBinding",
       metadata: { name: spec.name, namespace, labels },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: spec.name },
       subjects: [{ kind: "ServiceAccount", name: spec.name, namespace: spec.namespace }],
-    },
+    } satisfies IRoleBinding,
   ]);
 
   return [
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: spec.name, namespace: spec.namespace, labels } },
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: spec.name, namespace: spec.namespace, labels } } satisfies IServiceAccount,
     ...rbac,
     {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: `${spec.name}-code`, namespace: spec.namespace, labels },
       data: { [codeFile]: spec.code.text },
-    },
+    } satisfies IConfigMap,
     {
       apiVersion: "batch/v1",
       kind: "Job",
@@ -94,34 +130,14 @@ export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[
       spec: {
         // The gate retries inside its time limit; a failed run is an answer, not a glitch to retry.
         backoffLimit: 0,
-        // A hard stop a little after the gate's own limit, in case the process hangs.
-        activeDeadlineSeconds: spec.timeoutSeconds + 60,
-        // A failed Job never runs again and Helm's wait fails on it at once; removed after 5 minutes (time to read
+        // A hard stop after the gate's own limit, in case the process hangs. It counts from the Job's creation, so it
+        // also covers pulling the image on a cold node; the gate's clock starts only when its container does.
+        activeDeadlineSeconds: gateJobDeadlineSeconds(spec.timeoutSeconds),
+        // A failed Job never runs again and Helm's wait fails on it about a minute later; removed after 5 minutes (time to read
         // its log), the next deploy re-creates it. Helm has seen a successful run long before.
         ttlSecondsAfterFinished: finishedJobTtlSeconds,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: "Never",
-            serviceAccountName: spec.name,
-            // The gate reads objects from the API server as this ServiceAccount.
-            automountServiceAccountToken: true,
-            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
-            containers: [
-              {
-                name: "gate",
-                image: spec.image,
-                command: ["node", `${codeMount}/${codeFile}`],
-                env,
-                resources: containerResources({ cpu: "10m", memory: "64Mi" }),
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                volumeMounts: [{ name: "code", mountPath: codeMount, readOnly: true }],
-              },
-            ],
-            volumes: [{ name: "code", configMap: { name: `${spec.name}-code` } }],
-          },
-        },
+        template,
       },
-    },
+    } satisfies IJob,
   ];
 }

@@ -1,5 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { IRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
+import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { Naming } from "../../config/naming";
 import { endpointAddress } from "../../config/naming";
 import type { StreamstackConfig } from "../../config/schema";
@@ -26,9 +31,15 @@ function sparkMemory(total: string): { memory: string; memoryOverhead: string } 
   return { memory: `${mebibytes(total) - sparkMemoryOverheadMi}m`, memoryOverhead: `${sparkMemoryOverheadMi}m` };
 }
 
+/** The variables job_config.py reads (apps/spark-job/environment.json), and the interpreter's module path. */
+type SparkJobVariable = keyof (typeof import("../../apps/spark-job/environment.json"))["variables"] | "PYTHONPATH";
+type SparkJobEnvVar =
+  | { readonly name: SparkJobVariable; readonly value: string }
+  | { readonly name: SparkJobVariable; readonly valueFrom: { readonly secretKeyRef: { readonly name: string; readonly key: string } } };
+
 function jobEnvironment(config: StreamstackConfig, naming: Naming) {
-  const secretEnv = (name: string, secret: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
-  const env: object[] = [
+  const secretEnv = (name: SparkJobVariable, secret: string, key: string): SparkJobEnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+  const env: SparkJobEnvVar[] = [
     { name: "KAFKA_BOOTSTRAP_SERVERS", value: endpointAddress(naming.kafka.bootstrap) },
     { name: "KAFKA_TOPIC", value: naming.kafka.topics.users },
     { name: "KAFKA_DLQ_TOPIC", value: naming.kafka.topics.deadLetters },
@@ -77,7 +88,7 @@ export function sparkJobObjects(config: StreamstackConfig, naming: Naming): Kube
   const caMount = naming.kafka.tls ? [{ name: "kafka-ca", mountPath: "/etc/kafka-ca", readOnly: true }] : [];
 
   const objects: KubernetesObject[] = [
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: spark.serviceAccount, namespace, labels } },
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: spark.serviceAccount, namespace, labels } } satisfies IServiceAccount,
     {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "Role",
@@ -88,15 +99,15 @@ export function sparkJobObjects(config: StreamstackConfig, naming: Naming): Kube
         { apiGroups: [""], resources: ["services", "configmaps"], verbs: ["create", "get", "list", "watch", "delete", "deletecollection"] },
         { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["get", "list", "watch"] },
       ],
-    },
+    } satisfies IRole,
     {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "RoleBinding",
       metadata: { name: spark.serviceAccount, namespace, labels },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: spark.serviceAccount },
       subjects: [{ kind: "ServiceAccount", name: spark.serviceAccount, namespace }],
-    },
-    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: spark.codeConfigMap, namespace, labels }, data: sparkJobFiles() },
+    } satisfies IRoleBinding,
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: spark.codeConfigMap, namespace, labels }, data: sparkJobFiles() } satisfies IConfigMap,
   ];
   if (persistentCheckpoints) {
     objects.push({
@@ -104,7 +115,7 @@ export function sparkJobObjects(config: StreamstackConfig, naming: Naming): Kube
       kind: "PersistentVolumeClaim",
       metadata: { name: spark.checkpointClaim, namespace, labels },
       spec: claimSpec(config.spark.checkpointStorage),
-    });
+    } satisfies IPersistentVolumeClaim);
   }
 
   objects.push({

@@ -2,15 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { mavenClasspath } from './maven';
+import { stackNaming } from './naming';
 import { loopback, ports } from './paths';
 import { portOpen, startProcess, waitFor, type ManagedProcess } from './processes';
 import { engineVersions, kafkaArtifacts } from './versions';
 
 /** The topics the pipeline uses; created before anything produces so auto-creation can stay off. */
-export const topics = {
-  users: 'users_created',
-  deadLetters: 'users_created.dlq',
-} as const;
+export const topics = stackNaming.kafka.topics;
 
 export interface KafkaEngine {
   readonly bootstrapServers: string;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { kafkaClient } from './kafka';
+import { stackNaming } from './naming';
 import { repoRoot } from './paths';
 
 /** One deliberately bad message: its unique key, bytes, and the rejection reason the job should give. */
@@ -15,7 +16,7 @@ export interface MalformedMessage {
   readonly recordId?: string;
 }
 
-const subject = 'users_created-value';
+const subject = stackNaming.kafka.schemaSubject;
 
 function validUser(id: string): Record<string, string | null> {
   return {

@@ -7,6 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { buildApps, startDashboard, type Dashboard } from './apps';
 import { createSchema, startCassandra, type CassandraEngine } from './cassandra';
 import { createTopics, startKafka, topics, type KafkaEngine } from './kafka';
+import { stackNaming } from './naming';
 import { createRunDir, ports } from './paths';
 import {
   assertPortsFree,
@@ -20,8 +21,7 @@ import {
 import { startSchemaRegistry, type SchemaRegistryEngine } from './schema-registry';
 import { startSparkJob, type SparkJob } from './spark';
 
-export const keyspace = 'spark_streams';
-export const table = 'created_users';
+export const { keyspace, table } = stackNaming.cassandra;
 
 export interface StackOptions {
   /** Short name for the run directory and messages ("e2e", "bench-latency"). */

@@ -7,12 +7,14 @@ import {
   cqlIdentifierPattern,
   integerVariable,
   parseEnvironment,
+  type EnvironmentVariables,
 } from '../../shared/environment';
 
 const cqlIdentifier = (defaultValue: string) =>
   z.string().regex(cqlIdentifierPattern, { message: 'expected a CQL identifier (letter, then letters, digits or _; at most 48)' }).default(defaultValue);
 
-const dashboardEnvironmentSchema = z
+/** Every variable the dashboard reads: the one declaration its loader and the stack's constructs share. */
+export const dashboardEnvironmentSchema = z
   .object({
     CASSANDRA_CONTACT_POINTS: commaListVariable(/^(\[[0-9a-fA-F:]+\]|[^\s:,[\]]+)(:\d{1,5})?$/, 'host or host:port'),
     CASSANDRA_PORT: integerVariable(9042, 1, 65_535),
@@ -39,6 +41,8 @@ const dashboardEnvironmentSchema = z
   });
 
 export type DashboardEnvironment = z.infer<typeof dashboardEnvironmentSchema>;
+/** The dashboard's environment as a manifest sets it. */
+export type DashboardVariables = EnvironmentVariables<typeof dashboardEnvironmentSchema>;
 
 export interface DashboardConfig {
   environment: DashboardEnvironment;

@@ -16,6 +16,7 @@ async function main(): Promise<number> {
     targets: settings.targets,
     timeoutSeconds: settings.timeoutSeconds,
     intervalSeconds: settings.intervalSeconds,
+    forbiddenGraceSeconds: settings.forbiddenGraceSeconds,
     get: apiGetter(settings),
   });
   if (outcome.ready) {

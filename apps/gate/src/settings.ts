@@ -5,6 +5,8 @@ export interface GateSettings {
   /** The gate gives up after this many seconds, with a message per object still not ready. */
   readonly timeoutSeconds: number;
   readonly intervalSeconds: number;
+  /** How long refusals (401/403) are retried before they count as a bug in the gate's Role. */
+  readonly forbiddenGraceSeconds: number;
   /** API server base URL; in a pod, from the KUBERNETES_SERVICE_* variables kubelet sets. */
   readonly apiServer: URL;
   /** Re-read on every request: the projected ServiceAccount token is rotated by kubelet. */
@@ -25,6 +27,14 @@ function positiveInteger(environment: NodeJS.ProcessEnv, name: string, fallback?
   return value;
 }
 
+function wholeSeconds(environment: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = environment[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of seconds, 0 or more, got '${raw}'`);
+  return value;
+}
+
 function apiServerUrl(environment: NodeJS.ProcessEnv): URL {
   const configured = environment.GATE_API_SERVER?.trim();
   if (configured) return new URL(configured);
@@ -42,6 +52,7 @@ export function readSettings(environment: NodeJS.ProcessEnv): GateSettings {
     targets,
     timeoutSeconds: positiveInteger(environment, 'GATE_TIMEOUT_SECONDS'),
     intervalSeconds: positiveInteger(environment, 'GATE_INTERVAL_SECONDS', 5),
+    forbiddenGraceSeconds: wholeSeconds(environment, 'GATE_FORBIDDEN_GRACE_SECONDS', 30),
     apiServer: apiServerUrl(environment),
     tokenFile: environment.GATE_TOKEN_FILE?.trim() || `${serviceAccountDirectory}/token`,
     caFile: environment.GATE_CA_FILE?.trim() || `${serviceAccountDirectory}/ca.crt`,

@@ -5,6 +5,8 @@ export interface WaitOptions {
   readonly targets: readonly Target[];
   readonly timeoutSeconds: number;
   readonly intervalSeconds: number;
+  /** Refusals are retried this long before they are final (RBAC applied with the gate may not be visible yet). @default 30 */
+  readonly forbiddenGraceSeconds?: number;
   readonly get: Getter;
   readonly now?: () => number;
   readonly sleep?: (milliseconds: number) => Promise<void>;
@@ -13,7 +15,7 @@ export interface WaitOptions {
 
 export type WaitOutcome =
   | { readonly ready: true }
-  /** `forbidden` stops at once: waiting cannot fix missing RBAC. */
+  /** `forbidden` stops after a short grace period: waiting cannot fix missing RBAC. */
   | { readonly ready: false; readonly reason: 'timeout' | 'forbidden'; readonly report: string };
 
 /** Why a target is not ready, from one GET; undefined when it is ready. */
@@ -54,7 +56,9 @@ export async function waitForTargets(options: WaitOptions): Promise<WaitOutcome>
       }
       if (lastState.get(target.apiPath) !== state) log(`not ready after ${elapsed} s: ${target.description}: ${state}`);
       lastState.set(target.apiPath, state);
-      if (fetched.kind === 'forbidden') {
+      // RBAC created in the same Helm batch may not have reached the authorizer yet: refusals count as final only
+      // once they outlast a short grace period.
+      if (fetched.kind === 'forbidden' && now() - started >= (options.forbiddenGraceSeconds ?? 30) * 1000) {
         return {
           ready: false,
           reason: 'forbidden',

@@ -224,7 +224,7 @@ let bundle = '';
   it('forbidden: its Role grants nothing beyond the named object', async () => {
     const other = JSON.parse(gateEnvironment.GATE_TARGETS ?? '[]') as Json[];
     const elsewhere = [{ ...other[0], apiPath: String(other[0]?.apiPath).replace(/clusters\/[^/]+$/, 'clusters/another') }];
-    const outcome = await runGate(bundle, { ...gateEnvironment, GATE_TARGETS: JSON.stringify(elsewhere), GATE_TIMEOUT_SECONDS: '30' });
+    const outcome = await runGate(bundle, { ...gateEnvironment, GATE_TARGETS: JSON.stringify(elsewhere), GATE_TIMEOUT_SECONDS: '30', GATE_FORBIDDEN_GRACE_SECONDS: '0' });
     expect(outcome.code).toBe(3);
     expect(outcome.stderr).toMatch(/the API server refused the gate \(HTTP 403\)/);
   });

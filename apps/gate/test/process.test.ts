@@ -80,9 +80,9 @@ it('exits 1 after its time limit with a message naming the object, its state and
   );
 });
 
-it('exits 3 at once when the API server refuses it', async () => {
+it('exits 3, well before its time limit, when the API server keeps refusing it past the grace period', async () => {
   forbidden = true;
-  const outcome = await runGate(bundle, { ...environment, GATE_TIMEOUT_SECONDS: '20' });
+  const outcome = await runGate(bundle, { ...environment, GATE_TIMEOUT_SECONDS: '20', GATE_FORBIDDEN_GRACE_SECONDS: '1', GATE_INTERVAL_SECONDS: '1' });
   expect(outcome.code).toBe(3);
   expect(outcome.seconds).toBeLessThan(5);
   expect(outcome.stderr).toMatch(/gate cannot read Kafka kafka\/kafka: the API server refused the gate \(HTTP 403\)/);

@@ -50,18 +50,34 @@ describe('waitForTargets', () => {
     });
   });
 
-  it('stops at once when the API server refuses the gate', async () => {
+  it('stops once a refusal outlasts the grace period, long before its time limit', async () => {
     let calls = 0;
     const outcome = await waitForTargets({
       targets: [target],
       timeoutSeconds: 600,
       intervalSeconds: 5,
+      forbiddenGraceSeconds: 30,
       get: async () => (calls++, { kind: 'forbidden', status: 403, message: 'cannot get resource' }),
       log: () => undefined,
       ...fakeClock(),
     });
-    expect(calls).toBe(1);
+    // Asked at 0, 5, ..., 30 s: seven refusals, then the verdict.
+    expect(calls).toBe(7);
     expect(outcome).toMatchObject({ ready: false, reason: 'forbidden' });
+  });
+
+  it('waits through a refusal that clears within the grace period (RBAC not yet visible)', async () => {
+    let calls = 0;
+    const outcome = await waitForTargets({
+      targets: [target],
+      timeoutSeconds: 600,
+      intervalSeconds: 5,
+      forbiddenGraceSeconds: 30,
+      get: async () => (++calls <= 2 ? { kind: 'forbidden', status: 403, message: 'cannot get resource' } : ready),
+      log: () => undefined,
+      ...fakeClock(),
+    });
+    expect(outcome).toEqual({ ready: true });
   });
 
   it('stops checking objects that are ready and waits for the rest', async () => {

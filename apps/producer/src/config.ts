@@ -7,6 +7,7 @@ import {
   commaListVariable,
   integerVariable,
   parseEnvironment,
+  type EnvironmentVariables,
 } from '../../shared/environment';
 
 /** Codecs kafkajs implements without extra packages; snappy, lz4 and zstd need native codec plugins we do not ship. */
@@ -16,7 +17,8 @@ export type CompressionCodec = (typeof supportedCompressionCodecs)[number];
 const positiveNumber = (message: string) =>
   z.coerce.number({ message }).refine((value) => Number.isFinite(value) && value > 0, { message });
 
-const producerEnvironmentSchema = z
+/** Every variable the producer reads: the one declaration its loader and the stack's constructs share. */
+export const producerEnvironmentSchema = z
   .object({
     KAFKA_BOOTSTRAP_SERVERS: commaListVariable(/^[^\s:,]+:\d{1,5}$/, 'host:port'),
     KAFKA_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, { message: 'expected a Kafka topic name' }).default('users_created'),
@@ -65,6 +67,8 @@ const producerEnvironmentSchema = z
   });
 
 export type ProducerEnvironment = z.infer<typeof producerEnvironmentSchema>;
+/** The producer's environment as a manifest sets it. */
+export type ProducerVariables = EnvironmentVariables<typeof producerEnvironmentSchema>;
 
 /** How many records to send and how fast. `total` undefined means run until stopped. */
 export interface RunPlan {

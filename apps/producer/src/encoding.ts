@@ -2,7 +2,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { Message } from 'kafkajs';
 import type { UserRecord } from './record';
-import { userSchemaSubject, userSchemaText } from './schema';
+import { topicValueSubject } from '../../shared/schema-subject';
+import { userSchemaText } from './schema';
 
 export interface SchemaRegistryConnection {
   url: string;
@@ -23,20 +24,21 @@ export function createSchemaRegistry(connection: SchemaRegistryConnection): Sche
 }
 
 /**
- * Registers apps/schemas/users_created.avsc under users_created-value (BACKWARD on first
- * registration) and returns its id. Registering an identical schema again is a no-op in
+ * Registers apps/schemas/users_created.avsc under the topic's value subject (`<topic>-value`,
+ * which the consumers' deserializers look up; BACKWARD on first registration) and returns its id. Registering an identical schema again is a no-op in
  * the registry and returns the existing id, so every producer start may do it.
  */
-export async function registerUserSchema(registry: SchemaRegistry, registryUrl: string): Promise<number> {
+export async function registerUserSchema(registry: SchemaRegistry, registryUrl: string, topic: string): Promise<number> {
+  const subject = topicValueSubject(topic);
   try {
     const { id } = await registry.register(
       { type: SchemaType.AVRO, schema: userSchemaText() },
-      { subject: userSchemaSubject, compatibility: COMPATIBILITY.BACKWARD },
+      { subject, compatibility: COMPATIBILITY.BACKWARD },
     );
     return id;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`could not register the Avro schema under subject ${userSchemaSubject} at SCHEMA_REGISTRY_URL=${registryUrl}: ${reason}`);
+    throw new Error(`could not register the Avro schema under subject ${subject} at SCHEMA_REGISTRY_URL=${registryUrl}: ${reason}`);
   }
 }
 

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       {
         source,
         encoder: {
-          register: () => registerUserSchema(registry, environment.SCHEMA_REGISTRY_URL),
+          register: () => registerUserSchema(registry, environment.SCHEMA_REGISTRY_URL, environment.KAFKA_TOPIC),
           encode: (schemaId, record) => encodeUser(registry, schemaId, record),
         },
         // Idempotence with one request in flight: retries cannot duplicate or reorder records; sends use acks=all.

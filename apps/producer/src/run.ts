@@ -1,4 +1,5 @@
 import { CompressionTypes, type Message } from 'kafkajs';
+import { topicValueSubject } from '../../shared/schema-subject';
 import type { RunPlan } from './config';
 import { nextBatchSize, waitBeforeNextBatch } from './pacing';
 import { ProgressMeter } from './progress';
@@ -112,7 +113,7 @@ export async function runProducer(settings: RunSettings, dependencies: RunDepend
   const schemaId = await unlessStopped(dependencies.encoder.register(), shutdown);
   if (schemaId === stopped) return finish();
   summary.schemaId = schemaId;
-  log(`schema registered under users_created-value with id ${schemaId}`);
+  log(`schema registered under ${topicValueSubject(settings.topic)} with id ${schemaId}`);
 
   const producer = dependencies.createProducer();
   const brokers = settings.bootstrapServers.join(',');

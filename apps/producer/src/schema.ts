@@ -8,8 +8,6 @@ import { join } from 'node:path';
  */
 declare const __USERS_CREATED_AVSC__: string | undefined;
 
-export const userSchemaSubject = 'users_created-value';
-
 export interface AvroRecordSchema {
   type: 'record';
   name: string;

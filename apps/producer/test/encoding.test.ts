@@ -17,7 +17,7 @@ describe('Confluent wire format through the schema registry', () => {
 
   it('registers users_created.avsc under users_created-value with BACKWARD compatibility', async () => {
     const registry = createSchemaRegistry({ url });
-    await expect(registerUserSchema(registry, url)).resolves.toBe(schemaId);
+    await expect(registerUserSchema(registry, url, 'users_created')).resolves.toBe(schemaId);
     expect(fake.compatibility.get('users_created-value')).toBe('BACKWARD');
     expect(JSON.parse(fake.schemas.get(schemaId) ?? '{}')).toEqual(JSON.parse(userSchemaText()));
     expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
@@ -27,9 +27,15 @@ describe('Confluent wire format through the schema registry', () => {
     ]);
   });
 
+  it('registers under the value subject of the topic it was given (TopicNameStrategy)', async () => {
+    const registry = createSchemaRegistry({ url });
+    await registerUserSchema(registry, url, 'renamed_topic');
+    expect(fake.compatibility.get('renamed_topic-value')).toBe('BACKWARD');
+  });
+
   it('frames values as magic byte 0, big-endian schema id, Avro body', async () => {
     const registry = createSchemaRegistry({ url });
-    await registerUserSchema(registry, url);
+    await registerUserSchema(registry, url, 'users_created');
     const user = generateUser('framing', 0);
     const value = await encodeUser(registry, schemaId, user);
     expect(value[0]).toBe(0);
@@ -43,14 +49,14 @@ describe('Confluent wire format through the schema registry', () => {
 
   it('rejects a record that does not match the schema', async () => {
     const registry = createSchemaRegistry({ url });
-    await registerUserSchema(registry, url);
+    await registerUserSchema(registry, url, 'users_created');
     const broken = { ...generateUser('framing', 1), email: 42 } as unknown as ReturnType<typeof generateUser>;
     await expect(encodeUser(registry, schemaId, broken)).rejects.toThrow(/email/);
   });
 
   it('explains a registry it cannot reach', async () => {
     const unreachable = 'http://127.0.0.1:1';
-    await expect(registerUserSchema(createSchemaRegistry({ url: unreachable }), unreachable)).rejects.toThrow(
+    await expect(registerUserSchema(createSchemaRegistry({ url: unreachable }), unreachable, 'users_created')).rejects.toThrow(
       /could not register the Avro schema under subject users_created-value at SCHEMA_REGISTRY_URL=http:\/\/127\.0\.0\.1:1/,
     );
   });
