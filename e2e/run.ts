@@ -1,5 +1,5 @@
 /**
- * Real-engine end-to-end run: ZooKeeper + Kafka, Cassandra, a Schema-Registry-compatible server, the Spark job
+ * Real-engine end-to-end run: ZooKeeper + Kafka, Cassandra, Apicurio Registry (Confluent API), the Spark job
  * and the dashboard as local processes; the real producer sends N records, the harness adds malformed ones,
  * and the counts are checked exactly.
  *
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { dashboardTotalUsers, runProducer } from './lib/apps';
 import { AssertionReport } from './lib/assertions';
 import { cassandraClient } from './lib/cassandra';
+import { checkSchemaEvolution } from './lib/evolution';
 import { readTopic, topics } from './lib/kafka';
 import { buildMalformedMessages, parseDeadLetter, produceMalformed, type MalformedMessage } from './lib/malformed';
 import { sleep, waitFor } from './lib/processes';
@@ -52,6 +53,7 @@ async function deadLetters(stack: Stack): Promise<DeadLetterEntry[]> {
 
 async function scenario(stack: Stack, count: number, report: AssertionReport): Promise<void> {
   const dashboardUrl = stack.dashboard?.url ?? '';
+  await checkSchemaEvolution(stack.schemaRegistry.url, report);
   const malformed: MalformedMessage[] = await buildMalformedMessages(stack.schemaRegistry.url);
 
   process.stdout.write(`\nproducing ${count} records with the real producer…\n`);

@@ -1,35 +1,62 @@
 import { join } from 'node:path';
+import { apicurioLauncher, apicurioVersion } from './apicurio';
 import { loopback, ports, repoRoot } from './paths';
 import { startProcess, waitFor, type ManagedProcess } from './processes';
 
 /** Path to tsx's CLI, so TypeScript entry points run under plain `node` (one process, one process group). */
 export const tsxCli = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
+/** Apicurio serves the Confluent Schema Registry API (v7) under this path. */
+export const confluentApiPath = '/apis/ccompat/v7';
+
+/** The level the cluster's registry applies to new subjects; Apicurio starts with NONE (no global rule). */
+export const globalCompatibility = 'BACKWARD';
+
 export interface SchemaRegistryEngine {
+  /** Base URL of the Confluent-compatible API, as the producer's SCHEMA_REGISTRY_URL. */
   readonly url: string;
-  /** What serves the API; printed in reports because it is a stand-in, not Karapace or Confluent's server. */
+  /** What serves the API, printed in reports. */
   readonly implementation: string;
   readonly process: ManagedProcess;
 }
 
+const registryHeaders = { 'content-type': 'application/vnd.schemaregistry.v1+json' };
+
+async function setGlobalCompatibility(url: string, level: string): Promise<void> {
+  const response = await fetch(`${url}/config`, { method: 'PUT', headers: registryHeaders, body: JSON.stringify({ compatibility: level }) });
+  if (!response.ok) throw new Error(`PUT ${url}/config {"compatibility":"${level}"} answered ${response.status}: ${await response.text()}`);
+}
+
 /**
- * Starts the Schema-Registry-compatible server. Karapace is not published on PyPI and Confluent's server is
- * not on Maven Central, so this is the in-repo stand-in (e2e/lib/schema-registry-server.ts).
+ * Starts Apicurio Registry (built from tools/apicurio/pom.xml, in-memory storage) on loopback and sets its global
+ * compatibility to BACKWARD. Canonical hashing makes a whitespace variant of a registered schema resolve to the
+ * existing id, as Confluent's registry does.
  */
 export async function startSchemaRegistry(runDir: string): Promise<SchemaRegistryEngine> {
-  const url = `http://${loopback}:${ports.schemaRegistry}`;
+  const launcher = await apicurioLauncher();
+  const url = `http://${loopback}:${ports.schemaRegistry}${confluentApiPath}`;
   const process_ = startProcess({
     name: 'schema-registry',
-    command: process.execPath,
-    args: [tsxCli, join(repoRoot, 'e2e', 'lib', 'schema-registry-server.ts'), String(ports.schemaRegistry)],
+    command: 'java',
+    args: [
+      '-Xmx256m',
+      `-Dquarkus.http.host=${loopback}`,
+      `-Dquarkus.http.port=${ports.schemaRegistry}`,
+      '-Dregistry.ccompat.use-canonical-hash=true',
+      '-jar',
+      launcher,
+    ],
+    cwd: runDir,
     logFile: join(runDir, 'schema-registry.log'),
   });
-  await waitFor(
+  const readySeconds = await waitFor(
     async () => {
       const response = await fetch(`${url}/subjects`);
       return response.ok;
     },
-    { what: `Schema Registry ${url}`, timeoutMs: 60_000, process: process_, intervalMs: 300 },
+    { what: `Schema Registry ${url}`, timeoutMs: 120_000, process: process_, intervalMs: 300 },
   );
-  return { url, implementation: 'in-repo stand-in (e2e/lib/schema-registry-server.ts; Karapace is not on PyPI)', process: process_ };
+  await setGlobalCompatibility(url, globalCompatibility);
+  process.stdout.write(`Apicurio Registry ready after ${readySeconds.toFixed(1)}s\n`);
+  return { url, implementation: `Apicurio Registry ${apicurioVersion()} (Confluent API at ${confluentApiPath})`, process: process_ };
 }

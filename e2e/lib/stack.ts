@@ -1,5 +1,5 @@
 /**
- * Starts the real engines on loopback (ZooKeeper + Kafka, Cassandra, a Schema-Registry-compatible server,
+ * Starts the real engines on loopback (ZooKeeper + Kafka, Cassandra, Apicurio Registry for the Schema Registry API,
  * the Spark job, the dashboard), hands them to a body, and always stops them again. run.ts and both
  * benchmarks use this one module.
  */
@@ -64,6 +64,8 @@ async function startStack(runDir: string, options: StackOptions): Promise<Stack>
   ]);
   await createTopics(kafka.bootstrapServers, options.partitions ?? 2);
   if (cassandra !== undefined) await createSchema(keyspace);
+  // After the engines, not beside them: on two cores a parallel start (and, once, the Maven build) slowed
+  // Cassandra more than it saved (e2e/README.md, "Time it adds").
   const schemaRegistry = await startSchemaRegistry(runDir);
   process.stdout.write(`engines up after ${elapsed(started)}\n`);
   let spark: SparkJob | undefined;

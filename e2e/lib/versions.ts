@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { MavenArtifact } from './maven';
+import { repoRoot } from './paths';
 
 /** Engine versions the real-engine run uses; bumping one re-resolves its jars on the next run. */
 export const engineVersions = {
@@ -18,3 +20,9 @@ export const kafkaArtifacts: readonly MavenArtifact[] = [
 export const cassandraArtifacts: readonly MavenArtifact[] = [
   { groupId: 'org.apache.cassandra', artifactId: 'cassandra-all', version: engineVersions.cassandra },
 ];
+
+/**
+ * Apicurio Registry (the e2e run's Schema Registry) and every version its build needs are pinned in this wrapper pom's
+ * <properties>, not here: Maven reads them, and e2e/lib/apicurio.ts rebuilds whenever the pom's bytes change.
+ */
+export const apicurioWrapperPom = join(repoRoot, 'tools', 'apicurio', 'pom.xml');

@@ -1,5 +1,6 @@
 import { Agent as HttpsAgent } from 'node:https';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { ConfluentSchemaRegistryCompatibilityError, ConfluentSchemaRegistryError } from '@kafkajs/confluent-schema-registry/dist/errors';
 import type { Message } from 'kafkajs';
 import type { UserRecord } from './record';
 import { topicValueSubject } from '../../shared/schema-subject';
@@ -27,15 +28,29 @@ export function createSchemaRegistry(connection: SchemaRegistryConnection): Sche
  * Registers apps/schemas/users_created.avsc under the topic's value subject (`<topic>-value`,
  * which the consumers' deserializers look up; BACKWARD on first registration) and returns its id. Registering an identical schema again is a no-op in
  * the registry and returns the existing id, so every producer start may do it.
+ *
+ * The client refuses to register when `GET /config/<subject>` reports a level other than BACKWARD. Apicurio's
+ * Confluent API answers 200 NONE for a subject without a level of its own (Confluent answers 404), so a subject
+ * another client created would stop every producer start; when our schema is already in the subject we take its
+ * id from the lookup (`POST /subjects/<subject>`), which checks no level (see e2e/README.md, "Schema Registry").
  */
 export async function registerUserSchema(registry: SchemaRegistry, registryUrl: string, topic: string): Promise<number> {
   const subject = topicValueSubject(topic);
+  const schema = { type: SchemaType.AVRO as const, schema: userSchemaText() };
   try {
-    const { id } = await registry.register(
-      { type: SchemaType.AVRO, schema: userSchemaText() },
-      { subject, compatibility: COMPATIBILITY.BACKWARD },
-    );
-    return id;
+    try {
+      const { id } = await registry.register(schema, { subject, compatibility: COMPATIBILITY.BACKWARD });
+      return id;
+    } catch (error) {
+      if (!(error instanceof ConfluentSchemaRegistryCompatibilityError)) throw error;
+      try {
+        return await registry.getRegistryIdBySchema(subject, schema);
+      } catch (lookupError) {
+        // The client turns only the lookup's 404 (schema not in the subject) into this class.
+        if (!(lookupError instanceof ConfluentSchemaRegistryError)) throw lookupError;
+        throw new Error(`${error.message}; the schema is not in the subject yet, so set its level first: PUT /config/${subject} {"compatibility":"BACKWARD"}`);
+      }
+    }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`could not register the Avro schema under subject ${subject} at SCHEMA_REGISTRY_URL=${registryUrl}: ${reason}`);

@@ -29,6 +29,7 @@ export class FakeSchemaRegistry {
         };
         const config = /^\/config\/([^/]+)$/.exec(path);
         const versions = /^\/subjects\/([^/]+)\/versions$/.exec(path);
+        const lookup = /^\/subjects\/([^/]+)$/.exec(path);
         if (config && request.method === 'GET') {
           const level = this.compatibility.get(config[1] as string);
           return level === undefined ? reply(404, { error_code: 40408, message: 'Subject not found' }) : reply(200, { compatibilityLevel: level });
@@ -42,6 +43,11 @@ export class FakeSchemaRegistry {
           const { schema } = JSON.parse(body) as { schema: string };
           this.schemas.set(this.schemaId, schema);
           return reply(200, { id: this.schemaId });
+        }
+        if (lookup && request.method === 'POST') {
+          const { schema } = JSON.parse(body) as { schema: string };
+          const known = [...this.schemas.values()].some((stored) => JSON.stringify(JSON.parse(stored)) === JSON.stringify(JSON.parse(schema)));
+          return known ? reply(200, { subject: lookup[1], id: this.schemaId, version: 1, schema }) : reply(404, { error_code: 40403, message: 'Schema not found' });
         }
         return reply(404, { error_code: 404, message: `fake registry has no ${request.method} ${path}` });
       });
