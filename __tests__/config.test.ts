@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveComponents } from "../config/components";
-import { ConfigError, deepMerge, loadConfig } from "../config/load";
+import { ConfigError, loadConfig } from "../config/load";
+import { deepMerge } from "../config/merge";
 import { deriveNaming } from "../config/naming";
 
 const repoRoot = join(__dirname, "..");

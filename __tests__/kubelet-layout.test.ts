@@ -4,8 +4,9 @@
  * runs the same rehearsal over every stack's helm-rendered objects (scripts/verify/kubelet-rehearsal.ts).
  */
 import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cacheDirectory } from "../scripts/lib/cache-directory";
 import { dataDirectoryName, mountSubPath, payloadFor, writeAtomically, type KeyedVolume, type ProjectedSource } from "./support/kubelet-layout";
 import { rehearse, type RehearsalOutcome } from "./support/kubelet-rehearsal";
 import { helmBinary, renderLocalRelease } from "./support/render-local-chart";
@@ -66,7 +67,7 @@ describe("kubelet's layout of a ConfigMap/Secret volume", () => {
 
 /** The Spark venv, only when already built (building it takes minutes: apps/spark-job/setup-venv.sh). */
 function sparkPython(): string | undefined {
-  const python = join(process.env.STREAMSTACK_CACHE ?? join(homedir(), ".cache", "streamstack"), "venv-spark", "bin", "python");
+  const python = join(cacheDirectory(), "venv-spark", "bin", "python");
   return existsSync(python) ? python : undefined;
 }
 

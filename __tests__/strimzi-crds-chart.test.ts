@@ -5,13 +5,13 @@ import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { chartsDirectory } from "../constructs/chart-release";
 import { crdStorageRefusalHint } from "../constructs/strimzi-crds";
-import { cacheDirectory } from "../scripts/lib/cache-directory";
+import { cachedTool } from "../scripts/lib/cache-directory";
 import { schemaDirectory } from "../validation/schema-directory";
 
 // The manifests chart's CRD template (constructs/strimzi-crds.ts feeds it the operator chart's crds/) and its
 // refusal of a CRD update that drops a version the cluster still stores objects in, rendered by the real Helm.
 
-const helm = process.env.STREAMSTACK_HELM ?? join(cacheDirectory(), "bin", "helm");
+const helm = cachedTool("STREAMSTACK_HELM", ["bin", "helm"]);
 const haveHelm = existsSync(helm);
 if (!haveHelm) console.warn(`strimzi-crds-chart.test.ts skipped: no Helm binary at ${helm}; run tools/build.sh or set STREAMSTACK_HELM`);
 

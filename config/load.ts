@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { deepMerge } from "./merge";
 import { mebibytes } from "./quantities";
 import { profiles } from "./profiles";
 import { configSchema, type Profile, type StreamstackConfig } from "./schema";
@@ -26,14 +27,6 @@ type Plain = Record<string, unknown>;
 
 function isPlainObject(value: unknown): value is Plain {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Objects merge key by key; anything else in the override replaces the default. */
-export function deepMerge(base: unknown, override: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
-  const merged: Plain = { ...base };
-  for (const [key, value] of Object.entries(override)) merged[key] = deepMerge(base[key], value);
-  return merged;
 }
 
 const profileNames = Object.keys(profiles) as Profile[];

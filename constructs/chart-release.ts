@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { stringify } from "yaml";
 import type { UpstreamChart } from "../config/versions";
+import { escapeTerraformTemplates } from "./terraform-template";
 
 /** A chart of ours under charts/. */
 export interface LocalChart {
@@ -27,19 +28,6 @@ export interface ChartReleaseProps {
 
 export const chartsDirectory = join(__dirname, "..", "charts");
 
-/**
- * Terraform reads every string in the JSON as a template: `${` and `%{` in values (bundled JavaScript has plenty)
- * would be interpolated. Doubling them makes Terraform pass them through literally; cdktf's own tokens are kept.
- */
-export function escapeTerraformTemplates(text: string): string {
-  return text.replace(/([$%])\{(?!TfToken\[)/g, "$1$1{");
-}
-
-/** What Terraform makes of an escaped string: the inverse of escapeTerraformTemplates. */
-export function unescapeTerraformTemplates(text: string): string {
-  return text.replace(/([$%])\1\{/g, "$1{");
-}
-
 /** One Helm release of an upstream or a local chart, with values written as one YAML document. */
 export class ChartRelease extends Construct {
   readonly release: Release;
@@ -62,6 +50,7 @@ export class ChartRelease extends Construct {
       name: props.name,
       namespace: props.namespace,
       ...source,
+      // `${` and `%{` in values (bundled JavaScript has plenty) would otherwise be interpolated by Terraform.
       values: [escapeTerraformTemplates(stringify(props.values, { lineWidth: 0 })), ...(props.computedValues ?? [])],
       wait: true,
       // Without it Helm's wait skips Jobs (the provider defaults to false): readiness gates and the schema Job

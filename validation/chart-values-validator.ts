@@ -34,7 +34,10 @@ export function unknownValuePaths(values: unknown, defaults: unknown, path = "")
   return problems;
 }
 
-/** Helm's coalescing of user values over chart defaults: maps merge key by key, null deletes a key, anything else replaces. */
+/**
+ * Helm's coalescing of user values over chart defaults: maps merge key by key, null deletes a key, anything else replaces.
+ * Not deepMerge (config/merge.ts), which merges values documents with each other and keeps null for this step to act on.
+ */
 export function coalesceValues(defaults: unknown, values: unknown): unknown {
   if (!isMap(defaults) || !isMap(values)) return values === undefined ? defaults : values;
   const merged: Tree = { ...defaults };

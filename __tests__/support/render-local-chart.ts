@@ -5,18 +5,18 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AssetType, TerraformAsset, Testing, TerraformStack } from "cdktf";
 import { parseAllDocuments, stringify } from "yaml";
+import { cachedTool } from "../../scripts/lib/cache-directory";
 import type { SynthesizedRelease } from "./synth";
 
 const chartsDirectory = join(__dirname, "..", "..", "charts");
 
 /** The helm binary verify uses (STREAMSTACK_HELM or the tools/build.sh cache), if present. */
 export function helmBinary(): string | undefined {
-  const cache = process.env.STREAMSTACK_CACHE ?? join(homedir(), ".cache", "streamstack");
-  const helm = process.env.STREAMSTACK_HELM ?? join(cache, "bin", "helm");
+  const helm = cachedTool("STREAMSTACK_HELM", ["bin", "helm"]);
   return existsSync(helm) ? helm : undefined;
 }
 

@@ -1,12 +1,12 @@
 import { Testing } from "cdktf";
-import { parse } from "yaml";
 import { loadConfig } from "../../config/load";
-import { unescapeTerraformTemplates } from "../../constructs/chart-release";
 import type { StreamstackConfig } from "../../config/schema";
 import type { KubernetesObject } from "../../constructs/kubernetes-object";
+import { helmReleases, parseValuesDocument, type HelmRelease, type JsonObject } from "../../scripts/lib/synthesized-stack";
 import { matrix } from "../../scripts/synth-matrix";
 import { StreamstackStack } from "../../stacks/streamstack-stack";
 
+/** A release as the tests read it: scripts/lib/synthesized-stack.ts's reading, with its first values document parsed. */
 export interface SynthesizedRelease {
   /** Terraform resource id, as other resources reference it. */
   readonly id: string;
@@ -47,7 +47,7 @@ export function synthesize(profile: "kind" | "cloud" = "kind", overrides: unknow
   const stack = new StreamstackStack(Testing.app(), config);
   const json = JSON.parse(Testing.synth(stack)) as Record<string, unknown>;
   const resources = (json.resource ?? {}) as Resources;
-  const releases = Object.entries(resources.helm_release ?? {}).map(([id, raw]) => toRelease(id, raw));
+  const releases = helmReleases(json as JsonObject).map(toRelease);
   const synthesized: SynthesizedStack = {
     config,
     json,
@@ -66,23 +66,19 @@ export function synthesize(profile: "kind" | "cloud" = "kind", overrides: unknow
   return synthesized;
 }
 
-function toRelease(id: string, raw: Record<string, unknown>): SynthesizedRelease {
-  const valuesText = (raw.values as string[] | undefined)?.[0] ?? "{}";
-  const chart = String(raw.chart);
+function toRelease(release: HelmRelease): SynthesizedRelease {
+  const valuesText = release.values[0] ?? "{}";
   return {
-    id,
-    name: String(raw.name),
-    namespace: String(raw.namespace),
-    chart,
-    repository: raw.repository as string | undefined,
-    version: raw.version as string | undefined,
-    // Read the values the way Terraform hands them to Helm.
-    values: (parse(unescapeTerraformTemplates(valuesText)) ?? {}) as Record<string, unknown>,
+    id: release.id,
+    name: release.name,
+    namespace: release.namespace,
+    chart: release.chart,
+    repository: release.repository,
+    version: release.version,
+    values: parseValuesDocument(valuesText),
     rawValues: valuesText,
-    dependsOn: ((raw.depends_on as string[] | undefined) ?? [])
-      .filter((reference) => reference.startsWith("helm_release."))
-      .map((reference) => reference.slice("helm_release.".length)),
-    local: raw.repository === undefined,
+    dependsOn: release.dependsOn,
+    local: release.repository === undefined,
   };
 }
 

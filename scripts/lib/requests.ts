@@ -1,9 +1,8 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { AssetType, TerraformAsset, TerraformStack, Testing } from "cdktf";
-import { parse } from "yaml";
 import { mebibytes, millicores } from "../../config/quantities";
-import { unescapeTerraformTemplates } from "../../constructs/chart-release";
+import { helmReleases, mergedValues, type JsonObject } from "./synthesized-stack";
 import {
   dagTaskPods,
   kindSystemPods,
@@ -286,17 +285,16 @@ export function requestRows(stackJson: Json): RequestRow[] {
   const unsized = Object.keys(resources).filter((type) => workloadResourceTypes.test(type));
   if (unsized.length > 0) throw new UncountedWorkloadError(`the stack creates ${unsized.join(", ")} outside Helm: count them in scripts/lib/requests.ts`);
   const rows: RequestRow[] = [];
-  for (const raw of Object.values(asJson(resources.helm_release)).map(asJson)) {
-    const name = String(raw.name);
-    const documents = ((raw.values as string[] | undefined) ?? []).map((text) => unescapeTerraformTemplates(text));
-    // Later documents override earlier ones as Helm merges them; a Terraform expression (`${yamlencode(...)}`) is not YAML we can read here.
-    const values = documents.map((text) => asJson(parse(text))).reduce<Json>((merged, document) => ({ ...merged, ...document }), {});
-    const fromExpressions = documents.filter((text) => text.startsWith("${")).join("\n");
-    if (raw.repository !== undefined) {
-      rows.push(...upstreamRows(name, String(raw.chart), values));
+  for (const release of helmReleases(stackJson as JsonObject)) {
+    const name = release.name;
+    // A Terraform expression (`${yamlencode(...)}`) is not YAML we can read here: mergedValues leaves it out.
+    const values = mergedValues(release);
+    const fromExpressions = release.values.filter((text) => text.startsWith("${")).join("\n");
+    if (release.repository !== undefined) {
+      rows.push(...upstreamRows(name, release.chart, values));
       continue;
     }
-    const chart = localChartName(String(raw.chart));
+    const chart = localChartName(release.chart);
     if (chart === "manifests") {
       if (/"(resources|generatedSecrets)"\s*=/.test(fromExpressions)) {
         throw new UncountedWorkloadError(`release ${name} takes its objects from a Terraform expression, which cannot be sized before apply: count them in scripts/lib/requests.ts`);
@@ -305,7 +303,7 @@ export function requestRows(stackJson: Json): RequestRow[] {
     } else if (chart !== undefined && singleDeploymentCharts.has(chart)) {
       rows.push(localChartRow(name, values));
     } else {
-      throw new UncountedWorkloadError(`release ${name} uses local chart ${chart ?? String(raw.chart)}, which scripts/lib/requests.ts does not know: add how its pods are counted`);
+      throw new UncountedWorkloadError(`release ${name} uses local chart ${chart ?? release.chart}, which scripts/lib/requests.ts does not know: add how its pods are counted`);
     }
   }
   return rows;

@@ -12,15 +12,14 @@ import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { createServer } from "node:net";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { cachedTool } from "../lib/cache-directory";
 import { isObject, type Json, type JsonObject } from "./stack";
 
-const cache = process.env.STREAMSTACK_CACHE ?? join(homedir(), ".cache", "streamstack");
 const binaries = {
-  etcd: process.env.STREAMSTACK_ETCD ?? join(cache, "bin", "etcd"),
-  apiserver: process.env.STREAMSTACK_KUBE_APISERVER ?? join(cache, "bin", "kube-apiserver"),
+  etcd: cachedTool("STREAMSTACK_ETCD", ["bin", "etcd"]),
+  apiserver: cachedTool("STREAMSTACK_KUBE_APISERVER", ["bin", "kube-apiserver"]),
 };
 const token = "streamstack-verify-dry-run";
 

@@ -8,10 +8,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { VolumeContentsIndex, containerEnvironment, layOutContainer, rewritePaths } from "../../__tests__/support/kubelet-rehearsal";
 import type { Container, PodSpec, WorkloadPod } from "../../__tests__/support/workload-pods";
-import { isObject, terraformLiteral, type Json, type SynthesizedStack } from "./stack";
+import { mergedValues } from "../lib/synthesized-stack";
+import type { SynthesizedStack } from "./stack";
 
 export interface TaskPod {
   readonly dagId: string;
@@ -22,12 +22,7 @@ export interface TaskPod {
 function airflowValues(stack: SynthesizedStack): Record<string, unknown> | undefined {
   const release = stack.helmReleases.find((candidate) => candidate.repository !== undefined && candidate.chart === "airflow");
   if (!release) return undefined;
-  let values: Record<string, unknown> = {};
-  for (const text of release.values) {
-    const parsed = parseYaml(terraformLiteral(text).literal) as Json;
-    if (isObject(parsed)) values = { ...values, ...parsed };
-  }
-  return { ...values, namespace: release.namespace };
+  return { ...mergedValues(release), namespace: release.namespace };
 }
 
 /** undefined when the stack deploys no Airflow. */

@@ -10,18 +10,20 @@
  * STREAMSTACK_CHECKOV (e.g. a user's own terraform and helm on PATH).
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { parse as parseYaml, parseAllDocuments, stringify } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
+import { cachedTool } from "../lib/cache-directory";
 import { readAcceptedFindings, runCheckov, triage, type Finding, type ScanOrigin } from "./findings";
 import { runCommand, tail } from "./process";
 import { resolveCrdFeeds } from "./crd-feed";
-import { checkUpstreamValues, coalesceValues } from "../../validation/chart-values-validator";
+import { checkUpstreamValues } from "../../validation/chart-values-validator";
 import { CrdRegistry } from "../../validation/crd-registry";
 import { isClusterScoped, validateObject } from "../../validation/object-validator";
 import { crdFilesOfReleases, folderFor, readUpstreamFolders, type UpstreamFolder } from "../../validation/upstream-folders";
 import { schemaDirectory as locateSchemaDirectory } from "../../validation/schema-directory";
-import { isObject, readStack, resourcesOfType, terraformLiteral, type HelmRelease, type Json, type JsonObject, type SynthesizedStack } from "./stack";
+import { readTerraformTemplate } from "../../constructs/terraform-template";
+import { mergedValues } from "../lib/synthesized-stack";
+import { isObject, readStack, resourcesOfType, type HelmRelease, type Json, type JsonObject, type SynthesizedStack } from "./stack";
 import { loadConfigurationOnly, missingProviders, runTofu, writeDummyKubeconfig, writeOfflineCliConfig } from "./tofu";
 
 type Status = "pass" | "fail" | "skip";
@@ -57,13 +59,12 @@ function argument(name: string): string {
   return resolve(value);
 }
 
-const cache = process.env.STREAMSTACK_CACHE ?? join(homedir(), ".cache", "streamstack");
 const tools = {
-  tofu: process.env.STREAMSTACK_TOFU ?? join(cache, "bin", "tofu"),
-  helm: process.env.STREAMSTACK_HELM ?? join(cache, "bin", "helm"),
-  checkov: process.env.STREAMSTACK_CHECKOV ?? join(cache, "checkov", "bin", "checkov"),
+  tofu: cachedTool("STREAMSTACK_TOFU", ["bin", "tofu"]),
+  helm: cachedTool("STREAMSTACK_HELM", ["bin", "helm"]),
+  checkov: cachedTool("STREAMSTACK_CHECKOV", ["checkov", "bin", "checkov"]),
 };
-const providerMirror = resolve(process.env.STREAMSTACK_PROVIDER_MIRROR ?? join(cache, "providers"));
+const providerMirror = resolve(cachedTool("STREAMSTACK_PROVIDER_MIRROR", ["providers"]));
 const requireProviders = process.env.STREAMSTACK_REQUIRE_PROVIDERS === "1";
 const kubeVersion = process.env.STREAMSTACK_KUBE_VERSION ?? "1.33.0";
 // STREAMSTACK_SCHEMAS, ../shared/upstream or the cache run.sh filled through scripts/fetch-schemas.ts.
@@ -97,7 +98,7 @@ function describeExpressions(where: string, text: string, expressions: readonly 
   return (
     `${where} holds ${expressions.length} Terraform template sequence(s) ("\${" or "%{"), e.g. ${shown.join(", ")}; ` +
     `Terraform evaluates them instead of passing the text to Helm${verdict ? `. tofu says: ${verdict}` : ""}. ` +
-    `Escape them as "$\${" and "%%{" (e.g. text.replace(/([$%])\\{/g, "$1$1{")) unless they are meant as Terraform expressions.`
+    `Escape them as "$\${" and "%%{" (escapeTerraformTemplates in constructs/terraform-template.ts) unless they are meant as Terraform expressions.`
   );
 }
 
@@ -120,14 +121,14 @@ function valueArguments(release: HelmRelease, directory: string, work: string): 
   const args: string[] = [];
   const problems: string[] = [];
   release.values.forEach((text, index) => {
-    const { literal, expressions } = terraformLiteral(text);
+    const { literal, expressions } = readTerraformTemplate(text);
     if (expressions.length > 0) problems.push(describeExpressions(`${release.address} values[${index}]`, text, expressions, work));
     const file = join(directory, `values-${index}.yaml`);
     writeFileSync(file, literal);
     args.push("--values", file);
   });
   for (const set of release.sets) {
-    const { literal, expressions } = terraformLiteral(set.value);
+    const { literal, expressions } = readTerraformTemplate(set.value);
     if (expressions.length > 0) problems.push(describeExpressions(`${release.address} set ${set.name}`, set.value, expressions, work));
     const flag = set.type === "string" ? "--set-string" : set.type === "literal" ? "--set-literal" : "--set";
     args.push(flag, `${set.name}=${literal}`);
@@ -136,11 +137,7 @@ function valueArguments(release: HelmRelease, directory: string, work: string): 
 }
 
 function mergedUserValues(release: HelmRelease): JsonObject {
-  let merged: JsonObject = {};
-  for (const text of release.values) {
-    const parsed = parseYaml(terraformLiteral(text).literal) as Json;
-    if (isObject(parsed)) merged = coalesceValues(merged, parsed) as JsonObject;
-  }
+  const merged = mergedValues(release) as JsonObject;
   for (const set of release.sets) {
     const path = set.name.split(".");
     let node: JsonObject = merged;

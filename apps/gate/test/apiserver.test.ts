@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../../config/load';
@@ -13,6 +13,7 @@ import { postgresClusterObject } from '../../../constructs/resources/cloudnative
 import { k8ssandraClusterObject } from '../../../constructs/resources/k8ssandra';
 import { pluralOf } from '../../../constructs/resources/readiness';
 import { readinessGateObjects } from '../../../constructs/resources/readiness-gate';
+import { cachedTool } from '../../../scripts/lib/cache-directory';
 import { schemaDirectory } from '../../../validation/schema-directory';
 import { runGate, writeBundle } from './support';
 
@@ -22,10 +23,9 @@ import { runGate, writeBundle } from './support';
  * ServiceAccount, and a Cluster whose status the test writes. Needs kube-apiserver and etcd from tools/build.sh
  * (STREAMSTACK_BUILD_APISERVER=1); without them the suite says so and is skipped.
  */
-const cache = process.env.STREAMSTACK_CACHE ?? join(homedir(), '.cache', 'streamstack');
 const binaries = {
-  etcd: process.env.STREAMSTACK_ETCD ?? join(cache, 'bin', 'etcd'),
-  apiserver: process.env.STREAMSTACK_KUBE_APISERVER ?? join(cache, 'bin', 'kube-apiserver'),
+  etcd: cachedTool('STREAMSTACK_ETCD', ['bin', 'etcd']),
+  apiserver: cachedTool('STREAMSTACK_KUBE_APISERVER', ['bin', 'kube-apiserver']),
 };
 const available = existsSync(binaries.etcd) && existsSync(binaries.apiserver);
 if (!available) {
