@@ -16,7 +16,7 @@ export function producerEnvironment(config: StreamstackConfig, naming: Naming, k
     PRODUCER_COMPRESSION: config.apps.producer.compression,
   };
   const secretEnv: (SecretEnvironment & { readonly name: keyof ProducerVariables })[] = [];
-  const secretFiles: { secretName: string; mountPath: string }[] = [];
+  const secretFiles: { secretName: string; mountPath: string; keys: string[] }[] = [];
   const credentials = kafka.credentialsSecret("producer");
   if (kafka.saslMechanism && credentials && kafka.clientTrustSecret) {
     // Strimzi names the user's secret after the user and keeps only `password` (and sasl.jaas.config) in it.
@@ -28,7 +28,7 @@ export function producerEnvironment(config: StreamstackConfig, naming: Naming, k
       KAFKA_TLS_CA_FILE: "/etc/kafka-ca/ca.crt",
     };
     secretEnv.push({ name: "KAFKA_PASSWORD", secretName: credentials, key: "password" });
-    secretFiles.push({ secretName: kafka.clientTrustSecret, mountPath: "/etc/kafka-ca" });
+    secretFiles.push({ secretName: kafka.clientTrustSecret, mountPath: "/etc/kafka-ca", keys: ["ca.crt"] });
   }
   return { env, secretEnv, secretFiles };
 }

@@ -77,7 +77,8 @@ describe("Producer and Dashboard", () => {
     expect(producer.env).toMatchObject({ KAFKA_BOOTSTRAP_SERVERS: "k-kafka-bootstrap.ns.svc:9093", SCHEMA_REGISTRY_URL: "http://sr:8081", KAFKA_TLS: "true" });
     expect(producer.env).toMatchObject({ KAFKA_USERNAME: "user-producer", KAFKA_SASL_MECHANISM: "scram-sha-512" });
     expect(producer.secretEnv).toEqual([{ name: "KAFKA_PASSWORD", secretName: "user-producer", key: "password" }]);
-    expect(producer.secretFiles).toEqual([{ secretName: "kafka-client-trust", mountPath: "/etc/kafka-ca" }]);
+    // Only ca.crt: the trust secret is a cert-manager Certificate whose tls.key the producer must not see.
+    expect(producer.secretFiles).toEqual([{ secretName: "kafka-client-trust", mountPath: "/etc/kafka-ca", keys: ["ca.crt"] }]);
     const dashboard = valuesOf(synthesized, "dashboard");
     expect(dashboard.env).toMatchObject({ CASSANDRA_CONTACT_POINTS: "c-dc1-service.ns.svc", CASSANDRA_LOCAL_DATACENTER: "dc1", PORT: "8080" });
     expect(dashboard.service).toEqual({ port: 8080, type: "ClusterIP", nodePort: 0, healthPath: "/healthz" });
