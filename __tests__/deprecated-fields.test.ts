@@ -1,7 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
-import { schemaDirectory } from "../validation/schema-directory";
+import { pinnedCrdDocuments } from "./support/pinned-crds";
 import { profileModeMatrix, synthesizeMatrixEntry } from "./support/synth";
 
 /**
@@ -17,23 +14,10 @@ interface Crd {
 }
 
 const schemas = new Map<string, Schema>();
-const directory = schemaDirectory();
-for (const component of readdirSync(directory, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
-  let files: string[] = [];
-  try {
-    files = readdirSync(join(directory, component.name, "crds"));
-  } catch {
-    continue;
-  }
-  for (const file of files.filter((name) => /\.ya?ml$/.test(name))) {
-    for (const document of parseAllDocuments(readFileSync(join(directory, component.name, "crds", file), "utf8"))) {
-      const crd = document.toJS() as Crd | null;
-      if (crd?.kind !== "CustomResourceDefinition") continue;
-      for (const version of crd.spec.versions) {
-        const key = `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`;
-        if (version.served && version.schema && !schemas.has(key)) schemas.set(key, version.schema.openAPIV3Schema);
-      }
-    }
+for (const crd of pinnedCrdDocuments<Crd>()) {
+  for (const version of crd.spec.versions) {
+    const key = `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`;
+    if (version.served && version.schema && !schemas.has(key)) schemas.set(key, version.schema.openAPIV3Schema);
   }
 }
 

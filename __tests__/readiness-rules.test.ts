@@ -1,9 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
 import { parsePath, type Target } from "../apps/gate/src/condition";
 import { gateComponent } from "../constructs/resources/readiness-gate";
-import { schemaDirectory } from "../validation/schema-directory";
+import { pinnedCrdDocuments } from "./support/pinned-crds";
 import { profileModeMatrix, synthesizeMatrixEntry } from "./support/synth";
 
 /**
@@ -31,23 +28,7 @@ interface Crd {
 }
 
 function pinnedCrds(): Crd[] {
-  const directory = schemaDirectory();
-  const crds: Crd[] = [];
-  for (const component of readdirSync(directory, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
-    let files: string[] = [];
-    try {
-      files = readdirSync(join(directory, component.name, "crds"));
-    } catch {
-      continue;
-    }
-    for (const file of files.filter((name) => /\.ya?ml$/.test(name))) {
-      for (const document of parseAllDocuments(readFileSync(join(directory, component.name, "crds", file), "utf8"))) {
-        const crd = document.toJS() as Crd | null;
-        if (crd?.kind === "CustomResourceDefinition") crds.push(crd);
-      }
-    }
-  }
-  return crds;
+  return pinnedCrdDocuments<Crd>();
 }
 
 /** Problems walking `path` through a CRD schema; `expected` is checked against an enum where the schema has one. */
