@@ -10,7 +10,13 @@ import { dagCatalog, dagFileNames, dagIgnoreFile } from "../constructs/resources
 import { airflowChartSecretKeys } from "../constructs/resources/airflow-secrets";
 import type { GeneratedSecret } from "../constructs/resources/generated-secret";
 import { schemaDirectory } from "../validation/schema-directory";
-import { profileModeMatrix, synthesize, synthesizeMatrixEntry, type SynthesizedRelease, type SynthesizedStack } from "./support/synth";
+import {
+  profileModeMatrix,
+  synthesize,
+  synthesizeMatrixEntry,
+  type SynthesizedRelease,
+  type SynthesizedStack,
+} from "./support/synth";
 
 type Json = Record<string, unknown>;
 type Schema = Json;
@@ -26,7 +32,10 @@ function pinnedSchemaFile(): string {
     join(schemaDirectory(), folder, "chart-values.schema.json"),
   );
   const found = candidates.find((file) => existsSync(file));
-  if (!found) throw new Error(`no pinned Airflow chart schema; looked at ${candidates.join(", ")} (see README, "Schema directory")`);
+  if (!found)
+    throw new Error(
+      `no pinned Airflow chart schema; looked at ${candidates.join(", ")} (see README, "Schema directory")`,
+    );
   return found;
 }
 
@@ -104,7 +113,9 @@ function helmWaits(stack: SynthesizedStack, release: SynthesizedRelease): boolea
 }
 
 /** Generated secrets carried by manifests releases, keyed namespace/name. */
-function generatedSecrets(stack: SynthesizedStack): Map<string, { secret: GeneratedSecret; release: SynthesizedRelease }> {
+function generatedSecrets(
+  stack: SynthesizedStack,
+): Map<string, { secret: GeneratedSecret; release: SynthesizedRelease }> {
   const found = new Map<string, { secret: GeneratedSecret; release: SynthesizedRelease }>();
   for (const release of stack.releases.filter((r) => r.local)) {
     for (const secret of (release.values.generatedSecrets as GeneratedSecret[] | undefined) ?? []) {
@@ -116,7 +127,9 @@ function generatedSecrets(stack: SynthesizedStack): Map<string, { secret: Genera
 
 const secretValuePathsOfSchema = secretValuePaths();
 
-const matrixStacks = profileModeMatrix.map((entry) => [`${entry.profile}/${entry.mode}`, synthesizeMatrixEntry(entry)] as const);
+const matrixStacks = profileModeMatrix.map(
+  (entry) => [`${entry.profile}/${entry.mode}`, synthesizeMatrixEntry(entry)] as const,
+);
 const variants: readonly (readonly [string, SynthesizedStack])[] = [
   ...matrixStacks,
   ["kind, LocalExecutor", synthesize("kind", { airflow: { executor: "LocalExecutor" } })],
@@ -131,10 +144,13 @@ describe("the pinned Airflow chart schema", () => {
   });
 
   it("finds undeclared keys (non-vacuous)", () => {
-    expect(undeclaredPaths({ migrateDatabaseJob: { useHelmHook: false }, createUserJob: { env: [{ name: "A", valueFromm: {} }] } }, chartSchema, "")).toEqual([
-      "migrateDatabaseJob.useHelmHook",
-      "createUserJob.env[0].valueFromm",
-    ]);
+    expect(
+      undeclaredPaths(
+        { migrateDatabaseJob: { useHelmHook: false }, createUserJob: { env: [{ name: "A", valueFromm: {} }] } },
+        chartSchema,
+        "",
+      ),
+    ).toEqual(["migrateDatabaseJob.useHelmHook", "createUserJob.env[0].valueFromm"]);
   });
 });
 
@@ -152,7 +168,10 @@ describe.each(variants)("Airflow chart values (%s)", (_label, stack) => {
     expect(helmWaits(stack, release)).toBe(true);
     for (const job of ["migrateDatabaseJob", "createUserJob"]) {
       expect({ job, useHelmHooks: effective(values, `${job}.useHelmHooks`) }).toEqual({ job, useHelmHooks: false });
-      expect({ job, applyCustomEnv: effective(values, `${job}.applyCustomEnv`) }).toEqual({ job, applyCustomEnv: false });
+      expect({ job, applyCustomEnv: effective(values, `${job}.applyCustomEnv`) }).toEqual({
+        job,
+        applyCustomEnv: false,
+      });
     }
     for (const extra of ["extraSecrets", "extraConfigMaps"]) {
       for (const [name, entry] of Object.entries((effective(values, extra) ?? {}) as Record<string, Json>)) {
@@ -177,7 +196,9 @@ describe.each(variants)("Airflow chart values (%s)", (_label, stack) => {
     expect(secretValuePaths.filter((path) => valueAt(values, path) !== undefined)).toEqual([]);
     // Any string value the schema names like a secret; defaultUser.password only carries a hint (next test).
     const fromSchema = secretValuePathsOfSchema.filter((path) => path !== "createUserJob.defaultUser.password");
-    expect(fromSchema).toEqual(expect.arrayContaining(["jwtSecret", "apiSecretKey", "fernetKey", "data.metadataConnection.pass"]));
+    expect(fromSchema).toEqual(
+      expect.arrayContaining(["jwtSecret", "apiSecretKey", "fernetKey", "data.metadataConnection.pass"]),
+    );
     expect(fromSchema.filter((path) => valueAt(values, path) !== undefined)).toEqual([]);
   });
 
@@ -196,16 +217,23 @@ describe.each(variants)("Airflow chart values (%s)", (_label, stack) => {
       expect(release.dependsOn).toContain(generated?.release.id);
     }
     // Airflow signs its JWTs with HS512; PyJWT warns about HMAC keys shorter than the 64-byte digest.
-    expect(secrets.get(`${release.namespace}/${String(values.jwtSecretName)}`)?.secret.length).toBeGreaterThanOrEqual(64);
+    expect(secrets.get(`${release.namespace}/${String(values.jwtSecretName)}`)?.secret.length).toBeGreaterThanOrEqual(
+      64,
+    );
   });
 
   it("creates the admin user with a generated password, never the chart's admin/admin", () => {
     expect(effective(values, "createUserJob.enabled")).toBe(true);
-    const env = valueAt(values, "createUserJob.env") as { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+    const env = valueAt(values, "createUserJob.env") as {
+      name: string;
+      valueFrom?: { secretKeyRef?: { name: string; key: string } };
+    }[];
     const args = (effective(values, "createUserJob.args") as string[]).join(" ");
     expect(args).not.toMatch(/defaultUser\.(password|username)/);
     // The chart's NOTES.txt prints createUserJob.defaultUser.password: ours says where the generated one is.
-    expect(valueAt(values, "createUserJob.defaultUser.password")).toContain(`get secret ${String(env?.[0]?.valueFrom?.secretKeyRef?.name)}`);
+    expect(valueAt(values, "createUserJob.defaultUser.password")).toContain(
+      `get secret ${String(env?.[0]?.valueFrom?.secretKeyRef?.name)}`,
+    );
     const secrets = generatedSecrets(stack);
     for (const key of ["username", "password"]) {
       const variable = env.find((item) => item.valueFrom?.secretKeyRef?.key === key);
@@ -229,11 +257,14 @@ describe.each(variants)("Airflow chart values (%s)", (_label, stack) => {
 
 describe("DAGs shipped and the rights their tasks get", () => {
   const dagsOf = (stack: SynthesizedStack) => {
-    const objects = stack.manifestObjects.filter(({ release }) => release.name === "airflow-dags").map(({ object }) => object);
-    const configMap = objects.find((object) => object.kind === "ConfigMap" && object.metadata.name === "streamstack-dags") as
-      | (KubernetesObject & { data: Record<string, string> })
-      | undefined;
-    const role = objects.find((object) => object.kind === "Role") as (KubernetesObject & { rules: unknown[] }) | undefined;
+    const objects = stack.manifestObjects
+      .filter(({ release }) => release.name === "airflow-dags")
+      .map(({ object }) => object);
+    const configMap = objects.find(
+      (object) => object.kind === "ConfigMap" && object.metadata.name === "streamstack-dags",
+    ) as (KubernetesObject & { data: Record<string, string> }) | undefined;
+    const role = objects.find((object) => object.kind === "Role") as
+      (KubernetesObject & { rules: unknown[] }) | undefined;
     return { files: Object.keys(configMap?.data ?? {}).sort(), rules: role?.rules };
   };
 
@@ -243,8 +274,16 @@ describe("DAGs shipped and the rights their tasks get", () => {
 
   it.each([
     ["kind", synthesize("kind"), ["produce_users.py", "spark-application.yaml", "spark_streaming_job.py"]],
-    ["producer off", synthesize("kind", { apps: { producer: { enabled: false } } }), ["spark-application.yaml", "spark_streaming_job.py"]],
-    ["schema registry off", synthesize("kind", { schemaRegistry: { enabled: false } }), ["spark-application.yaml", "spark_streaming_job.py"]],
+    [
+      "producer off",
+      synthesize("kind", { apps: { producer: { enabled: false } } }),
+      ["spark-application.yaml", "spark_streaming_job.py"],
+    ],
+    [
+      "schema registry off",
+      synthesize("kind", { schemaRegistry: { enabled: false } }),
+      ["spark-application.yaml", "spark_streaming_job.py"],
+    ],
     ["spark off", synthesize("kind", { spark: { enabled: false } }), ["produce_users.py"]],
   ])("ships only the DAGs whose components run (%s)", (_label, stack, dags) => {
     expect(dagsOf(stack).files).toEqual([dagIgnoreFile, ...dags].sort());
@@ -269,6 +308,11 @@ describe("DAGs shipped and the rights their tasks get", () => {
   });
 
   it("grants the union when both DAGs ship", () => {
-    expect(dagsOf(synthesize("kind")).rules).toEqual([producerRules[0], producerRules[1], producerRules[2], sparkRules[0]]);
+    expect(dagsOf(synthesize("kind")).rules).toEqual([
+      producerRules[0],
+      producerRules[1],
+      producerRules[2],
+      sparkRules[0],
+    ]);
   });
 });

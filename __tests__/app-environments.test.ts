@@ -35,7 +35,12 @@ function withMountedFiles(environment: Record<string, string>, mountPaths: reado
     const local = join(mountRoot, mountPath);
     mkdirSync(local, { recursive: true });
     writeFileSync(join(local, "ca.crt"), "-----BEGIN CERTIFICATE-----\nplaceholder\n-----END CERTIFICATE-----\n");
-    result = Object.fromEntries(Object.entries(result).map(([name, value]) => [name, value.startsWith(`${mountPath}/`) ? join(local, value.slice(mountPath.length + 1)) : value]));
+    result = Object.fromEntries(
+      Object.entries(result).map(([name, value]) => [
+        name,
+        value.startsWith(`${mountPath}/`) ? join(local, value.slice(mountPath.length + 1)) : value,
+      ]),
+    );
   }
   return result;
 }
@@ -43,7 +48,10 @@ function withMountedFiles(environment: Record<string, string>, mountPaths: reado
 /** A release's env plus a placeholder for each secret-backed variable. */
 function nodeAppEnvironment(values: NodeAppValues): Record<string, string> {
   const secrets = Object.fromEntries(values.secretEnv.map(({ name }) => [name, `placeholder-${name.toLowerCase()}`]));
-  return withMountedFiles({ ...values.env, ...secrets }, values.secretFiles.map((file) => file.mountPath));
+  return withMountedFiles(
+    { ...values.env, ...secrets },
+    values.secretFiles.map((file) => file.mountPath),
+  );
 }
 
 function undeclared(environment: Record<string, string>, declared: readonly string[]): string[] {
@@ -51,7 +59,10 @@ function undeclared(environment: Record<string, string>, declared: readonly stri
 }
 
 /** An environment that records every name read from it. */
-function recordingEnvironment(values: Record<string, string>): { environment: Record<string, string>; read: Set<string> } {
+function recordingEnvironment(values: Record<string, string>): {
+  environment: Record<string, string>;
+  read: Set<string>;
+} {
   const read = new Set<string>();
   const environment = new Proxy(values, {
     get(target, name) {
@@ -63,7 +74,14 @@ function recordingEnvironment(values: Record<string, string>): { environment: Re
 }
 
 it("the gate reads exactly the variables apps/gate/src/variables.ts declares", () => {
-  const targets = JSON.stringify([{ apiPath: "/api/v1/namespaces/a/pods/b", description: "Pod a/b", checks: [{ path: "status.phase", equals: "Running" }], hint: "its events" }]);
+  const targets = JSON.stringify([
+    {
+      apiPath: "/api/v1/namespaces/a/pods/b",
+      description: "Pod a/b",
+      checks: [{ path: "status.phase", equals: "Running" }],
+      hint: "its events",
+    },
+  ]);
   const { environment, read } = recordingEnvironment({
     GATE_TARGETS: targets,
     GATE_TIMEOUT_SECONDS: "60",
@@ -75,61 +93,94 @@ it("the gate reads exactly the variables apps/gate/src/variables.ts declares", (
   });
   readSettings(environment);
   // Without GATE_API_SERVER it falls back to kubelet's variables.
-  const { environment: inPod, read: readInPod } = recordingEnvironment({ GATE_TARGETS: targets, GATE_TIMEOUT_SECONDS: "60", KUBERNETES_SERVICE_HOST: "10.96.0.1" });
+  const { environment: inPod, read: readInPod } = recordingEnvironment({
+    GATE_TARGETS: targets,
+    GATE_TIMEOUT_SECONDS: "60",
+    KUBERNETES_SERVICE_HOST: "10.96.0.1",
+  });
   readSettings(inPod);
   expect([...new Set([...read, ...readInPod])].sort()).toEqual([...gateVariables, ...kubeletVariables].sort());
 });
 
-describe.each(profileModeMatrix)("$profile profile, $mode mode: synthesized environments through the apps' loaders", (entry) => {
-  let stack: SynthesizedStack;
-  let naming: ReturnType<typeof deriveNaming>;
-  beforeAll(() => {
-    stack = synthesizeMatrixEntry(entry);
-    naming = deriveNaming(stack.config);
-  });
+describe.each(profileModeMatrix)(
+  "$profile profile, $mode mode: synthesized environments through the apps' loaders",
+  (entry) => {
+    let stack: SynthesizedStack;
+    let naming: ReturnType<typeof deriveNaming>;
+    beforeAll(() => {
+      stack = synthesizeMatrixEntry(entry);
+      naming = deriveNaming(stack.config);
+    });
 
-  it("producer release", () => {
-    const environment = nodeAppEnvironment(stack.release(naming.releases.producer).values as unknown as NodeAppValues);
-    expect(undeclared(environment, Object.keys(producerEnvironmentSchema.shape))).toEqual([]);
-    const { environment: loaded } = loadProducerConfig(environment, []);
-    expect(loaded.KAFKA_TOPIC).toBe(naming.kafka.topics.users);
-    // The producer registers its schema under the deployed topic's subject, the one naming publishes.
-    expect(topicValueSubject(loaded.KAFKA_TOPIC)).toBe(naming.kafka.schemaSubject);
-    expect(loaded.KAFKA_TLS).toBe(naming.kafka.tls);
-  });
+    it("producer release", () => {
+      const environment = nodeAppEnvironment(
+        stack.release(naming.releases.producer).values as unknown as NodeAppValues,
+      );
+      expect(undeclared(environment, Object.keys(producerEnvironmentSchema.shape))).toEqual([]);
+      const { environment: loaded } = loadProducerConfig(environment, []);
+      expect(loaded.KAFKA_TOPIC).toBe(naming.kafka.topics.users);
+      // The producer registers its schema under the deployed topic's subject, the one naming publishes.
+      expect(topicValueSubject(loaded.KAFKA_TOPIC)).toBe(naming.kafka.schemaSubject);
+      expect(loaded.KAFKA_TLS).toBe(naming.kafka.tls);
+    });
 
-  it("producer runs scheduled by Airflow (env ConfigMap plus the DAG's secret variable)", () => {
-    const carried = stack.manifestObjects.find(({ object }) => object.kind === "ConfigMap" && object.metadata.name === naming.airflow.producerEnvConfigMap);
-    if (carried === undefined) throw new Error(`no ConfigMap ${naming.airflow.producerEnvConfigMap} in the synthesized stack`);
-    const data = carried.object.data as Record<string, string>;
-    // produce_users.py adds PRODUCER_SEED and, where Kafka uses SCRAM, KAFKA_PASSWORD; it mounts the CA at the same path.
-    const environment = withMountedFiles(
-      { ...data, PRODUCER_SEED: "run-id", ...(data.KAFKA_SASL_MECHANISM ? { KAFKA_PASSWORD: "placeholder" } : {}) },
-      data.KAFKA_TLS_CA_FILE ? ["/etc/kafka-ca"] : [],
-    );
-    expect(undeclared(environment, Object.keys(producerEnvironmentSchema.shape))).toEqual([]);
-    expect(loadProducerConfig(environment, ["--count", "100"]).environment.KAFKA_TOPIC).toBe(naming.kafka.topics.users);
-  });
+    it("producer runs scheduled by Airflow (env ConfigMap plus the DAG's secret variable)", () => {
+      const carried = stack.manifestObjects.find(
+        ({ object }) => object.kind === "ConfigMap" && object.metadata.name === naming.airflow.producerEnvConfigMap,
+      );
+      if (carried === undefined)
+        throw new Error(`no ConfigMap ${naming.airflow.producerEnvConfigMap} in the synthesized stack`);
+      const data = carried.object.data as Record<string, string>;
+      // produce_users.py adds PRODUCER_SEED and, where Kafka uses SCRAM, KAFKA_PASSWORD; it mounts the CA at the same path.
+      const environment = withMountedFiles(
+        { ...data, PRODUCER_SEED: "run-id", ...(data.KAFKA_SASL_MECHANISM ? { KAFKA_PASSWORD: "placeholder" } : {}) },
+        data.KAFKA_TLS_CA_FILE ? ["/etc/kafka-ca"] : [],
+      );
+      expect(undeclared(environment, Object.keys(producerEnvironmentSchema.shape))).toEqual([]);
+      expect(loadProducerConfig(environment, ["--count", "100"]).environment.KAFKA_TOPIC).toBe(
+        naming.kafka.topics.users,
+      );
+    });
 
-  it("dashboard release", () => {
-    const environment = nodeAppEnvironment(stack.release(naming.releases.dashboard).values as unknown as NodeAppValues);
-    expect(undeclared(environment, Object.keys(dashboardEnvironmentSchema.shape))).toEqual([]);
-    const { environment: loaded } = loadDashboardConfig(environment);
-    expect([loaded.CASSANDRA_KEYSPACE, loaded.CASSANDRA_TABLE]).toEqual([naming.cassandra.keyspace, naming.cassandra.table]);
-  });
+    it("dashboard release", () => {
+      const environment = nodeAppEnvironment(
+        stack.release(naming.releases.dashboard).values as unknown as NodeAppValues,
+      );
+      expect(undeclared(environment, Object.keys(dashboardEnvironmentSchema.shape))).toEqual([]);
+      const { environment: loaded } = loadDashboardConfig(environment);
+      expect([loaded.CASSANDRA_KEYSPACE, loaded.CASSANDRA_TABLE]).toEqual([
+        naming.cassandra.keyspace,
+        naming.cassandra.table,
+      ]);
+    });
 
-  it("every readiness gate Job", () => {
-    const jobs = stack.manifestObjects
-      .map(({ object }) => object)
-      .filter((object) => object.kind === "Job" && object.metadata.labels?.["app.kubernetes.io/component"] === gateComponent);
-    expect(jobs.length).toBeGreaterThan(0);
-    for (const job of jobs) {
-      const container = (job as unknown as { spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } } }).spec.template.spec.containers[0];
-      const environment = Object.fromEntries((container?.env ?? []).map(({ name, value }) => [name, value]));
-      expect({ job: job.metadata.name, undeclared: undeclared(environment, gateVariables) }).toEqual({ job: job.metadata.name, undeclared: [] });
-      // kubelet sets the API server's address in every pod.
-      const settings = readSettings({ ...environment, KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443" });
-      expect(settings.targets.length).toBeGreaterThan(0);
-    }
-  });
-});
+    it("every readiness gate Job", () => {
+      const jobs = stack.manifestObjects
+        .map(({ object }) => object)
+        .filter(
+          (object) =>
+            object.kind === "Job" && object.metadata.labels?.["app.kubernetes.io/component"] === gateComponent,
+        );
+      expect(jobs.length).toBeGreaterThan(0);
+      for (const job of jobs) {
+        const container = (
+          job as unknown as {
+            spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } };
+          }
+        ).spec.template.spec.containers[0];
+        const environment = Object.fromEntries((container?.env ?? []).map(({ name, value }) => [name, value]));
+        expect({ job: job.metadata.name, undeclared: undeclared(environment, gateVariables) }).toEqual({
+          job: job.metadata.name,
+          undeclared: [],
+        });
+        // kubelet sets the API server's address in every pod.
+        const settings = readSettings({
+          ...environment,
+          KUBERNETES_SERVICE_HOST: "10.96.0.1",
+          KUBERNETES_SERVICE_PORT: "443",
+        });
+        expect(settings.targets.length).toBeGreaterThan(0);
+      }
+    });
+  },
+);

@@ -19,8 +19,12 @@ describe("cacheDirectory", () => {
 
 describe("cachedTool", () => {
   it("prefers the user's own tool, and ignores an empty setting", () => {
-    expect(cachedTool("STREAMSTACK_HELM", ["bin", "helm"], { STREAMSTACK_HELM: "/usr/bin/helm" })).toBe("/usr/bin/helm");
-    expect(cachedTool("STREAMSTACK_HELM", ["bin", "helm"], { STREAMSTACK_HELM: "", STREAMSTACK_CACHE: "/srv/cache" })).toBe("/srv/cache/bin/helm");
+    expect(cachedTool("STREAMSTACK_HELM", ["bin", "helm"], { STREAMSTACK_HELM: "/usr/bin/helm" })).toBe(
+      "/usr/bin/helm",
+    );
+    expect(
+      cachedTool("STREAMSTACK_HELM", ["bin", "helm"], { STREAMSTACK_HELM: "", STREAMSTACK_CACHE: "/srv/cache" }),
+    ).toBe("/srv/cache/bin/helm");
     expect(cachedTool("STREAMSTACK_HELM", ["bin", "helm"], {})).toBe(join(fallback, "bin", "helm"));
   });
 });

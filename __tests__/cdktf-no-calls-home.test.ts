@@ -25,9 +25,19 @@ function synthWith(command: string, prefix: string[]): Run {
   const temp = mkdtempSync(join(tmpdir(), "cdktf-calls-home-"));
   try {
     const log = join(temp, "network.log");
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: `--require ${recorder}`, STREAMSTACK_NETWORK_LOG: log, TERRAFORM_BINARY_NAME: "streamstack-no-terraform" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_OPTIONS: `--require ${recorder}`,
+      STREAMSTACK_NETWORK_LOG: log,
+      TERRAFORM_BINARY_NAME: "streamstack-no-terraform",
+    };
     for (const name of Object.keys(cdktfNoCallsHome)) delete env[name];
-    const result = spawnSync(command, [...prefix, "synth", "--app", emptyApp, "--output", join(temp, "out")], { cwd: repoRoot, env, encoding: "utf8", timeout: 90_000 });
+    const result = spawnSync(command, [...prefix, "synth", "--app", emptyApp, "--output", join(temp, "out")], {
+      cwd: repoRoot,
+      env,
+      encoding: "utf8",
+      timeout: 90_000,
+    });
     if (result.error) throw result.error;
     const network = existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean) : [];
     return { network, output: `${result.stdout}${result.stderr}` };
@@ -36,18 +46,27 @@ function synthWith(command: string, prefix: string[]): Run {
   }
 }
 
-const offMachine = (network: string[]) => network.filter((entry) => !/^(lookup localhost|connect (\/|127\.|::1|localhost:))/.test(entry));
+const offMachine = (network: string[]) =>
+  network.filter((entry) => !/^(lookup localhost|connect (\/|127\.|::1|localhost:))/.test(entry));
 
 it("the npm scripts run the CLI through scripts/cdktf.ts", () => {
-  const { scripts } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> };
-  for (const command of ["synth", "deploy", "diff", "destroy"]) expect(scripts[command]).toBe(`tsx scripts/cdktf.ts ${command}`);
+  const { scripts } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  for (const command of ["synth", "deploy", "diff", "destroy"])
+    expect(scripts[command]).toBe(`tsx scripts/cdktf.ts ${command}`);
   // Crash reports are the third call home; cdktf-cli reads this key from cdktf.json only.
-  const { sendCrashReports } = JSON.parse(readFileSync(join(repoRoot, "cdktf.json"), "utf8")) as { sendCrashReports: unknown };
+  const { sendCrashReports } = JSON.parse(readFileSync(join(repoRoot, "cdktf.json"), "utf8")) as {
+    sendCrashReports: unknown;
+  };
   expect(String(sendCrashReports)).toBe("false");
 });
 
 it("forces the opt-outs over whatever the environment says", () => {
-  expect(cdktfEnvironment({ CHECKPOINT_DISABLE: "", DISABLE_VERSION_CHECK: "false", HOME: "/home/user" })).toEqual({ ...cdktfNoCallsHome, HOME: "/home/user" });
+  expect(cdktfEnvironment({ CHECKPOINT_DISABLE: "", DISABLE_VERSION_CHECK: "false", HOME: "/home/user" })).toEqual({
+    ...cdktfNoCallsHome,
+    HOME: "/home/user",
+  });
 });
 
 it("the bare CLI reaches for the checkpoint service (the recorder sees it)", () => {

@@ -19,13 +19,28 @@ describe("cert-manager and Kafka authentication", () => {
     "works only with the stack's own cert-manager; set certManager.enabled: true or kafka.authentication: none";
 
   it("refuses an outside cert-manager when Kafka needs the stack's CA, naming both fields and the fix", () => {
-    expect(problemsOf(() => loadConfig({ profile: "cloud", overrides: { certManager: { enabled: false } } }))).toEqual([message]);
+    expect(problemsOf(() => loadConfig({ profile: "cloud", overrides: { certManager: { enabled: false } } }))).toEqual([
+      message,
+    ]);
   });
 
   it("accepts an outside cert-manager when nothing needs the CA", () => {
-    expect(problemsOf(() => loadConfig({ profile: "cloud", overrides: { certManager: { enabled: false }, kafka: { authentication: "none" } } }))).toEqual([]);
-    expect(problemsOf(() => loadConfig({ profile: "cloud", overrides: { certManager: { enabled: false }, kafka: { enabled: false } } }))).toEqual([]);
-    expect(problemsOf(() => loadConfig({ profile: "kind", overrides: { certManager: { enabled: false } } }))).toEqual([]);
+    expect(
+      problemsOf(() =>
+        loadConfig({
+          profile: "cloud",
+          overrides: { certManager: { enabled: false }, kafka: { authentication: "none" } },
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      problemsOf(() =>
+        loadConfig({ profile: "cloud", overrides: { certManager: { enabled: false }, kafka: { enabled: false } } }),
+      ),
+    ).toEqual([]);
+    expect(problemsOf(() => loadConfig({ profile: "kind", overrides: { certManager: { enabled: false } } }))).toEqual(
+      [],
+    );
   });
 
   it("never builds the CA without the stack's cert-manager, even when called directly", () => {
@@ -41,7 +56,9 @@ describe("cert-manager and Kafka authentication", () => {
           dependsOn: [],
         });
       }),
-    ).toThrow("the stack's certificate authority needs the stack's own cert-manager: set certManager.enabled: true, or kafka.authentication: none");
+    ).toThrow(
+      "the stack's certificate authority needs the stack's own cert-manager: set certManager.enabled: true, or kafka.authentication: none",
+    );
   });
 });
 
@@ -57,10 +74,24 @@ describe("Spark checkpoints and Kafka storage", () => {
   });
 
   it("refuse checkpoints on a volume over an ephemeral broker", () => {
-    expect(problemsOf(() => loadConfig({ profile: "kind", overrides: { spark: { checkpointStorage: { type: "persistent" } } } }))).toEqual([
+    expect(
+      problemsOf(() =>
+        loadConfig({ profile: "kind", overrides: { spark: { checkpointStorage: { type: "persistent" } } } }),
+      ),
+    ).toEqual([
       "spark.checkpointStorage.type: 'persistent' with kafka.storage.type 'ephemeral' keeps offsets that a restarted broker " +
         "no longer has, and the job then fails on every start; make both persistent or both ephemeral",
     ]);
-    expect(problemsOf(() => loadConfig({ profile: "kind", overrides: { spark: { checkpointStorage: { type: "persistent" } }, kafka: { storage: { type: "persistent" } } } }))).toEqual([]);
+    expect(
+      problemsOf(() =>
+        loadConfig({
+          profile: "kind",
+          overrides: {
+            spark: { checkpointStorage: { type: "persistent" } },
+            kafka: { storage: { type: "persistent" } },
+          },
+        }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -36,7 +36,11 @@ describe("loadConfig", () => {
 
   it("takes the cloud profile with replication, persistence and authentication", () => {
     const config = loadConfig({ profile: "cloud" });
-    expect(config.kafka).toMatchObject({ brokers: 3, authentication: "scram-sha-512", storage: { type: "persistent" } });
+    expect(config.kafka).toMatchObject({
+      brokers: 3,
+      authentication: "scram-sha-512",
+      storage: { type: "persistent" },
+    });
     expect(config.cassandra).toMatchObject({ size: 3, replicationFactor: 3 });
     expect(config.spark.checkpointStorage.type).toBe("persistent");
   });
@@ -54,19 +58,34 @@ describe("loadConfig", () => {
     [{ overrides: { kafka: { brokerz: 3 } } }, /kafka\.brokerz: unknown setting; allowed at kafka: enabled, mode/],
     [{ overrides: { kafka: { brokers: "3" } } }, /kafka\.brokers: .*expected number, received string/],
     [{ overrides: { cassandra: { size: 20 } } }, /cassandra\.size: .*<=12/],
-    [{ overrides: { kafka: { topic: { replicas: 3 } } } }, /kafka\.topic\.replicas: 3 is more than kafka\.brokers \(1\)/],
+    [
+      { overrides: { kafka: { topic: { replicas: 3 } } } },
+      /kafka\.topic\.replicas: 3 is more than kafka\.brokers \(1\)/,
+    ],
     [{ overrides: { kafka: { controllers: 2 } } }, /kafka\.controllers: ZooKeeper needs an odd number/],
-    [{ overrides: { spark: { driverResources: { cpu: "1", memory: "512Mi" } } } }, /spark\.driverResources\.memory: at least 768Mi/],
-    [{ overrides: { expose: { nodePorts: { airflow: 30080 } } } }, /expose\.nodePorts\.airflow: 30080 is already used by expose\.nodePorts\.dashboard/],
+    [
+      { overrides: { spark: { driverResources: { cpu: "1", memory: "512Mi" } } } },
+      /spark\.driverResources\.memory: at least 768Mi/,
+    ],
+    [
+      { overrides: { expose: { nodePorts: { airflow: 30080 } } } },
+      /expose\.nodePorts\.airflow: 30080 is already used by expose\.nodePorts\.dashboard/,
+    ],
     [{ overrides: { profile: "cloud" } }, /profile: set the profile with STREAMSTACK_PROFILE/],
   ])("rejects %j naming the field and the fix", (sources, message) => {
     expect(problemsOf(() => loadConfig(sources)).join("\n")).toMatch(message);
   });
 
   it("reports a missing or malformed overrides file", () => {
-    expect(problemsOf(() => loadConfig({ overridesFile: "/nonexistent/streamstack.yaml" })).join()).toMatch(/STREAMSTACK_CONFIG: cannot read/);
-    expect(problemsOf(() => loadConfig({ overridesFile: overridesFile("kafka: [1, 2") })).join()).toMatch(/is not valid YAML/);
-    expect(problemsOf(() => loadConfig({ overridesFile: overridesFile("- 1\n- 2\n") })).join()).toMatch(/top level must be a mapping/);
+    expect(problemsOf(() => loadConfig({ overridesFile: "/nonexistent/streamstack.yaml" })).join()).toMatch(
+      /STREAMSTACK_CONFIG: cannot read/,
+    );
+    expect(problemsOf(() => loadConfig({ overridesFile: overridesFile("kafka: [1, 2") })).join()).toMatch(
+      /is not valid YAML/,
+    );
+    expect(problemsOf(() => loadConfig({ overridesFile: overridesFile("- 1\n- 2\n") })).join()).toMatch(
+      /top level must be a mapping/,
+    );
   });
 
   it("lists every problem at once", () => {

@@ -7,10 +7,19 @@ import { profileModeMatrix, synthesizeMatrixEntry } from "./support/synth";
  * Every custom resource the stack emits is walked against its pinned CRD schema for such fields.
  */
 
-type Schema = { description?: string; properties?: Record<string, Schema>; items?: Schema; additionalProperties?: Schema | boolean };
+type Schema = {
+  description?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  additionalProperties?: Schema | boolean;
+};
 interface Crd {
   kind: string;
-  spec: { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema?: { openAPIV3Schema: Schema } }[] };
+  spec: {
+    group: string;
+    names: { kind: string };
+    versions: { name: string; served: boolean; schema?: { openAPIV3Schema: Schema } }[];
+  };
 }
 
 const schemas = new Map<string, Schema>();
@@ -24,10 +33,13 @@ for (const crd of pinnedCrdDocuments<Crd>()) {
 function deprecatedPaths(value: unknown, schema: Schema | undefined, path: string): string[] {
   if (!schema) return [];
   const found = /^\s*deprecated\b/i.test(schema.description ?? "") ? [path] : [];
-  if (Array.isArray(value)) return [...found, ...value.flatMap((item, index) => deprecatedPaths(item, schema.items, `${path}[${index}]`))];
+  if (Array.isArray(value))
+    return [...found, ...value.flatMap((item, index) => deprecatedPaths(item, schema.items, `${path}[${index}]`))];
   if (typeof value === "object" && value !== null) {
     for (const [key, child] of Object.entries(value)) {
-      const childSchema = schema.properties?.[key] ?? (typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined);
+      const childSchema =
+        schema.properties?.[key] ??
+        (typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined);
       found.push(...deprecatedPaths(child, childSchema, path ? `${path}.${key}` : key));
     }
   }
@@ -44,7 +56,9 @@ describe.each(profileModeMatrix)("custom resources of the $profile profile in $m
       const schema = schemas.get(`${object.apiVersion}/${object.kind}`);
       if (!schema) continue;
       walked++;
-      problems.push(...deprecatedPaths(object, schema, "").map((path) => `${object.kind}/${object.metadata.name}: ${path}`));
+      problems.push(
+        ...deprecatedPaths(object, schema, "").map((path) => `${object.kind}/${object.metadata.name}: ${path}`),
+      );
     }
     expect(problems).toEqual([]);
     expect(walked).toBeGreaterThan(3);
@@ -53,6 +67,14 @@ describe.each(profileModeMatrix)("custom resources of the $profile profile in $m
 
 it("finds K8ssandraCluster's deprecated heapSize", () => {
   const schema = schemas.get("k8ssandra.io/v1alpha1/K8ssandraCluster");
-  expect(deprecatedPaths({ spec: { cassandra: { config: { jvmOptions: { heapSize: "1Gi" } } } } }, schema, "")).toEqual(["spec.cassandra.config.jvmOptions.heapSize"]);
-  expect(deprecatedPaths({ spec: { cassandra: { config: { jvmOptions: { heap_initial_size: "1Gi", heap_max_size: "1Gi" } } } } }, schema, "")).toEqual([]);
+  expect(deprecatedPaths({ spec: { cassandra: { config: { jvmOptions: { heapSize: "1Gi" } } } } }, schema, "")).toEqual(
+    ["spec.cassandra.config.jvmOptions.heapSize"],
+  );
+  expect(
+    deprecatedPaths(
+      { spec: { cassandra: { config: { jvmOptions: { heap_initial_size: "1Gi", heap_max_size: "1Gi" } } } } },
+      schema,
+      "",
+    ),
+  ).toEqual([]);
 });

@@ -41,7 +41,12 @@ interface Provided {
 
 /** What the emitted objects provide, derived from the objects themselves with the operators' documented naming. */
 function provided(stack: SynthesizedStack): Provided {
-  const result: Provided = { kafkaBootstraps: new Set(), schemaRegistryUrls: new Set(), cassandraHosts: new Set(), secrets: new Set() };
+  const result: Provided = {
+    kafkaBootstraps: new Set(),
+    schemaRegistryUrls: new Set(),
+    cassandraHosts: new Set(),
+    secrets: new Set(),
+  };
   for (const { object, release } of stack.manifestObjects) {
     const spec = asJson(object.spec);
     const namespace = object.metadata.namespace ?? release.namespace;
@@ -52,7 +57,9 @@ function provided(stack: SynthesizedStack): Provided {
     }
     if (object.kind === "K8ssandraCluster") {
       for (const datacenter of asJson(spec.cassandra).datacenters as Json[]) {
-        result.cassandraHosts.add(`${object.metadata.name}-${String(asJson(datacenter.metadata).name)}-service.${namespace}.svc`);
+        result.cassandraHosts.add(
+          `${object.metadata.name}-${String(asJson(datacenter.metadata).name)}-service.${namespace}.svc`,
+        );
       }
     }
     // Strimzi's user operator writes each KafkaUser's secret under the user's name, in the user's namespace.
@@ -62,7 +69,8 @@ function provided(stack: SynthesizedStack): Provided {
   }
   for (const release of stack.releases) {
     for (const generated of (release.values.generatedSecrets as Json[] | undefined) ?? []) {
-      for (const namespace of generated.namespaces as string[]) result.secrets.add(`${namespace}/${String(generated.name)}`);
+      for (const namespace of generated.namespaces as string[])
+        result.secrets.add(`${namespace}/${String(generated.name)}`);
     }
     if (release.local && "storeTopic" in release.values) {
       result.schemaRegistryUrls.add(`http://${release.name}.${release.namespace}.svc:8081`);
@@ -84,11 +92,13 @@ function used(stack: SynthesizedStack): Used[] {
     for (const [name, value] of Object.entries(env)) {
       if (name === "KAFKA_BOOTSTRAP_SERVERS") uses.push({ where, kind: "kafka", value: String(value) });
       if (name === "SCHEMA_REGISTRY_URL") uses.push({ where, kind: "schemaRegistry", value: String(value) });
-      if (name === "CASSANDRA_CONTACT_POINTS" || name === "CASSANDRA_HOST") uses.push({ where, kind: "cassandra", value: String(value) });
+      if (name === "CASSANDRA_CONTACT_POINTS" || name === "CASSANDRA_HOST")
+        uses.push({ where, kind: "cassandra", value: String(value) });
     }
     void namespace;
   };
-  const envListToMap = (list: Json[] | undefined) => Object.fromEntries((list ?? []).filter((e) => "value" in e).map((e) => [String(e.name), e.value]));
+  const envListToMap = (list: Json[] | undefined) =>
+    Object.fromEntries((list ?? []).filter((e) => "value" in e).map((e) => [String(e.name), e.value]));
 
   for (const release of stack.releases.filter((r) => r.local)) {
     const values = release.values;
@@ -114,7 +124,8 @@ function used(stack: SynthesizedStack): Used[] {
   for (const { object, release } of stack.manifestObjects) {
     const namespace = object.metadata.namespace ?? release.namespace;
     const where = `${object.kind}/${object.metadata.name}`;
-    if (object.kind === "ConfigMap" && object.metadata.name.endsWith("producer-env")) fromEnv(where, namespace, asJson(object.data));
+    if (object.kind === "ConfigMap" && object.metadata.name.endsWith("producer-env"))
+      fromEnv(where, namespace, asJson(object.data));
     for (const pod of podSpecs(object)) {
       const containers = (pod.containers as Json[] | undefined) ?? [pod];
       for (const container of containers) {
@@ -126,7 +137,10 @@ function used(stack: SynthesizedStack): Used[] {
         }
       }
     }
-    for (const volume of [...((asJson(object.spec).volumes as Json[] | undefined) ?? []), ...((asJson(asJson(asJson(object.spec).template).spec).volumes as Json[] | undefined) ?? [])]) {
+    for (const volume of [
+      ...((asJson(object.spec).volumes as Json[] | undefined) ?? []),
+      ...((asJson(asJson(asJson(object.spec).template).spec).volumes as Json[] | undefined) ?? []),
+    ]) {
       const secret = asJson(volume.secret);
       if (secret.secretName) uses.push({ where, kind: "secret", value: `${namespace}/${String(secret.secretName)}` });
     }
@@ -147,11 +161,16 @@ describe.each(profileModeMatrix)("invariants of the $profile profile in $mode mo
         object: `${object.kind}/${object.metadata.name}`,
         operatorChart: expect.any(String),
       });
-      const upstream = [...transitiveDependencies(stack, release)].map((id) => releaseById.get(id) as SynthesizedRelease);
+      const upstream = [...transitiveDependencies(stack, release)].map(
+        (id) => releaseById.get(id) as SynthesizedRelease,
+      );
       const ownOperator = upstream.some((r) => r.chart === operatorChart);
       // cert-manager switched off means the cluster provides it, so there is no release to wait for.
       const clusterProvides = operatorChart === "cert-manager" && !stack.config.certManager.enabled;
-      expect({ object: `${object.kind}/${object.metadata.name}`, waitsForOperator: ownOperator || clusterProvides }).toEqual({
+      expect({
+        object: `${object.kind}/${object.metadata.name}`,
+        waitsForOperator: ownOperator || clusterProvides,
+      }).toEqual({
         object: `${object.kind}/${object.metadata.name}`,
         waitsForOperator: true,
       });
@@ -160,7 +179,10 @@ describe.each(profileModeMatrix)("invariants of the $profile profile in $mode mo
 
   it("escapes every template sequence in Helm values, so Terraform passes bundled code through untouched", () => {
     for (const release of stack.releases) {
-      expect({ release: release.name, unescaped: /(^|[^$])\$\{|(^|[^%])%\{/.test(release.rawValues.replace(/([$%])\1\{/g, "")) }).toEqual({
+      expect({
+        release: release.name,
+        unescaped: /(^|[^$])\$\{|(^|[^%])%\{/.test(release.rawValues.replace(/([$%])\1\{/g, "")),
+      }).toEqual({
         release: release.name,
         unescaped: false,
       });
@@ -189,7 +211,9 @@ describe.each(profileModeMatrix)("invariants of the $profile profile in $mode mo
     });
     expect(problems).toEqual([]);
     // The check is not vacuous: every kind of wiring occurs.
-    expect(new Set(used(stack).map((use) => use.kind))).toEqual(new Set(["kafka", "schemaRegistry", "cassandra", "secret"]));
+    expect(new Set(used(stack).map((use) => use.kind))).toEqual(
+      new Set(["kafka", "schemaRegistry", "cassandra", "secret"]),
+    );
   });
 });
 
@@ -200,7 +224,13 @@ describe("the wiring check catches a component pointing nowhere", () => {
       ...stack,
       releases: stack.releases.map((release) =>
         release.name === "schema-registry"
-          ? { ...release, values: { ...release.values, kafka: { ...(release.values.kafka as object), bootstrapServers: "kafka:9092" } } }
+          ? {
+              ...release,
+              values: {
+                ...release.values,
+                kafka: { ...(release.values.kafka as object), bootstrapServers: "kafka:9092" },
+              },
+            }
           : release,
       ),
     };
@@ -228,7 +258,13 @@ describe.each([
       const stack = synthesize(profile, overrides);
       const offer = provided(stack);
       const dangling = used(stack).filter((use) =>
-        use.kind === "secret" ? !offer.secrets.has(use.value) : use.kind === "kafka" ? !offer.kafkaBootstraps.has(use.value) : use.kind === "schemaRegistry" ? !offer.schemaRegistryUrls.has(use.value) : !offer.cassandraHosts.has(use.value),
+        use.kind === "secret"
+          ? !offer.secrets.has(use.value)
+          : use.kind === "kafka"
+            ? !offer.kafkaBootstraps.has(use.value)
+            : use.kind === "schemaRegistry"
+              ? !offer.schemaRegistryUrls.has(use.value)
+              : !offer.cassandraHosts.has(use.value),
       );
       expect(dangling).toEqual([]);
       const releaseIds = new Set(stack.releases.map((r) => r.id));

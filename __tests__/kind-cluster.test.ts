@@ -47,7 +47,10 @@ describe("kind/cluster.yaml", () => {
       const [, major, minor] = pinnedNodeImage.exec(node.image ?? "") ?? [];
       const version = `${major}.${minor}`;
       for (const [chart, range] of ranges) {
-        const supported = range !== undefined && atLeast(version, range.minimum) && (range.maximum === undefined || atLeast(range.maximum, version));
+        const supported =
+          range !== undefined &&
+          atLeast(version, range.minimum) &&
+          (range.maximum === undefined || atLeast(range.maximum, version));
         expect({ chart, version, range, supported }).toEqual({ chart, version, range, supported: true });
       }
     }
@@ -63,12 +66,14 @@ describe("kind/cluster.yaml", () => {
       if (kubeVersion === undefined) continue;
       declared.push(key);
       const recorded = kubernetesSupport[key as keyof typeof charts]?.minimum ?? "0.0";
-      expect({ chart: key, kubeVersion, recorded, covers: atLeast(recorded, kubeVersionMinimum(kubeVersion)) }).toEqual({
-        chart: key,
-        kubeVersion,
-        recorded,
-        covers: true,
-      });
+      expect({ chart: key, kubeVersion, recorded, covers: atLeast(recorded, kubeVersionMinimum(kubeVersion)) }).toEqual(
+        {
+          chart: key,
+          kubeVersion,
+          recorded,
+          covers: true,
+        },
+      );
     }
     expect(declared).toEqual(expect.arrayContaining(["cloudnativePg", "certManager"]));
   });

@@ -7,7 +7,14 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlink
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cacheDirectory } from "../scripts/lib/cache-directory";
-import { dataDirectoryName, mountSubPath, payloadFor, writeAtomically, type KeyedVolume, type ProjectedSource } from "./support/kubelet-layout";
+import {
+  dataDirectoryName,
+  mountSubPath,
+  payloadFor,
+  writeAtomically,
+  type KeyedVolume,
+  type ProjectedSource,
+} from "./support/kubelet-layout";
 import { rehearse, type RehearsalOutcome } from "./support/kubelet-rehearsal";
 import { helmBinary, renderLocalRelease } from "./support/render-local-chart";
 import { synthesize, type SynthesizedStack } from "./support/synth";
@@ -19,8 +26,12 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
-const contents = (entries: Record<string, string>) => new Map(Object.entries(entries).map(([key, text]) => [key, Buffer.from(text)]));
-const configMapVolume = (source: ProjectedSource = {}): KeyedVolume => ({ name: "code", configMap: { name: "code", ...source } });
+const contents = (entries: Record<string, string>) =>
+  new Map(Object.entries(entries).map(([key, text]) => [key, Buffer.from(text)]));
+const configMapVolume = (source: ProjectedSource = {}): KeyedVolume => ({
+  name: "code",
+  configMap: { name: "code", ...source },
+});
 
 describe("kubelet's layout of a ConfigMap/Secret volume", () => {
   test("files live in ..<timestamp>/, ..data links to it, and each key is a link into ..data", () => {
@@ -37,9 +48,19 @@ describe("kubelet's layout of a ConfigMap/Secret volume", () => {
 
   test("items project only the listed keys, at their paths, with item mode over defaultMode", () => {
     const target = join(scratch, "mount");
-    const volume = configMapVolume({ defaultMode: 0o440, items: [{ key: "a.py", path: "lib/first.py" }, { key: "b.py", path: "second.py", mode: 0o500 }] });
+    const volume = configMapVolume({
+      defaultMode: 0o440,
+      items: [
+        { key: "a.py", path: "lib/first.py" },
+        { key: "b.py", path: "second.py", mode: 0o500 },
+      ],
+    });
     writeAtomically(target, payloadFor(volume, contents({ "a.py": "A", "b.py": "B", "c.py": "C" })));
-    expect(readdirSync(target).filter((name) => !name.startsWith("..")).sort()).toEqual(["lib", "second.py"]);
+    expect(
+      readdirSync(target)
+        .filter((name) => !name.startsWith(".."))
+        .sort(),
+    ).toEqual(["lib", "second.py"]);
     expect(readlinkSync(join(target, "lib"))).toBe(`${dataDirectoryName}/lib`);
     expect(readFileSync(join(target, "lib", "first.py"), "utf8")).toBe("A");
     expect(statSync(join(target, "lib", "first.py")).mode & 0o777).toBe(0o440);
@@ -47,8 +68,15 @@ describe("kubelet's layout of a ConfigMap/Secret volume", () => {
   });
 
   test("a listed key that is missing fails the mount, unless the volume is optional", () => {
-    expect(() => payloadFor(configMapVolume({ items: [{ key: "gone", path: "gone" }] }), contents({ a: "A" }))).toThrow(/has no key gone/);
-    expect([...payloadFor(configMapVolume({ optional: true, items: [{ key: "gone", path: "gone" }] }), contents({ a: "A" })).keys()]).toEqual([]);
+    expect(() => payloadFor(configMapVolume({ items: [{ key: "gone", path: "gone" }] }), contents({ a: "A" }))).toThrow(
+      /has no key gone/,
+    );
+    expect([
+      ...payloadFor(
+        configMapVolume({ optional: true, items: [{ key: "gone", path: "gone" }] }),
+        contents({ a: "A" }),
+      ).keys(),
+    ]).toEqual([]);
     expect(() => payloadFor(configMapVolume(), undefined)).toThrow(/does not exist/);
   });
 
@@ -77,9 +105,17 @@ function sparkPython(): string | undefined {
  * (charts/manifests/templates/generated-secrets.yaml: username, password and each derived key).
  */
 function objectsOf(stack: SynthesizedStack, helm: string | undefined): unknown[] {
-  if (helm) return stack.releases.filter((release) => release.local).flatMap((release) => renderLocalRelease(release, helm));
+  if (helm)
+    return stack.releases.filter((release) => release.local).flatMap((release) => renderLocalRelease(release, helm));
   const generated = stack.releases.flatMap((release) =>
-    ((release.values.generatedSecrets ?? []) as { name: string; namespaces: string[]; username: string; derivedKeys?: Record<string, string> }[]).flatMap((secret) =>
+    (
+      (release.values.generatedSecrets ?? []) as {
+        name: string;
+        namespaces: string[];
+        username: string;
+        derivedKeys?: Record<string, string>;
+      }[]
+    ).flatMap((secret) =>
       secret.namespaces.map((namespace) => ({
         apiVersion: "v1",
         kind: "Secret",
@@ -92,13 +128,17 @@ function objectsOf(stack: SynthesizedStack, helm: string | undefined): unknown[]
 }
 
 function failures(outcomes: readonly RehearsalOutcome[]): string[] {
-  return outcomes.filter((outcome) => !outcome.ok).map((outcome) => `${outcome.workload} [${outcome.container}]: ${outcome.detail}`);
+  return outcomes
+    .filter((outcome) => !outcome.ok)
+    .map((outcome) => `${outcome.workload} [${outcome.container}]: ${outcome.detail}`);
 }
 
 function withMountPath(pod: WorkloadPod, volumeName: string, mountPath: string): WorkloadPod {
   const containers = pod.spec.containers.map((container) => ({
     ...container,
-    volumeMounts: (container.volumeMounts ?? []).map((mount) => (mount.name === volumeName ? { ...mount, mountPath } : mount)),
+    volumeMounts: (container.volumeMounts ?? []).map((mount) =>
+      mount.name === volumeName ? { ...mount, mountPath } : mount,
+    ),
   }));
   return { ...pod, spec: { ...pod.spec, containers } };
 }
@@ -106,16 +146,33 @@ function withMountPath(pod: WorkloadPod, volumeName: string, mountPath: string):
 describe("kubelet rehearsal of the synthesized stacks", () => {
   const helm = helmBinary();
   const python = sparkPython();
-  if (!helm) console.log("kubelet rehearsal: no helm binary (STREAMSTACK_HELM or tools/build.sh cache): our charts are not rendered here, only the manifests chart's objects are rehearsed; npm run verify rehearses every rendered workload");
-  if (!python) console.log("kubelet rehearsal: Spark venv not built (bash apps/spark-job/setup-venv.sh): Spark driver/executor imports not run here; npm run verify runs them");
+  if (!helm)
+    console.log(
+      "kubelet rehearsal: no helm binary (STREAMSTACK_HELM or tools/build.sh cache): our charts are not rendered here, only the manifests chart's objects are rehearsed; npm run verify rehearses every rendered workload",
+    );
+  if (!python)
+    console.log(
+      "kubelet rehearsal: Spark venv not built (bash apps/spark-job/setup-venv.sh): Spark driver/executor imports not run here; npm run verify runs them",
+    );
   const sparkOption = python ? { sparkPython: python } : {};
 
   test("kind: every workload's ConfigMap/Secret mounts lay out and its consumer starts from them", async () => {
     const objects = objectsOf(synthesize("kind"), helm);
     const pods = workloadPods(objects);
     // Non-vacuity: the Spark driver and executor are always there; the node apps when helm renders them.
-    expect(pods.map((pod) => pod.workload)).toEqual(expect.arrayContaining([expect.stringMatching(/^SparkApplication .* driver$/), expect.stringMatching(/^SparkApplication .* executor$/)]));
-    if (helm) expect(pods.map((pod) => pod.workload)).toEqual(expect.arrayContaining([expect.stringMatching(/^Deployment .*\/producer$/), expect.stringMatching(/^Deployment .*\/dashboard$/)]));
+    expect(pods.map((pod) => pod.workload)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SparkApplication .* driver$/),
+        expect.stringMatching(/^SparkApplication .* executor$/),
+      ]),
+    );
+    if (helm)
+      expect(pods.map((pod) => pod.workload)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^Deployment .*\/producer$/),
+          expect.stringMatching(/^Deployment .*\/dashboard$/),
+        ]),
+      );
     expect(failures(await rehearse(pods, objects, { runConsumers: true, ...sparkOption }))).toEqual([]);
   });
 
@@ -129,20 +186,32 @@ describe("kubelet rehearsal of the synthesized stacks", () => {
 
   test("negative control: a node app fails when its code mount no longer matches its command", async () => {
     const objects = objectsOf(synthesize("kind"), helm);
-    const nodePod = workloadPods(objects).find((pod) => pod.spec.containers.some((container) => container.command?.[0] === "node"));
+    const nodePod = workloadPods(objects).find((pod) =>
+      pod.spec.containers.some((container) => container.command?.[0] === "node"),
+    );
     if (!nodePod) throw new Error("no workload runs node among the synthesized objects");
     const script = nodePod.spec.containers.find((container) => container.command?.[0] === "node")?.command?.[1] ?? "";
-    const codeMount = nodePod.spec.containers.flatMap((container) => container.volumeMounts ?? []).find((mount) => script.startsWith(`${mount.mountPath}/`));
+    const codeMount = nodePod.spec.containers
+      .flatMap((container) => container.volumeMounts ?? [])
+      .find((mount) => script.startsWith(`${mount.mountPath}/`));
     if (!codeMount) throw new Error(`${nodePod.workload}: no mount holds ${script}`);
-    const outcomes = await rehearse([withMountPath(nodePod, codeMount.name, "/moved")], objects, { runConsumers: true });
+    const outcomes = await rehearse([withMountPath(nodePod, codeMount.name, "/moved")], objects, {
+      runConsumers: true,
+    });
     expect(failures(outcomes).join("\n")).toMatch(/Cannot find module/);
   });
 
-  (python ? test : test.skip)("negative control: the Spark driver fails when its code mount no longer matches mainApplicationFile", async () => {
-    const objects = objectsOf(synthesize("kind"), undefined);
-    const driver = workloadPods(objects).find((pod) => pod.spark?.role === "driver");
-    if (!driver) throw new Error("no Spark driver among the synthesized objects");
-    const outcomes = await rehearse([withMountPath(driver, "code", "/opt/elsewhere")], objects, { runConsumers: true, ...sparkOption });
-    expect(failures(outcomes).join("\n")).toMatch(/No such file or directory/);
-  });
+  (python ? test : test.skip)(
+    "negative control: the Spark driver fails when its code mount no longer matches mainApplicationFile",
+    async () => {
+      const objects = objectsOf(synthesize("kind"), undefined);
+      const driver = workloadPods(objects).find((pod) => pod.spark?.role === "driver");
+      if (!driver) throw new Error("no Spark driver among the synthesized objects");
+      const outcomes = await rehearse([withMountPath(driver, "code", "/opt/elsewhere")], objects, {
+        runConsumers: true,
+        ...sparkOption,
+      });
+      expect(failures(outcomes).join("\n")).toMatch(/No such file or directory/);
+    },
+  );
 });

@@ -14,7 +14,8 @@ const kind = loadConfig({ profile: "kind", overrides: {} });
 
 function process_(name: string): MeasuredProcess {
   const found = measured.processes[name];
-  if (found === undefined) throw new Error(`config/measured-rss.json has no figures for ${name}: run npm run measure:rss -- --write`);
+  if (found === undefined)
+    throw new Error(`config/measured-rss.json has no figures for ${name}: run npm run measure:rss -- --write`);
   return found;
 }
 
@@ -24,7 +25,18 @@ describe("kind requests cover the measured memory plus headroom", () => {
     expect(measured.versions.cassandra).toBe(engineVersions.cassandra);
     expect(measured.versions.airflow).toBe(versions.airflow);
     expect(Object.keys(measured.processes).sort()).toEqual(
-      ["airflow-api-server", "airflow-dag-processor", "airflow-scheduler", "airflow-triggerer", "cassandra", "dashboard", "kafka", "producer", "spark-job-local", "zookeeper"].sort(),
+      [
+        "airflow-api-server",
+        "airflow-dag-processor",
+        "airflow-scheduler",
+        "airflow-triggerer",
+        "cassandra",
+        "dashboard",
+        "kafka",
+        "producer",
+        "spark-job-local",
+        "zookeeper",
+      ].sort(),
     );
   });
 
@@ -43,18 +55,29 @@ describe("kind requests cover the measured memory plus headroom", () => {
 
   it("the Spark driver and executor pods together cover the local-mode job, which runs both roles in one JVM", () => {
     const job = requiredMemoryMi(process_("spark-job-local"));
-    const pods = mebibytes(kind.spark.driverResources.memory) + kind.spark.executors * mebibytes(kind.spark.executorResources.memory);
+    const pods =
+      mebibytes(kind.spark.driverResources.memory) +
+      kind.spark.executors * mebibytes(kind.spark.executorResources.memory);
     expect(pods).toBeGreaterThanOrEqual(job);
     // Each pod alone must at least hold what the combined process held at its peak.
     expect(mebibytes(kind.spark.driverResources.memory)).toBeGreaterThanOrEqual(process_("spark-job-local").loadRssMi);
-    expect(mebibytes(kind.spark.executorResources.memory)).toBeGreaterThanOrEqual(process_("spark-job-local").loadRssMi);
+    expect(mebibytes(kind.spark.executorResources.memory)).toBeGreaterThanOrEqual(
+      process_("spark-job-local").loadRssMi,
+    );
   });
 
   it("the producer, the dashboard and every Airflow component", () => {
-    expect(mebibytes(kind.apps.producer.resources.memory)).toBeGreaterThanOrEqual(requiredMemoryMi(process_("producer")));
-    expect(mebibytes(kind.apps.dashboard.resources.memory)).toBeGreaterThanOrEqual(requiredMemoryMi(process_("dashboard")));
+    expect(mebibytes(kind.apps.producer.resources.memory)).toBeGreaterThanOrEqual(
+      requiredMemoryMi(process_("producer")),
+    );
+    expect(mebibytes(kind.apps.dashboard.resources.memory)).toBeGreaterThanOrEqual(
+      requiredMemoryMi(process_("dashboard")),
+    );
     for (const component of ["airflow-scheduler", "airflow-api-server", "airflow-dag-processor", "airflow-triggerer"]) {
-      expect({ component, request: mebibytes(kind.airflow.resources.memory) >= requiredMemoryMi(process_(component)) }).toEqual({ component, request: true });
+      expect({
+        component,
+        request: mebibytes(kind.airflow.resources.memory) >= requiredMemoryMi(process_(component)),
+      }).toEqual({ component, request: true });
     }
   });
 });

@@ -9,7 +9,8 @@ const root = join(__dirname, "..");
 function minimumMajor(range: string, owner: string): number {
   const majors = range.split("||").map((alternative) => {
     const match = /^\s*(?:>=|\^|~)?\s*v?(\d+)(?:\.[\dx*]+)*\s*$/.exec(alternative);
-    if (!match) throw new Error(`${owner}: engines.node "${range}" is a form this test cannot read; extend minimumMajor`);
+    if (!match)
+      throw new Error(`${owner}: engines.node "${range}" is a form this test cannot read; extend minimumMajor`);
     return Number(match[1]);
   });
   return Math.min(...majors);
@@ -35,7 +36,8 @@ describe("the Node.js the apps are built for is the Node.js they run on", () => 
     const tooNew: string[] = [];
     for (const directory of bundleApp(app).packageDirectories) {
       const range = packageJson(join(root, directory)).engines?.node;
-      if (range !== undefined && minimumMajor(range, directory) > bundleNodeMajor) tooNew.push(`${directory} (engines.node ${range})`);
+      if (range !== undefined && minimumMajor(range, directory) > bundleNodeMajor)
+        tooNew.push(`${directory} (engines.node ${range})`);
     }
     expect(tooNew).toEqual([]);
   });
@@ -46,6 +48,8 @@ describe("the Node.js the apps are built for is the Node.js they run on", () => 
     expect(() => minimumMajor("node >= 20", "x")).toThrow(/cannot read/);
     const registryClient = "node_modules/@kafkajs/confluent-schema-registry";
     expect(bundleApp("producer").packageDirectories).toContain(registryClient);
-    expect(minimumMajor(packageJson(join(root, registryClient)).engines?.node ?? "", registryClient)).toBeGreaterThan(20);
+    expect(minimumMajor(packageJson(join(root, registryClient)).engines?.node ?? "", registryClient)).toBeGreaterThan(
+      20,
+    );
   });
 });

@@ -33,17 +33,20 @@ function pinnedCrds(): Crd[] {
 
 /** Problems walking `path` through a CRD schema; `expected` is checked against an enum where the schema has one. */
 function schemaProblems(root: Schema, path: string, expected?: string): string[] {
-  if (path.startsWith("metadata.")) return path === "metadata.generation" ? [] : [`${path}: only metadata.generation is a known ObjectMeta field here`];
+  if (path.startsWith("metadata."))
+    return path === "metadata.generation" ? [] : [`${path}: only metadata.generation is a known ObjectMeta field here`];
   let node: Schema | undefined = root;
   for (const segment of parsePath(path)) {
     if (!node) break;
     const next: Schema | undefined =
-      node.properties?.[segment.field] ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : undefined);
+      node.properties?.[segment.field] ??
+      (typeof node.additionalProperties === "object" ? node.additionalProperties : undefined);
     if (!next) return [`${path}: no field '${segment.field}' in the CRD schema`];
     node = next;
     if (segment.select) {
       if (node.type !== "array" || !node.items) return [`${path}: '${segment.field}' is not a list`];
-      if (!node.items.properties?.[segment.select.key]) return [`${path}: elements of '${segment.field}' have no '${segment.select.key}'`];
+      if (!node.items.properties?.[segment.select.key])
+        return [`${path}: elements of '${segment.field}' have no '${segment.select.key}'`];
       node = node.items;
     }
   }
@@ -70,9 +73,14 @@ function crdFor(apiPath: string): { crd: Crd; version: CrdVersion } {
 describe.each(profileModeMatrix)("gate checks of the $profile profile in $mode mode", (entry) => {
   const stack = synthesizeMatrixEntry(entry);
   const targets = stack.manifestObjects
-    .filter(({ object }) => object.kind === "Job" && object.metadata.labels?.["app.kubernetes.io/component"] === gateComponent)
+    .filter(
+      ({ object }) =>
+        object.kind === "Job" && object.metadata.labels?.["app.kubernetes.io/component"] === gateComponent,
+    )
     .flatMap(({ object }) => {
-      const container = ((object.spec as { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } }).template.spec.containers)[0];
+      const container = (
+        object.spec as { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } }
+      ).template.spec.containers[0];
       return JSON.parse(container?.env.find((variable) => variable.name === "GATE_TARGETS")?.value ?? "[]") as Target[];
     });
 
@@ -84,7 +92,10 @@ describe.each(profileModeMatrix)("gate checks of the $profile profile in $mode m
   it("reads only fields the pinned CRDs define, on kinds with a status subresource", () => {
     for (const target of targets) {
       const { version } = crdFor(target.apiPath);
-      expect({ target: target.description, statusSubresource: version.subresources?.status !== undefined }).toEqual({ target: target.description, statusSubresource: true });
+      expect({ target: target.description, statusSubresource: version.subresources?.status !== undefined }).toEqual({
+        target: target.description,
+        statusSubresource: true,
+      });
       const schema = version.schema?.openAPIV3Schema as Schema;
       const problems = target.checks.flatMap((check) => [
         ...schemaProblems(schema, check.path, check.equals),
@@ -96,17 +107,22 @@ describe.each(profileModeMatrix)("gate checks of the $profile profile in $mode m
 });
 
 describe("the CRD field check", () => {
-  const k8ssandra = crdFor("/apis/k8ssandra.io/v1alpha1/namespaces/n/k8ssandraclusters/c").version.schema?.openAPIV3Schema as Schema;
+  const k8ssandra = crdFor("/apis/k8ssandra.io/v1alpha1/namespaces/n/k8ssandraclusters/c").version.schema
+    ?.openAPIV3Schema as Schema;
 
   it("follows maps and lists into the mirrored datacenter status", () => {
     expect(schemaProblems(k8ssandra, "status.datacenters.dc1.cassandra.conditions[type=Ready].status")).toEqual([]);
-    expect(schemaProblems(k8ssandra, "status.datacenters.dc1.cassandra.cassandraOperatorProgress", "Ready")).toEqual([]);
+    expect(schemaProblems(k8ssandra, "status.datacenters.dc1.cassandra.cassandraOperatorProgress", "Ready")).toEqual(
+      [],
+    );
   });
 
   it("finds a field the CRD does not have", () => {
     expect(schemaProblems(k8ssandra, "status.datacenters.dc1.cassandra.ready")).toEqual([
       "status.datacenters.dc1.cassandra.ready: no field 'ready' in the CRD schema",
     ]);
-    expect(schemaProblems(k8ssandra, "status.error[type=Ready].status")).toEqual(["status.error[type=Ready].status: 'error' is not a list"]);
+    expect(schemaProblems(k8ssandra, "status.error[type=Ready].status")).toEqual([
+      "status.error[type=Ready].status: 'error' is not a list",
+    ]);
   });
 });

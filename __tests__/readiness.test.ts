@@ -30,12 +30,17 @@ interface Gate {
 function jobEnvironment(job: KubernetesObject): Record<string, string> {
   const pod = asJson(asJson(asJson(job.spec).template).spec);
   const container = (pod.containers as Json[])[0] ?? {};
-  return Object.fromEntries(((container.env as Json[] | undefined) ?? []).map((variable) => [String(variable.name), String(variable.value)]));
+  return Object.fromEntries(
+    ((container.env as Json[] | undefined) ?? []).map((variable) => [String(variable.name), String(variable.value)]),
+  );
 }
 
 function gatesOf(stack: SynthesizedStack): Gate[] {
   return stack.manifestObjects
-    .filter(({ object }) => object.kind === "Job" && object.metadata.labels?.["app.kubernetes.io/component"] === gateComponent)
+    .filter(
+      ({ object }) =>
+        object.kind === "Job" && object.metadata.labels?.["app.kubernetes.io/component"] === gateComponent,
+    )
     .map(({ object, release }) => {
       const env = jobEnvironment(object);
       const targets = JSON.parse(env.GATE_TARGETS ?? "[]") as { apiPath: string }[];
@@ -84,7 +89,8 @@ function servicesOf(stack: SynthesizedStack): Service[] {
       // Topics and users of this cluster, and the certificates shipped with it (TLS listener, client trust).
       const parts = all.filter(
         (other) =>
-          ((other.object.kind === "KafkaTopic" || other.object.kind === "KafkaUser") && other.object.metadata.labels?.["strimzi.io/cluster"] === cluster) ||
+          ((other.object.kind === "KafkaTopic" || other.object.kind === "KafkaUser") &&
+            other.object.metadata.labels?.["strimzi.io/cluster"] === cluster) ||
           (other.object.kind === "Certificate" && other.release.id === release.id),
       );
       services.push({
@@ -97,7 +103,9 @@ function servicesOf(stack: SynthesizedStack): Service[] {
     }
     if (object.kind === "K8ssandraCluster") {
       const datacenters = asJson(spec.cassandra).datacenters as Json[];
-      const hosts = datacenters.map((dc) => `${object.metadata.name}-${String(asJson(dc.metadata).name)}-service.${namespace}.svc`);
+      const hosts = datacenters.map(
+        (dc) => `${object.metadata.name}-${String(asJson(dc.metadata).name)}-service.${namespace}.svc`,
+      );
       // The release whose Job applies the CQL (the Job mounts a ConfigMap carrying schema.cql).
       const schemaReleases = stack.releases.filter((candidate) =>
         all.some(
@@ -108,19 +116,39 @@ function servicesOf(stack: SynthesizedStack): Service[] {
             (other.object.metadata.namespace ?? candidate.namespace) === namespace,
         ),
       );
-      services.push({ what: `K8ssandraCluster ${namespace}/${object.metadata.name}`, carrier: release, usedThrough: hosts, mustBeReady: [keyOf(object, release)], alsoAfter: schemaReleases });
+      services.push({
+        what: `K8ssandraCluster ${namespace}/${object.metadata.name}`,
+        carrier: release,
+        usedThrough: hosts,
+        mustBeReady: [keyOf(object, release)],
+        alsoAfter: schemaReleases,
+      });
     }
     if (object.kind === "Cluster" && object.apiVersion.startsWith("postgresql.cnpg.io/")) {
       const host = `${object.metadata.name}-rw.${namespace}.svc`;
       // Credentials whose derived keys embed the address (Airflow's connection URL) reveal users too.
       const secrets = ((release.values.generatedSecrets as Json[] | undefined) ?? [])
-        .filter((secret) => Object.values(asJson(secret.derivedKeys)).some((template) => String(template).includes(host)))
+        .filter((secret) =>
+          Object.values(asJson(secret.derivedKeys)).some((template) => String(template).includes(host)),
+        )
         .map((secret) => String(secret.name));
-      services.push({ what: `PostgreSQL Cluster ${namespace}/${object.metadata.name}`, carrier: release, usedThrough: [host, ...secrets], mustBeReady: [keyOf(object, release)], alsoAfter: [] });
+      services.push({
+        what: `PostgreSQL Cluster ${namespace}/${object.metadata.name}`,
+        carrier: release,
+        usedThrough: [host, ...secrets],
+        mustBeReady: [keyOf(object, release)],
+        alsoAfter: [],
+      });
     }
     if (object.kind === "Certificate") {
       const secretName = String(spec.secretName);
-      services.push({ what: `Certificate ${namespace}/${object.metadata.name}`, carrier: release, usedThrough: [secretName], mustBeReady: [keyOf(object, release)], alsoAfter: [] });
+      services.push({
+        what: `Certificate ${namespace}/${object.metadata.name}`,
+        carrier: release,
+        usedThrough: [secretName],
+        mustBeReady: [keyOf(object, release)],
+        alsoAfter: [],
+      });
     }
   }
   return services;
@@ -139,14 +167,21 @@ function checkUses(stack: SynthesizedStack): { uses: Use[]; ungated: string[] } 
   const ungated: string[] = [];
   for (const service of servicesOf(stack)) {
     const users = stack.releases.filter(
-      (release) => release.id !== service.carrier.id && !gateIds.has(release.id) && service.usedThrough.some((name) => mentions(release, name)),
+      (release) =>
+        release.id !== service.carrier.id &&
+        !gateIds.has(release.id) &&
+        service.usedThrough.some((name) => mentions(release, name)),
     );
     for (const user of users) {
       uses.push({ user: user.name, service: service.what });
       const upstream = transitiveDependencies(stack, user);
-      const readyObjects = new Set(gates.filter((gate) => upstream.has(gate.release.id)).flatMap((gate) => [...gate.waitsFor]));
+      const readyObjects = new Set(
+        gates.filter((gate) => upstream.has(gate.release.id)).flatMap((gate) => [...gate.waitsFor]),
+      );
       const missing = service.mustBeReady.filter((key) => !readyObjects.has(key));
-      const notAfter = service.alsoAfter.filter((release) => release.id !== user.id && !upstream.has(release.id)).map((release) => `release ${release.name}`);
+      const notAfter = service.alsoAfter
+        .filter((release) => release.id !== user.id && !upstream.has(release.id))
+        .map((release) => `release ${release.name}`);
       if (missing.length + notAfter.length > 0) {
         ungated.push(`${user.name} uses ${service.what} without waiting for: ${[...missing, ...notAfter].join(", ")}`);
       }
@@ -176,7 +211,9 @@ describe.each(profileModeMatrix)("readiness of the $profile profile in $mode mod
       ]),
     );
     if (stack.config.kafka.authentication !== "none") {
-      expect(pairs).toEqual(expect.arrayContaining(["schema-registry -> Certificate", "kafka-resources -> Certificate"]));
+      expect(pairs).toEqual(
+        expect.arrayContaining(["schema-registry -> Certificate", "kafka-resources -> Certificate"]),
+      );
     }
   });
 
@@ -199,7 +236,10 @@ describe.each(profileModeMatrix)("readiness of the $profile profile in $mode mod
     }
     for (const { object, release } of stack.manifestObjects.filter(({ object }) => object.kind === "Job")) {
       const deadline = Number(asJson(object.spec).activeDeadlineSeconds);
-      expect({ job: object.metadata.name, deadline: deadline > 0 && deadline < Number(raw[release.id]?.timeout) }).toEqual({ job: object.metadata.name, deadline: true });
+      expect({
+        job: object.metadata.name,
+        deadline: deadline > 0 && deadline < Number(raw[release.id]?.timeout),
+      }).toEqual({ job: object.metadata.name, deadline: true });
     }
   });
 
@@ -212,22 +252,32 @@ describe.each(profileModeMatrix)("readiness of the $profile profile in $mode mod
 
   it("turns on wait_for_jobs on every release, so Helm's wait covers the gates and the schema Job", () => {
     const raw = stack.resourcesOfType("helm_release");
-    const withJobs = new Set(stack.manifestObjects.filter(({ object }) => object.kind === "Job").map(({ release }) => release.id));
+    const withJobs = new Set(
+      stack.manifestObjects.filter(({ object }) => object.kind === "Job").map(({ release }) => release.id),
+    );
     expect(withJobs.size).toBeGreaterThan(0);
     // Upstream charts may carry Jobs we cannot see without rendering them, so every release waits for Jobs.
     for (const [id, release] of Object.entries(raw)) {
-      expect({ release: release.name, wait: release.wait, waitForJobs: release.wait_for_jobs }).toEqual({ release: release.name, wait: true, waitForJobs: true });
+      expect({ release: release.name, wait: release.wait, waitForJobs: release.wait_for_jobs }).toEqual({
+        release: release.name,
+        wait: true,
+        waitForJobs: true,
+      });
       void id;
     }
   });
 
   it("grants each gate only `get` on the objects it waits for", () => {
     for (const gate of gatesOf(stack)) {
-      const roles = stack.manifestObjects.filter(({ object, release }) => release.id === gate.release.id && object.kind === "Role");
+      const roles = stack.manifestObjects.filter(
+        ({ object, release }) => release.id === gate.release.id && object.kind === "Role",
+      );
       const granted = roles.flatMap(({ object }) =>
         ((object.rules as Json[]) ?? []).flatMap((rule) => {
           expect(rule.verbs).toEqual(["get"]);
-          return (rule.resourceNames as string[]).map((name) => `${(rule.resources as string[])[0]}/${String(object.metadata.namespace)}/${name}`);
+          return (rule.resourceNames as string[]).map(
+            (name) => `${(rule.resources as string[])[0]}/${String(object.metadata.namespace)}/${name}`,
+          );
         }),
       );
       expect(new Set(granted)).toEqual(gate.waitsFor);
@@ -241,11 +291,15 @@ describe("the readiness check catches a user that does not wait", () => {
     const kafkaResources = stack.release("kafka-resources");
     const broken: SynthesizedStack = {
       ...stack,
-      releases: stack.releases.map((release) => (release.name === "schema-registry" ? { ...release, dependsOn: [kafkaResources.id] } : release)),
+      releases: stack.releases.map((release) =>
+        release.name === "schema-registry" ? { ...release, dependsOn: [kafkaResources.id] } : release,
+      ),
     };
     const { ungated } = checkUses(broken);
     expect(ungated.filter((line) => line.startsWith("schema-registry "))).toEqual([
-      expect.stringMatching(/^schema-registry uses Kafka streamstack-kafka\/streamstack without waiting for: kafkas\/streamstack-kafka\/streamstack, kafkatopics\//),
+      expect.stringMatching(
+        /^schema-registry uses Kafka streamstack-kafka\/streamstack without waiting for: kafkas\/streamstack-kafka\/streamstack, kafkatopics\//,
+      ),
     ]);
   });
 
@@ -254,8 +308,12 @@ describe("the readiness check catches a user that does not wait", () => {
     const gate = stack.release("cassandra-ready");
     const broken: SynthesizedStack = {
       ...stack,
-      releases: stack.releases.map((release) => (release.name === "dashboard" ? { ...release, dependsOn: [gate.id] } : release)),
+      releases: stack.releases.map((release) =>
+        release.name === "dashboard" ? { ...release, dependsOn: [gate.id] } : release,
+      ),
     };
-    expect(checkUses(broken).ungated).toEqual([expect.stringMatching(/^dashboard uses K8ssandraCluster .* without waiting for: release cassandra-schema$/)]);
+    expect(checkUses(broken).ungated).toEqual([
+      expect.stringMatching(/^dashboard uses K8ssandraCluster .* without waiting for: release cassandra-schema$/),
+    ]);
   });
 });

@@ -53,7 +53,9 @@ describe("canonicalJson", () => {
 
 describe("flatten", () => {
   it("writes one key path per leaf, bracketing keys that are not identifiers", () => {
-    expect(flatten({ config: { "min.insync.replicas": 1 }, labels: { "app.kubernetes.io/name": "x" }, empty: {}, none: [] })).toEqual([
+    expect(
+      flatten({ config: { "min.insync.replicas": 1 }, labels: { "app.kubernetes.io/name": "x" }, empty: {}, none: [] }),
+    ).toEqual([
       ["config[min.insync.replicas]", "1"],
       ["empty", "{}"],
       ["labels[app.kubernetes.io/name]", '"x"'],
@@ -62,11 +64,25 @@ describe("flatten", () => {
   });
 
   it("keys list items by a distinct name, else by index; a list of scalars is one leaf", () => {
-    expect(flatten({ env: [{ name: "B", value: "2" }, { name: "A", value: "1" }] })).toEqual([
+    expect(
+      flatten({
+        env: [
+          { name: "B", value: "2" },
+          { name: "A", value: "1" },
+        ],
+      }),
+    ).toEqual([
       ["env[name=B].value", '"2"'],
       ["env[name=A].value", '"1"'],
     ]);
-    expect(flatten({ env: [{ name: "A", value: "1" }, { name: "A", value: "2" }] })).toEqual([
+    expect(
+      flatten({
+        env: [
+          { name: "A", value: "1" },
+          { name: "A", value: "2" },
+        ],
+      }),
+    ).toEqual([
       ["env[0].name", '"A"'],
       ["env[0].value", '"1"'],
       ["env[1].name", '"A"'],
@@ -80,21 +96,36 @@ describe("summarizeObject", () => {
   const podTemplate = { metadata: { labels: { app: "x" } }, spec: { containers: [{ name: "c", image: "i" }] } };
 
   it("heads an object with kind/namespace/name (kind/name when cluster-scoped) and keeps small fields", () => {
-    const section = summarizeObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "n" }, data: { k: "v" } });
+    const section = summarizeObject({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "c", namespace: "n" },
+      data: { k: "v" },
+    });
     expect(section.heading).toBe("object ConfigMap/n/c");
     expect(section.fields).toEqual({ apiVersion: "v1", data: { k: "v" } });
-    expect(summarizeObject({ apiVersion: "v1", kind: "Namespace", metadata: { name: "n" } }).heading).toBe("object Namespace/n");
+    expect(summarizeObject({ apiVersion: "v1", kind: "Namespace", metadata: { name: "n" } }).heading).toBe(
+      "object Namespace/n",
+    );
   });
 
   it("digests a field with more than largeFieldPaths key paths, whole", () => {
-    const spec = (paths: number) => Object.fromEntries(Array.from({ length: paths }, (_, index) => [`k${index}`, index]));
+    const spec = (paths: number) =>
+      Object.fromEntries(Array.from({ length: paths }, (_, index) => [`k${index}`, index]));
     const object = (paths: number) => ({ apiVersion: "v1", kind: "X", metadata: { name: "x" }, spec: spec(paths) });
     expect(summarizeObject(object(largeFieldPaths)).fields.spec).toEqual(spec(largeFieldPaths));
-    expect(summarizeObject(object(largeFieldPaths + 1)).fields.spec).toBe(digest(canonicalJson(spec(largeFieldPaths + 1))));
+    expect(summarizeObject(object(largeFieldPaths + 1)).fields.spec).toBe(
+      digest(canonicalJson(spec(largeFieldPaths + 1))),
+    );
   });
 
   it("digests pod templates and keeps the workload's own fields", () => {
-    const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j" }, spec: { backoffLimit: 0, template: podTemplate } };
+    const job = {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "j" },
+      spec: { backoffLimit: 0, template: podTemplate },
+    };
     expect(summarizeObject(job).fields.spec).toEqual({ backoffLimit: 0, template: digest(canonicalJson(podTemplate)) });
   });
 
@@ -135,7 +166,10 @@ describe("renderSummary", () => {
     const sections: SummarySection[] = [
       {
         heading: "release r",
-        fields: { chart: "c", values: { replicas: "1", paused: "False", list: ["a", "b"], long: { text: "t".repeat(130) } } },
+        fields: {
+          chart: "c",
+          values: { replicas: "1", paused: "False", list: ["a", "b"], long: { text: "t".repeat(130) } },
+        },
         sections: [{ heading: "object ConfigMap/n/c", fields: { apiVersion: "v1" }, sections: [] }],
       },
     ];
@@ -157,14 +191,21 @@ describe("renderSummary", () => {
 });
 
 describe("diffSummaries", () => {
-  const section = (heading: string, fields: Record<string, unknown>, sections: SummarySection[] = []): SummarySection => ({
+  const section = (
+    heading: string,
+    fields: Record<string, unknown>,
+    sections: SummarySection[] = [],
+  ): SummarySection => ({
     heading,
     fields,
     sections,
   });
 
   it("says what changed and went in key path order, then what came, and lists the paths of a new block", () => {
-    const before = [section("release a", { version: "1", values: { x: 1, gone: true } }), section("release old", { version: "1" })];
+    const before = [
+      section("release a", { version: "1", values: { x: 1, gone: true } }),
+      section("release old", { version: "1" }),
+    ];
     const after = [
       section("release a", { version: "2", values: { x: 1, added: "y" } }),
       section("release new", { version: "1" }),
@@ -217,7 +258,9 @@ describe("summarizeStack", () => {
     for (const release of stack.releases) expect(text).toContain(`\nrelease ${release.name}\n`);
     expect(text).toMatch(/\ndata helm_template\/strimzi-operator\n/);
     for (const namespace of Object.values(stack.resourcesOfType("kubernetes_namespace_v1"))) {
-      expect(text).toContain(`\nresource kubernetes_namespace_v1/${String((namespace.metadata as { name: string }).name)}\n`);
+      expect(text).toContain(
+        `\nresource kubernetes_namespace_v1/${String((namespace.metadata as { name: string }).name)}\n`,
+      );
     }
   });
 });

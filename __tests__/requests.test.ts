@@ -3,7 +3,13 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { charts } from "../config/versions";
 import { dockerVm, evictionThresholdMi, kindFootprint, schedulableIn } from "../scripts/lib/kind-fit";
-import { localChartName, requestRows, singleDeploymentCharts, UncountedWorkloadError, type RequestRow } from "../scripts/lib/requests";
+import {
+  localChartName,
+  requestRows,
+  singleDeploymentCharts,
+  UncountedWorkloadError,
+  type RequestRow,
+} from "../scripts/lib/requests";
 import { dagTaskPods, operatorAddedContainers, upstreamChartPods } from "../scripts/lib/workload-table";
 import { schemaDirectory } from "../validation/schema-directory";
 import { profileModeMatrix, synthesize, synthesizeMatrixEntry } from "./support/synth";
@@ -25,7 +31,12 @@ function rowOf(rows: readonly RequestRow[], workload: RegExp): RequestRow {
 describe("resource requests read from the synthesized stack", () => {
   it("count every workload the stack sizes, with the profile's numbers", () => {
     const rows = requestRows(synthesize("cloud").json);
-    expect(rowOf(rows, /^Kafka\/streamstack brokers$/)).toMatchObject({ release: "kafka-resources", pods: 3, cpuMillicores: 1000, memoryMi: 4096 });
+    expect(rowOf(rows, /^Kafka\/streamstack brokers$/)).toMatchObject({
+      release: "kafka-resources",
+      pods: 3,
+      cpuMillicores: 1000,
+      memoryMi: 4096,
+    });
     expect(rowOf(rows, /^K8ssandraCluster\/streamstack$/)).toMatchObject({ pods: 3 });
     expect(rowOf(rows, /^SparkApplication\/users-streaming executors$/)).toMatchObject({ pods: 3, memoryMi: 4096 });
   });
@@ -40,20 +51,30 @@ describe("resource requests read from the synthesized stack", () => {
       if (!podless) expect(counted).toContain(release.name);
     }
     for (const row of rows) {
-      expect(Number.isFinite(row.cpuMillicores) && Number.isFinite(row.memoryMi) && Number.isInteger(row.pods)).toBe(true);
+      expect(Number.isFinite(row.cpuMillicores) && Number.isFinite(row.memoryMi) && Number.isInteger(row.pods)).toBe(
+        true,
+      );
     }
   });
 
   it("count the containers operators add: cass-operator's config init container and logger, Strimzi's entity operator, CloudNativePG's bootstrap", () => {
     const rows = requestRows(synthesize("kind").json);
     const cassandra = rowOf(rows, /^K8ssandraCluster\//);
-    expect(cassandra.containers.map((c) => c.container)).toEqual(["cassandra", "server-config-init-base", "server-config-init", "server-system-logger"]);
+    expect(cassandra.containers.map((c) => c.container)).toEqual([
+      "cassandra",
+      "server-config-init-base",
+      "server-config-init",
+      "server-system-logger",
+    ]);
     // The scheduler reserves the larger of the biggest init container and the sum of the others.
     const init = Math.max(...cassandra.containers.filter((c) => c.init).map((c) => c.cpuMillicores));
     const running = cassandra.containers.filter((c) => !c.init).reduce((sum, c) => sum + c.cpuMillicores, 0);
     expect(cassandra.cpuMillicores).toBe(Math.max(init, running));
     expect(rowOf(rows, /entity operator$/).containers.map((c) => c.container)).toContain("topic-operator");
-    expect(rowOf(rows, /^Cluster\/.* instances$/).containers.map((c) => c.container)).toEqual(["postgres", "bootstrap-controller"]);
+    expect(rowOf(rows, /^Cluster\/.* instances$/).containers.map((c) => c.container)).toEqual([
+      "postgres",
+      "bootstrap-controller",
+    ]);
     expect(rowOf(rows, /^Cluster\/.* initdb Job$/).lifetime).toBe("once");
     expect(rowOf(rows, /^cass-operator/)).toMatchObject({ release: "k8ssandra-operator" });
     expect(rowOf(rows, /^startupapicheck Job/)).toMatchObject({ release: "cert-manager", lifetime: "once" });
@@ -69,28 +90,45 @@ describe("resource requests read from the synthesized stack", () => {
 
     it("a custom resource kind the operators table does not know", () => {
       const values = `resources:\n  - apiVersion: example.io/v1\n    kind: FooCluster\n    metadata: { name: foo }\n    spec: { replicas: 3 }\n`;
-      expect(() => requestRows(withExtraRelease(base, { name: "foo", chart: manifestsChart, values: [values] }))).toThrow(UncountedWorkloadError);
-      expect(() => requestRows(withExtraRelease(base, { name: "foo", chart: manifestsChart, values: [values] }))).toThrow(/FooCluster/);
+      expect(() =>
+        requestRows(withExtraRelease(base, { name: "foo", chart: manifestsChart, values: [values] })),
+      ).toThrow(UncountedWorkloadError);
+      expect(() =>
+        requestRows(withExtraRelease(base, { name: "foo", chart: manifestsChart, values: [values] })),
+      ).toThrow(/FooCluster/);
     });
 
     it("an operator feature that adds pods (Kafka Exporter, Reaper)", () => {
-      for (const [kind, section] of [["Kafka", "kafkaExporter"], ["K8ssandraCluster", "reaper"]]) {
+      for (const [kind, section] of [
+        ["Kafka", "kafkaExporter"],
+        ["K8ssandraCluster", "reaper"],
+      ]) {
         const values = `resources:\n  - apiVersion: example.io/v1\n    kind: ${kind}\n    metadata: { name: x }\n    spec: { ${section}: {} }\n`;
-        expect(() => requestRows(withExtraRelease(base, { name: "x", chart: manifestsChart, values: [values] }))).toThrow(new RegExp(section));
+        expect(() =>
+          requestRows(withExtraRelease(base, { name: "x", chart: manifestsChart, values: [values] })),
+        ).toThrow(new RegExp(section));
       }
     });
 
     it("an upstream chart without rows", () => {
-      expect(() => requestRows(withExtraRelease(base, { name: "bar", chart: "bar", repository: "https://example.invalid", values: ["{}"] }))).toThrow(/chart bar/);
+      expect(() =>
+        requestRows(
+          withExtraRelease(base, { name: "bar", chart: "bar", repository: "https://example.invalid", values: ["{}"] }),
+        ),
+      ).toThrow(/chart bar/);
     });
 
     it("a local chart the counter does not know", () => {
-      expect(() => requestRows(withExtraRelease(base, { name: "baz", chart: "assets/baz/0000", values: ["{}"] }))).toThrow(UncountedWorkloadError);
+      expect(() =>
+        requestRows(withExtraRelease(base, { name: "baz", chart: "assets/baz/0000", values: ["{}"] })),
+      ).toThrow(UncountedWorkloadError);
     });
 
     it("a workload created outside Helm", () => {
       const resources = base.resource as Json;
-      expect(() => requestRows({ ...base, resource: { ...resources, kubernetes_deployment_v1: { x: {} } } })).toThrow(/kubernetes_deployment_v1/);
+      expect(() => requestRows({ ...base, resource: { ...resources, kubernetes_deployment_v1: { x: {} } } })).toThrow(
+        /kubernetes_deployment_v1/,
+      );
     });
   });
 
@@ -98,11 +136,16 @@ describe("resource requests read from the synthesized stack", () => {
     for (const chart of singleDeploymentCharts) {
       const template = readFileSync(join(__dirname, "..", "charts", chart, "templates", "deployment.yaml"), "utf8");
       expect({ chart, initContainers: template.includes("initContainers") }).toEqual({ chart, initContainers: false });
-      expect({ chart, containerLists: template.match(/^\s+containers:/gm)?.length }).toEqual({ chart, containerLists: 1 });
+      expect({ chart, containerLists: template.match(/^\s+containers:/gm)?.length }).toEqual({
+        chart,
+        containerLists: 1,
+      });
       // The containers list runs from `containers:` to the next key of the pod spec (six spaces in).
       const containerBlock = /^ {6}containers:\n((?: {7,}.*\n|\s*\{\{.*\n)*)/m.exec(template)?.[1] ?? "";
       expect({ chart, containers: containerBlock.match(/^ {8}- name: /gm)?.length }).toEqual({ chart, containers: 1 });
-      expect(template).toMatch(/requests:\s+cpu: \{\{ \.Values\.resources\.cpu \}\}\s+memory: \{\{ \.Values\.resources\.memory \}\}/);
+      expect(template).toMatch(
+        /requests:\s+cpu: \{\{ \.Values\.resources\.cpu \}\}\s+memory: \{\{ \.Values\.resources\.memory \}\}/,
+      );
       expect(template).toMatch(/replicas: (\{\{ \.Values\.replicas \}\}|1)\n/);
     }
   });
@@ -118,7 +161,10 @@ describe("resource requests read from the synthesized stack", () => {
 /** A chart's default at a dotted path: from its pinned values.yaml, or from the `default` keywords of Airflow's schema. */
 function chartDefault(folder: string, path: string): unknown {
   // MANIFEST.json files Airflow's schema under airflow-chart-<version>/, config/versions.ts names airflow-<version>.
-  const directory = [join(schemaDirectory(), folder), join(schemaDirectory(), folder.replace(/^airflow-/, "airflow-chart-"))].find((d) => existsSync(d));
+  const directory = [
+    join(schemaDirectory(), folder),
+    join(schemaDirectory(), folder.replace(/^airflow-/, "airflow-chart-")),
+  ].find((d) => existsSync(d));
   if (directory === undefined) throw new Error(`no pinned chart data for ${folder} under ${schemaDirectory()}`);
   if (folder.startsWith("airflow")) {
     const schema = JSON.parse(readFileSync(join(directory, "chart-values.schema.json"), "utf8")) as Json;
@@ -134,7 +180,12 @@ function chartDefault(folder: string, path: string): unknown {
     return node?.default;
   }
   const values = parse(readFileSync(join(directory, "chart-values.yaml"), "utf8")) as Json;
-  return path.split(".").reduce<unknown>((current, key) => (current && typeof current === "object" ? (current as Json)[key] : undefined), values);
+  return path
+    .split(".")
+    .reduce<unknown>(
+      (current, key) => (current && typeof current === "object" ? (current as Json)[key] : undefined),
+      values,
+    );
 }
 
 describe("the workload table against the pinned chart defaults", () => {
@@ -151,9 +202,11 @@ describe("the workload table against the pinned chart defaults", () => {
     let checked = 0;
     const unverifiable: string[] = [];
     for (const [chart, pods] of Object.entries(upstreamChartPods)) {
-      const folder = folders[chart] as string;
+      const folder = folders[chart];
       for (const pod of pods) {
-        for (const [path, stated] of [pod.enabledPath, pod.disabledPath].filter((p): p is readonly [string, boolean] => p !== undefined)) {
+        for (const [path, stated] of [pod.enabledPath, pod.disabledPath].filter(
+          (p): p is readonly [string, boolean] => p !== undefined,
+        )) {
           const pinned = chartDefault(folder, path);
           // Airflow leaves dagProcessor.enabled null: on for Airflow 3.
           expect({ chart, path, default: pinned ?? true }).toEqual({ chart, path, default: stated });
@@ -167,7 +220,12 @@ describe("the workload table against the pinned chart defaults", () => {
             continue;
           }
           const requests = ((pinned as Json).requests ?? {}) as Json;
-          expect({ chart, path: container.resourcesPath, cpu: requests.cpu ?? "0", memory: requests.memory ?? "0Mi" }).toEqual({
+          expect({
+            chart,
+            path: container.resourcesPath,
+            cpu: requests.cpu ?? "0",
+            memory: requests.memory ?? "0Mi",
+          }).toEqual({
             chart,
             path: container.resourcesPath,
             cpu: container.defaults.cpu,
@@ -188,23 +246,38 @@ describe("the workload table against the pinned chart defaults", () => {
 });
 
 describe("the kind footprint with kind's own system pods", () => {
-  it.each(["zookeeper", "kraft"] as const)("fits a %s-mode stack with everything on in a 4-CPU, 12 GiB Docker VM", (mode) => {
-    const footprint = kindFootprint(synthesize("kind", { kafka: { mode } }).json);
-    const room = schedulableIn(dockerVm.fullMemoryMi);
-    expect(footprint.steady.cpuMillicores).toBeLessThanOrEqual(room.cpuMillicores);
-    expect(footprint.steady.memoryMi).toBeLessThanOrEqual(room.memoryMi);
-    expect(footprint.everything.memoryMi).toBeLessThanOrEqual(dockerVm.fullMemoryMi - evictionThresholdMi);
-    expect(footprint.rows.map((r) => r.workload)).toEqual(expect.arrayContaining(["kube-apiserver", "etcd", "coredns", "kindnet"]));
-  });
+  it.each(["zookeeper", "kraft"] as const)(
+    "fits a %s-mode stack with everything on in a 4-CPU, 12 GiB Docker VM",
+    (mode) => {
+      const footprint = kindFootprint(synthesize("kind", { kafka: { mode } }).json);
+      const room = schedulableIn(dockerVm.fullMemoryMi);
+      expect(footprint.steady.cpuMillicores).toBeLessThanOrEqual(room.cpuMillicores);
+      expect(footprint.steady.memoryMi).toBeLessThanOrEqual(room.memoryMi);
+      expect(footprint.everything.memoryMi).toBeLessThanOrEqual(dockerVm.fullMemoryMi - evictionThresholdMi);
+      expect(footprint.rows.map((r) => r.workload)).toEqual(
+        expect.arrayContaining(["kube-apiserver", "etcd", "coredns", "kindnet"]),
+      );
+    },
+  );
 
   it.each([
     ["kraft", dockerVm.leanMemoryMi],
     ["zookeeper", dockerVm.leanZookeeperMemoryMi],
-  ] as const)("fits a %s-mode stack without Control Center, Airflow and its PostgreSQL in %i MiB", (mode, vmMemoryMi) => {
-    const footprint = kindFootprint(synthesize("kind", { kafka: { mode }, controlCenter: { enabled: false }, airflow: { enabled: false }, postgres: { enabled: false } }).json);
-    const room = schedulableIn(vmMemoryMi);
-    expect(footprint.steady.cpuMillicores).toBeLessThanOrEqual(room.cpuMillicores);
-    expect(footprint.steady.memoryMi).toBeLessThanOrEqual(room.memoryMi);
-    expect(footprint.everything.memoryMi).toBeLessThanOrEqual(vmMemoryMi - evictionThresholdMi);
-  });
+  ] as const)(
+    "fits a %s-mode stack without Control Center, Airflow and its PostgreSQL in %i MiB",
+    (mode, vmMemoryMi) => {
+      const footprint = kindFootprint(
+        synthesize("kind", {
+          kafka: { mode },
+          controlCenter: { enabled: false },
+          airflow: { enabled: false },
+          postgres: { enabled: false },
+        }).json,
+      );
+      const room = schedulableIn(vmMemoryMi);
+      expect(footprint.steady.cpuMillicores).toBeLessThanOrEqual(room.cpuMillicores);
+      expect(footprint.steady.memoryMi).toBeLessThanOrEqual(room.memoryMi);
+      expect(footprint.everything.memoryMi).toBeLessThanOrEqual(vmMemoryMi - evictionThresholdMi);
+    },
+  );
 });

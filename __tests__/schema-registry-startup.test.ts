@@ -17,17 +17,22 @@ const template = readFileSync(join(chart, "templates", "deployment.yaml"), "utf8
 
 it("waits long enough for a cold Kafka, not the image's 40 s", () => {
   expect(defaults.kafkaReadyTimeoutSeconds).toBeGreaterThanOrEqual(300);
-  expect(template).toMatch(/- name: SCHEMA_REGISTRY_CUB_KAFKA_TIMEOUT\n\s+value: \{\{ \.Values\.kafkaReadyTimeoutSeconds \| quote \}\}/);
+  expect(template).toMatch(
+    /- name: SCHEMA_REGISTRY_CUB_KAFKA_TIMEOUT\n\s+value: \{\{ \.Values\.kafkaReadyTimeoutSeconds \| quote \}\}/,
+  );
   // The stack keeps the chart's default.
   expect(synthesize("kind").release("schema-registry").values).not.toHaveProperty("kafkaReadyTimeoutSeconds");
 });
 
 it("gives the start-up probe at least that long before liveness checks begin", () => {
-  const startup = /startupProbe:[\s\S]*?periodSeconds: (\d+)\n\s+failureThreshold: \{\{ div \(add \.Values\.kafkaReadyTimeoutSeconds (\d+)\) (\d+) \}\}/.exec(template);
+  const startup =
+    /startupProbe:[\s\S]*?periodSeconds: (\d+)\n\s+failureThreshold: \{\{ div \(add \.Values\.kafkaReadyTimeoutSeconds (\d+)\) (\d+) \}\}/.exec(
+      template,
+    );
   expect(startup).not.toBeNull();
   const [, period, extra, divisor] = (startup as RegExpExecArray).map(Number);
   expect(divisor).toBe(period);
-  const window = Math.floor((defaults.kafkaReadyTimeoutSeconds + (extra as number)) / (divisor as number)) * (period as number);
+  const window = Math.floor((defaults.kafkaReadyTimeoutSeconds + extra) / divisor) * period;
   expect(window).toBeGreaterThan(defaults.kafkaReadyTimeoutSeconds + 60);
   // Without a start-up probe, a liveness probe's initial delay would be the only grace, and far shorter.
   expect(template).not.toMatch(/livenessProbe:[\s\S]*?initialDelaySeconds/);

@@ -3,7 +3,11 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { charts } from "../config/versions";
 import { chartsDirectory } from "../constructs/chart-release";
-import { checkUpstreamValues, validateChartValues, validateLocalChartValues } from "../validation/chart-values-validator";
+import {
+  checkUpstreamValues,
+  validateChartValues,
+  validateLocalChartValues,
+} from "../validation/chart-values-validator";
 import { CrdRegistry } from "../validation/crd-registry";
 import { validateObject } from "../validation/object-validator";
 import { schemaDirectory } from "../validation/schema-directory";
@@ -16,7 +20,13 @@ const folders = readUpstreamFolders(directory);
 
 /** The CRDs `npm run verify` loads for this stack: those of the operator charts it installs. */
 function stackCrds(stack: SynthesizedStack): CrdRegistry {
-  return new CrdRegistry(crdFilesOfReleases(folders, stack.releases.filter((release) => !release.local)), directory);
+  return new CrdRegistry(
+    crdFilesOfReleases(
+      folders,
+      stack.releases.filter((release) => !release.local),
+    ),
+    directory,
+  );
 }
 
 // Every API group the stack emits has pinned CRDs (cert-manager's since 1.21.1 was pinned with its CRDs).
@@ -48,7 +58,10 @@ describe.each(profileModeMatrix)("objects of the $profile profile in $mode mode"
       const folder = folderFor(folders, release.chart, release.version);
       expect({ release: release.name, pinned: folder?.hasValues }).toEqual({ release: release.name, pinned: true });
       if (!folder) continue;
-      expect({ release: release.name, problems: checkUpstreamValues(folder, release.values) }).toEqual({ release: release.name, problems: [] });
+      expect({ release: release.name, problems: checkUpstreamValues(folder, release.values) }).toEqual({
+        release: release.name,
+        problems: [],
+      });
       checked.push(release.name);
     }
     // Every upstream chart has pinned reference data, Airflow's included (its values schema).
@@ -64,7 +77,10 @@ describe.each(profileModeMatrix)("objects of the $profile profile in $mode mode"
         : Array.isArray(release.values.resources)
           ? "manifests"
           : "node-app";
-      expect({ release: release.name, problems: validateLocalChartValues(join(chartsDirectory, chart), release.values) }).toEqual({
+      expect({
+        release: release.name,
+        problems: validateLocalChartValues(join(chartsDirectory, chart), release.values),
+      }).toEqual({
         release: release.name,
         problems: [],
       });
@@ -79,7 +95,7 @@ describe("the validators reject broken objects", () => {
   const find = (kind: string): Tree => {
     const found = stack.manifestObjects.find(({ object }) => object.kind === kind);
     if (!found) throw new Error(`no ${kind} in the stack`);
-    return structuredClone(found.object) as Tree;
+    return structuredClone(found.object);
   };
   /** The errors `npm run verify` reports for an object (validation/object-validator.ts). */
   const errorsOf = (object: Tree): string => {
@@ -88,7 +104,10 @@ describe("the validators reject broken objects", () => {
     return outcome.errors.join("\n");
   };
   const at = (tree: unknown, ...path: (string | number)[]): Record<string, unknown> =>
-    path.reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, tree as Record<string, unknown>);
+    path.reduce<Record<string, unknown>>(
+      (node, key) => node[key] as Record<string, unknown>,
+      tree as Record<string, unknown>,
+    );
 
   describe("a custom resource with a misspelt field, against its pinned CRD", () => {
     it("at the top level", () => {
@@ -133,7 +152,9 @@ describe("the validators reject broken objects", () => {
       ]);
     });
     it("a CustomResourceDefinition as the strimzi-crds release carries it: description and x-kubernetes-* fields are declared", () => {
-      const file = folders.find((folder) => folder.folder === charts.strimziKraft.referenceFolder)?.crdFiles.find((name) => name.endsWith("Crd-kafkanodepool.yaml"));
+      const file = folders
+        .find((folder) => folder.folder === charts.strimziKraft.referenceFolder)
+        ?.crdFiles.find((name) => name.endsWith("Crd-kafkanodepool.yaml"));
       if (!file) throw new Error(`no KafkaNodePool CRD pinned for ${charts.strimziKraft.referenceFolder}`);
       const definition = parse(readFileSync(file, "utf8")) as Tree;
       expect(errorsOf(definition)).toBe("");
@@ -152,17 +173,28 @@ describe("the validators reject broken objects", () => {
     const airflow = folderFor(folders, charts.airflow.chart, charts.airflow.version);
     const strimzi = folderFor(folders, charts.strimziZookeeper.chart, charts.strimziZookeeper.version);
     const sparkOperator = folderFor(folders, charts.sparkOperator.chart, charts.sparkOperator.version);
-    if (!airflow || !strimzi || !sparkOperator) throw new Error("pinned reference folders of Airflow, Strimzi and the Spark operator are missing");
+    if (!airflow || !strimzi || !sparkOperator)
+      throw new Error("pinned reference folders of Airflow, Strimzi and the Spark operator are missing");
     it("at the top level (values schema and defaults tree)", () => {
-      expect(checkUpstreamValues(airflow, { executorr: "KubernetesExecutor" }).join()).toMatch(/chart-values.schema.json: \/ must NOT have additional properties 'executorr'/);
-      expect(checkUpstreamValues(strimzi, { watchNamespace: ["x"] })).toEqual([`${strimzi.folder}/chart-values.yaml: watchNamespace: not a value of this chart`]);
+      expect(checkUpstreamValues(airflow, { executorr: "KubernetesExecutor" }).join()).toMatch(
+        /chart-values.schema.json: \/ must NOT have additional properties 'executorr'/,
+      );
+      expect(checkUpstreamValues(strimzi, { watchNamespace: ["x"] })).toEqual([
+        `${strimzi.folder}/chart-values.yaml: watchNamespace: not a value of this chart`,
+      ]);
     });
     it("nested (values schema and defaults tree)", () => {
-      expect(checkUpstreamValues(airflow, { workers: { replicaz: 2 } }).join()).toMatch(/\/workers must NOT have additional properties 'replicaz'/);
-      expect(checkUpstreamValues(sparkOperator, { controller: { replica: 2 } })).toEqual([`${sparkOperator.folder}/chart-values.yaml: controller.replica: not a value of this chart`]);
+      expect(checkUpstreamValues(airflow, { workers: { replicaz: 2 } }).join()).toMatch(
+        /\/workers must NOT have additional properties 'replicaz'/,
+      );
+      expect(checkUpstreamValues(sparkOperator, { controller: { replica: 2 } })).toEqual([
+        `${sparkOperator.folder}/chart-values.yaml: controller.replica: not a value of this chart`,
+      ]);
     });
     it("inside a list item (values schema)", () => {
-      expect(checkUpstreamValues(airflow, { env: [{ name: "A", valeu: "1" }] }).join()).toMatch(/\/env\/0 must NOT have additional properties 'valeu'/);
+      expect(checkUpstreamValues(airflow, { env: [{ name: "A", valeu: "1" }] }).join()).toMatch(
+        /\/env\/0 must NOT have additional properties 'valeu'/,
+      );
     });
     it("while maps the chart leaves empty take any key", () => {
       expect(checkUpstreamValues(sparkOperator, { commonLabels: { team: "data" } })).toEqual([]);
@@ -194,11 +226,15 @@ describe("the validators reject broken objects", () => {
   });
 
   it("an unknown custom resource kind", () => {
-    expect(() => crds.validate({ apiVersion: "kafka.strimzi.io/v1beta2", kind: "KafkaBridgeTypo" })).toThrow(/no pinned CRD/);
+    expect(() => crds.validate({ apiVersion: "kafka.strimzi.io/v1beta2", kind: "KafkaBridgeTypo" })).toThrow(
+      /no pinned CRD/,
+    );
   });
 
   it("chart values its schema forbids (cert-manager)", () => {
-    const certManager = validateChartValues(join(directory, charts.certManager.referenceFolder), { crds: { enable: true } });
+    const certManager = validateChartValues(join(directory, charts.certManager.referenceFolder), {
+      crds: { enable: true },
+    });
     expect(certManager.kind).toBe("schema");
     expect(certManager.problems.join()).toMatch(/additional properties 'enable'/);
   });
@@ -212,7 +248,9 @@ describe("cert-manager objects", () => {
   it("are judged by the pinned cert-manager 1.21.1 CRDs, the same that verify loads", () => {
     const stack = synthesizeMatrixEntry({ profile: "cloud", mode: "kraft" });
     const crds = stackCrds(stack);
-    const certManagerObjects = stack.manifestObjects.filter(({ object }) => group(object.apiVersion) === "cert-manager.io");
+    const certManagerObjects = stack.manifestObjects.filter(
+      ({ object }) => group(object.apiVersion) === "cert-manager.io",
+    );
     expect(certManagerObjects.length).toBeGreaterThan(0);
     for (const { object } of certManagerObjects) {
       const outcome = validateObject(object, crds);

@@ -1,4 +1,10 @@
-import { diffSummaries, renderSummary, summarizeStack, withHashesMasked, type SummarySection } from "./support/release-summary";
+import {
+  diffSummaries,
+  renderSummary,
+  summarizeStack,
+  withHashesMasked,
+  type SummarySection,
+} from "./support/release-summary";
 import { profileModeMatrix, synthesizeMatrixEntry } from "./support/synth";
 
 type Profile = (typeof profileModeMatrix)[number]["profile"];
@@ -36,45 +42,45 @@ describe("what KRaft mode changes", () => {
   it("on the kind profile: Strimzi 1.2.0 and its CRDs, v1 APIs, a dual-role node pool instead of ZooKeeper", () => {
     expect(kraftDifference("kind").lines).toEqual([
       // The CRD release refuses a switch back to ZooKeeper over KRaft-era CRDs with a different message.
-      "~ release strimzi-crds values.crdStorageRefusal: \"<digest>\" → \"<digest>\"",
+      '~ release strimzi-crds values.crdStorageRefusal: "<digest>" → "<digest>"',
       // Strimzi 1.2.0's chart defaults the operator container's securityContext to the restricted profile (runAsNonRoot,
       // seccomp RuntimeDefault, no privilege escalation, ALL capabilities dropped: its values.yaml); 0.45.2's is {}.
       "- release strimzi-operator values.podSecurityContext.runAsNonRoot: true",
-      "- release strimzi-operator values.podSecurityContext.seccompProfile.type: \"RuntimeDefault\"",
+      '- release strimzi-operator values.podSecurityContext.seccompProfile.type: "RuntimeDefault"',
       "- release strimzi-operator values.securityContext.allowPrivilegeEscalation: false",
-      "- release strimzi-operator values.securityContext.capabilities.drop: [\"ALL\"]",
-      "~ release strimzi-operator version: \"0.45.2\" → \"1.2.0\"",
+      '- release strimzi-operator values.securityContext.capabilities.drop: ["ALL"]',
+      '~ release strimzi-operator version: "0.45.2" → "1.2.0"',
       // The Kafka gate waits for other objects (node pools), so its Job is a new one.
       "~ release kafka-ready › object Job/streamstack-kafka/kafka-ready-<hash> renamed to object Job/streamstack-kafka/kafka-ready-<hash>",
-      "~ release kafka-ready › object Job/streamstack-kafka/kafka-ready-<hash> spec.template: \"<digest>\" → \"<digest>\"",
-      "~ release kafka-resources › object Kafka/streamstack-kafka/streamstack apiVersion: \"kafka.strimzi.io/v1beta2\" → \"kafka.strimzi.io/v1\"",
+      '~ release kafka-ready › object Job/streamstack-kafka/kafka-ready-<hash> spec.template: "<digest>" → "<digest>"',
+      '~ release kafka-resources › object Kafka/streamstack-kafka/streamstack apiVersion: "kafka.strimzi.io/v1beta2" → "kafka.strimzi.io/v1"',
       // Broker replicas, resources and storage move to the node pool; ZooKeeper is gone.
       "- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.kafka.replicas: 1",
-      "- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.kafka.resources.limits.memory: \"576Mi\"",
-      "- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.kafka.resources.requests.cpu: \"200m\"",
-      "- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.kafka.resources.requests.memory: \"576Mi\"",
-      "- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.kafka.storage.type: \"ephemeral\"",
-      "~ release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.kafka.version: \"3.9.2\" → \"4.3.1\"",
+      '- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.kafka.resources.limits.memory: "576Mi"',
+      '- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.kafka.resources.requests.cpu: "200m"',
+      '- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.kafka.resources.requests.memory: "576Mi"',
+      '- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.kafka.storage.type: "ephemeral"',
+      '~ release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.kafka.version: "3.9.2" → "4.3.1"',
       "- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.zookeeper.replicas: 1",
-      "- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.zookeeper.resources.limits.memory: \"448Mi\"",
-      "- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.zookeeper.resources.requests.cpu: \"50m\"",
-      "- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.zookeeper.resources.requests.memory: \"448Mi\"",
-      "- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.zookeeper.storage.type: \"ephemeral\"",
-      "+ release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.kafka.metadataVersion: \"4.3-IV0\"",
-      "~ release kafka-resources › object KafkaTopic/streamstack-kafka/users-created apiVersion: \"kafka.strimzi.io/v1beta2\" → \"kafka.strimzi.io/v1\"",
-      "~ release kafka-resources › object KafkaTopic/streamstack-kafka/users-created-dlq apiVersion: \"kafka.strimzi.io/v1beta2\" → \"kafka.strimzi.io/v1\"",
+      '- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.zookeeper.resources.limits.memory: "448Mi"',
+      '- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.zookeeper.resources.requests.cpu: "50m"',
+      '- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.zookeeper.resources.requests.memory: "448Mi"',
+      '- release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.zookeeper.storage.type: "ephemeral"',
+      '+ release kafka-resources › object Kafka/streamstack-kafka/streamstack spec.kafka.metadataVersion: "4.3-IV0"',
+      '~ release kafka-resources › object KafkaTopic/streamstack-kafka/users-created apiVersion: "kafka.strimzi.io/v1beta2" → "kafka.strimzi.io/v1"',
+      '~ release kafka-resources › object KafkaTopic/streamstack-kafka/users-created-dlq apiVersion: "kafka.strimzi.io/v1beta2" → "kafka.strimzi.io/v1"',
       "+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role",
-      "+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role apiVersion: \"kafka.strimzi.io/v1\"",
-      "+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role metadata.labels[app.kubernetes.io/part-of]: \"streamstack\"",
-      "+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role metadata.labels[strimzi.io/cluster]: \"streamstack\"",
+      '+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role apiVersion: "kafka.strimzi.io/v1"',
+      '+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role metadata.labels[app.kubernetes.io/part-of]: "streamstack"',
+      '+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role metadata.labels[strimzi.io/cluster]: "streamstack"',
       "+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.replicas: 1",
-      "+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.resources.limits.memory: \"576Mi\"",
-      "+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.resources.requests.cpu: \"200m\"",
-      "+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.resources.requests.memory: \"576Mi\"",
-      "+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.roles: [\"controller\",\"broker\"]",
-      "+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.storage.type: \"ephemeral\"",
+      '+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.resources.limits.memory: "576Mi"',
+      '+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.resources.requests.cpu: "200m"',
+      '+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.resources.requests.memory: "576Mi"',
+      '+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.roles: ["controller","broker"]',
+      '+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.storage.type: "ephemeral"',
       // The CRDs the strimzi-crds release carries are rendered from the 1.2.0 chart.
-      "~ data helm_template/strimzi-operator version: \"0.45.2\" → \"1.2.0\"",
+      '~ data helm_template/strimzi-operator version: "0.45.2" → "1.2.0"',
     ]);
   });
 

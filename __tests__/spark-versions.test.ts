@@ -17,7 +17,10 @@ function majorMinor(version: string): string {
 function setPaths(value: unknown, prefix = ""): string[] {
   if (Array.isArray(value)) return [prefix, ...value.flatMap((item) => setPaths(item, prefix))];
   if (value !== null && typeof value === "object") {
-    return [prefix, ...Object.entries(value).flatMap(([key, inner]) => setPaths(inner, prefix ? `${prefix}.${key}` : key))];
+    return [
+      prefix,
+      ...Object.entries(value).flatMap(([key, inner]) => setPaths(inner, prefix ? `${prefix}.${key}` : key)),
+    ];
   }
   return [prefix];
 }
@@ -45,13 +48,21 @@ describe("the Spark operator's Spark line is the job's", () => {
   });
 
   it("the job's image, packages and local PySpark all carry versions.json's Spark and Scala", () => {
-    expect(sparkVersions.image).toMatch(new RegExp(`:${sparkVersions.spark.replace(/\./g, "\\.")}-scala${sparkVersions.scala}-`));
+    expect(sparkVersions.image).toMatch(
+      new RegExp(`:${sparkVersions.spark.replace(/\./g, "\\.")}-scala${sparkVersions.scala}-`),
+    );
     for (const coordinate of sparkVersions.packages) {
       const [group, artifact, version] = coordinate.split(":");
-      expect({ coordinate, scala: artifact.slice(artifact.lastIndexOf("_") + 1) }).toEqual({ coordinate, scala: sparkVersions.scala });
+      expect({ coordinate, scala: artifact.slice(artifact.lastIndexOf("_") + 1) }).toEqual({
+        coordinate,
+        scala: sparkVersions.scala,
+      });
       // Spark's own modules release with Spark; the Cassandra connector's release line follows Spark's major.minor.
       const expected = group === "org.apache.spark" ? sparkVersions.spark : majorMinor(sparkVersions.spark);
-      expect({ coordinate, version: group === "org.apache.spark" ? version : majorMinor(version) }).toEqual({ coordinate, version: expected });
+      expect({ coordinate, version: group === "org.apache.spark" ? version : majorMinor(version) }).toEqual({
+        coordinate,
+        version: expected,
+      });
     }
     const requirements = readFileSync(join(__dirname, "..", "apps", "spark-job", "requirements.txt"), "utf8");
     expect(requirements).toMatch(new RegExp(`^pyspark==${sparkVersions.spark.replace(/\./g, "\\.")}$`, "m"));
@@ -63,14 +74,17 @@ describe("the Spark operator's Spark line is the job's", () => {
 });
 
 describe("the Spark operator's controller has room for spark-submit", () => {
-  it.each(["kind", "cloud"] as const)("%s: the controller's memory request and limit are at least the minimum", (profile) => {
-    const values = synthesize(profile).release("spark-operator").values as {
-      controller: { resources: { requests: { memory: string }; limits: { memory: string } } };
-    };
-    const { requests, limits } = values.controller.resources;
-    expect(mebibytes(limits.memory)).toBeGreaterThanOrEqual(mebibytes(sparkControllerMinimumMemory));
-    expect(requests.memory).toBe(limits.memory);
-  });
+  it.each(["kind", "cloud"] as const)(
+    "%s: the controller's memory request and limit are at least the minimum",
+    (profile) => {
+      const values = synthesize(profile).release("spark-operator").values as {
+        controller: { resources: { requests: { memory: string }; limits: { memory: string } } };
+      };
+      const { requests, limits } = values.controller.resources;
+      expect(mebibytes(limits.memory)).toBeGreaterThanOrEqual(mebibytes(sparkControllerMinimumMemory));
+      expect(requests.memory).toBe(limits.memory);
+    },
+  );
 
   it("the minimum is above the chart's example (300Mi) and the measured spark-submit peak (237 MiB)", () => {
     expect(mebibytes(sparkControllerMinimumMemory)).toBeGreaterThan(Math.max(300, 237));
@@ -105,18 +119,25 @@ describe("chart 2.5.2's reference data stands in for the deployed 2.2.1 only whe
     }
   });
 
-  it.each(profileModeMatrix)("$profile/$mode: we set no field or value that only the reference version has", (entry) => {
-    const stack = synthesizeMatrixEntry(entry);
-    const applications = stack.manifestObjects.filter(({ object }) => object.kind === "SparkApplication");
-    expect(applications.length).toBeGreaterThan(0);
-    for (const { object } of applications) {
-      expect(pathsUnder(object, standIn.sparkApplicationFieldsOnlyInReference)).toEqual([]);
-    }
-    expect(pathsUnder(stack.release("spark-operator").values, standIn.chartValuesOnlyInReference)).toEqual([]);
-  });
+  it.each(profileModeMatrix)(
+    "$profile/$mode: we set no field or value that only the reference version has",
+    (entry) => {
+      const stack = synthesizeMatrixEntry(entry);
+      const applications = stack.manifestObjects.filter(({ object }) => object.kind === "SparkApplication");
+      expect(applications.length).toBeGreaterThan(0);
+      for (const { object } of applications) {
+        expect(pathsUnder(object, standIn.sparkApplicationFieldsOnlyInReference)).toEqual([]);
+      }
+      expect(pathsUnder(stack.release("spark-operator").values, standIn.chartValuesOnlyInReference)).toEqual([]);
+    },
+  );
 
   it("the guard sees such a field when it is set", () => {
-    expect(pathsUnder({ spec: { suspend: false, type: "Python" } }, standIn.sparkApplicationFieldsOnlyInReference)).toEqual(["spec.suspend"]);
-    expect(pathsUnder({ controller: { logEncoder: "json" } }, standIn.chartValuesOnlyInReference)).toEqual(["controller.logEncoder"]);
+    expect(
+      pathsUnder({ spec: { suspend: false, type: "Python" } }, standIn.sparkApplicationFieldsOnlyInReference),
+    ).toEqual(["spec.suspend"]);
+    expect(pathsUnder({ controller: { logEncoder: "json" } }, standIn.chartValuesOnlyInReference)).toEqual([
+      "controller.logEncoder",
+    ]);
   });
 });

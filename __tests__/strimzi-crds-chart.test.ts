@@ -1,5 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
@@ -13,7 +22,10 @@ import { schemaDirectory } from "../validation/schema-directory";
 
 const helm = cachedTool("STREAMSTACK_HELM", ["bin", "helm"]);
 const haveHelm = existsSync(helm);
-if (!haveHelm) console.warn(`strimzi-crds-chart.test.ts skipped: no Helm binary at ${helm}; run tools/build.sh or set STREAMSTACK_HELM`);
+if (!haveHelm)
+  console.warn(
+    `strimzi-crds-chart.test.ts skipped: no Helm binary at ${helm}; run tools/build.sh or set STREAMSTACK_HELM`,
+  );
 
 const manifestsChart = join(chartsDirectory, "manifests");
 const strimziCrds = (version: string) => join(schemaDirectory(), `strimzi-${version}`, "crds");
@@ -41,7 +53,10 @@ function decisionChart(): string {
   if (existsSync(chart)) return chart;
   mkdirSync(join(chart, "templates"), { recursive: true });
   writeFileSync(join(chart, "Chart.yaml"), "apiVersion: v2\nname: decision\nversion: 0.1.0\n");
-  copyFileSync(join(manifestsChart, "templates", "_crd-storage-guard.tpl"), join(chart, "templates", "_crd-storage-guard.tpl"));
+  copyFileSync(
+    join(manifestsChart, "templates", "_crd-storage-guard.tpl"),
+    join(chart, "templates", "_crd-storage-guard.tpl"),
+  );
   writeFileSync(
     join(chart, "templates", "decide.yaml"),
     [
@@ -53,27 +68,42 @@ function decisionChart(): string {
   return chart;
 }
 
-const live = (storedVersions: string[]) => ({ metadata: { name: "kafkas.kafka.strimzi.io" }, status: { storedVersions } });
+const live = (storedVersions: string[]) => ({
+  metadata: { name: "kafkas.kafka.strimzi.io" },
+  status: { storedVersions },
+});
 
 (haveHelm ? describe : describe.skip)("the manifests chart's CustomResourceDefinitions", () => {
   it.each(["0.45.2", "1.2.0"])("renders Strimzi %s's CRDs unchanged, kept on uninstall", (version) => {
-    const files = readdirSync(strimziCrds(version)).filter((file) => file.endsWith(".yaml")).sort();
+    const files = readdirSync(strimziCrds(version))
+      .filter((file) => file.endsWith(".yaml"))
+      .sort();
     const sources = files.map((file) => readFileSync(join(strimziCrds(version), file), "utf8"));
     const result = helmTemplate(manifestsChart, { customResourceDefinitions: sources, crdStorageRefusal: "hint" });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    const rendered = parseAllDocuments(result.stdout).map((document) => document.toJS() as Record<string, unknown>).filter(Boolean);
+    const rendered = parseAllDocuments(result.stdout)
+      .map((document) => document.toJS() as Record<string, unknown>)
+      .filter(Boolean);
     expect(rendered).toHaveLength(sources.length);
     rendered.forEach((object, index) => {
       const source = parse(sources[index] ?? "") as { metadata: Record<string, unknown> };
       // Exactly the upstream object, plus Helm's keep policy (deleting a CRD deletes every object of its kind).
-      const expected = { ...source, metadata: { ...source.metadata, annotations: { ...(source.metadata.annotations as object), "helm.sh/resource-policy": "keep" } } };
+      const expected = {
+        ...source,
+        metadata: {
+          ...source.metadata,
+          annotations: { ...(source.metadata.annotations as object), "helm.sh/resource-policy": "keep" },
+        },
+      };
       expect(object).toEqual(expected);
     });
   });
 
   it("refuses an entry that is not a CustomResourceDefinition", () => {
-    const result = helmTemplate(manifestsChart, { customResourceDefinitions: ["apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"] });
+    const result = helmTemplate(manifestsChart, {
+      customResourceDefinitions: ["apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"],
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/an entry of kind "ConfigMap" is not a CustomResourceDefinition/);
   });
@@ -86,21 +116,37 @@ const live = (storedVersions: string[]) => ({ metadata: { name: "kafkas.kafka.st
     });
 
     it("lets each line upgrade its own CRDs, and 1.2.0 take over CRDs already migrated to v1", () => {
-      expect(helmTemplate(decisionChart(), { live: live(["v1beta2"]), incoming: kafkaCrd("0.45.2"), hint: "hint" }).code).toBe(0);
-      expect(helmTemplate(decisionChart(), { live: live(["v1"]), incoming: kafkaCrd("1.2.0"), hint: "hint" }).code).toBe(0);
+      expect(
+        helmTemplate(decisionChart(), { live: live(["v1beta2"]), incoming: kafkaCrd("0.45.2"), hint: "hint" }).code,
+      ).toBe(0);
+      expect(
+        helmTemplate(decisionChart(), { live: live(["v1"]), incoming: kafkaCrd("1.2.0"), hint: "hint" }).code,
+      ).toBe(0);
     });
 
     it("refuses kafka.mode zookeeper → kraft over v1beta2 objects, saying how to migrate", () => {
-      const result = helmTemplate(decisionChart(), { live: live(["v1beta2"]), incoming: kafkaCrd("1.2.0"), hint: crdStorageRefusalHint("kraft") });
+      const result = helmTemplate(decisionChart(), {
+        live: live(["v1beta2"]),
+        incoming: kafkaCrd("1.2.0"),
+        hint: crdStorageRefusalHint("kraft"),
+      });
       expect(result.code).not.toBe(0);
-      expect(result.stderr).toContain("CustomResourceDefinition kafkas.kafka.strimzi.io holds objects stored as v1beta2, which the new definition does not define (it defines v1).");
+      expect(result.stderr).toContain(
+        "CustomResourceDefinition kafkas.kafka.strimzi.io holds objects stored as v1beta2, which the new definition does not define (it defines v1).",
+      );
       expect(result.stderr).toContain("bin/v1-api-conversion.sh crd-upgrade");
     });
 
     it("refuses kafka.mode kraft → zookeeper over v1 objects", () => {
-      const result = helmTemplate(decisionChart(), { live: live(["v1"]), incoming: kafkaCrd("0.45.2"), hint: crdStorageRefusalHint("zookeeper") });
+      const result = helmTemplate(decisionChart(), {
+        live: live(["v1"]),
+        incoming: kafkaCrd("0.45.2"),
+        hint: crdStorageRefusalHint("zookeeper"),
+      });
       expect(result.code).not.toBe(0);
-      expect(result.stderr).toContain("holds objects stored as v1, which the new definition does not define (it defines v1beta2).");
+      expect(result.stderr).toContain(
+        "holds objects stored as v1, which the new definition does not define (it defines v1beta2).",
+      );
       expect(result.stderr).toContain("no path from KRaft back to ZooKeeper");
     });
   });

@@ -16,14 +16,25 @@ describe("helmReleases", () => {
       name: "app",
       namespace: "apps",
       chart: "assets/chart/0000",
-      values: ["a:\n  b: 1\n  c: 2\nd: 1\nscript: echo $${HOME} %%{x}\n", "a:\n  c: null\nd: null\n", "${yamlencode({e = 1})}"],
+      values: [
+        "a:\n  b: 1\n  c: 2\nd: 1\nscript: echo $${HOME} %%{x}\n",
+        "a:\n  c: null\nd: null\n",
+        "${yamlencode({e = 1})}",
+      ],
       depends_on: ["helm_release.operator", "kubernetes_namespace_v1.ns"],
       set: [{ name: "x.y", value: "1" }],
     }),
   );
 
   it("reads name, namespace, chart, values as written, sets and helm_release dependencies", () => {
-    expect(release).toMatchObject({ id: "one", address: "helm_release.one", name: "app", namespace: "apps", chart: "assets/chart/0000", dependsOn: ["operator"] });
+    expect(release).toMatchObject({
+      id: "one",
+      address: "helm_release.one",
+      name: "app",
+      namespace: "apps",
+      chart: "assets/chart/0000",
+      dependsOn: ["operator"],
+    });
     expect(release?.values[0]).toContain("$${HOME}");
     expect(release?.sets).toEqual([{ name: "x.y", value: "1", type: "auto" }]);
     expect(release?.localChartPath).toBeUndefined();

@@ -52,7 +52,11 @@ describe("a built-in object with a misspelt field fails tsc (the directives abov
   it.each([
     ["at the top level", topLevel, "/ must NOT have additional properties 'dataa'"],
     ["nested", nested, "/spec must NOT have additional properties 'backoffLimt'"],
-    ["inside a list item", inListItem, "/spec/template/spec/containers/0 must NOT have additional properties 'imagePullPolicyy'"],
+    [
+      "inside a list item",
+      inListItem,
+      "/spec/template/spec/containers/0 must NOT have additional properties 'imagePullPolicyy'",
+    ],
   ])("%s", (_depth, object, error) => {
     expect(validateCoreObject(object)?.errors).toEqual([error]);
   });

@@ -11,8 +11,20 @@ const pinned = schemaDirectory();
 
 describe("validation/upstream-sources.ts", () => {
   it("names every file of the manifest with the manifest's repository, ref, path and sha256", () => {
-    const fromManifest = readManifest(pinned).map(({ file, repository, ref, source_path, sha256: digest }) => ({ file, repository, ref, path: source_path, sha256: digest }));
-    const fromSources = upstreamSources.map(({ file, repository, ref, path, sha256: digest }) => ({ file, repository, ref, path, sha256: digest }));
+    const fromManifest = readManifest(pinned).map(({ file, repository, ref, source_path, sha256: digest }) => ({
+      file,
+      repository,
+      ref,
+      path: source_path,
+      sha256: digest,
+    }));
+    const fromSources = upstreamSources.map(({ file, repository, ref, path, sha256: digest }) => ({
+      file,
+      repository,
+      ref,
+      path,
+      sha256: digest,
+    }));
     const byFile = (a: { file: string }, b: { file: string }) => a.file.localeCompare(b.file);
     expect(fromSources.sort(byFile)).toEqual(fromManifest.sort(byFile));
   });
@@ -63,12 +75,16 @@ describe("filling the schema cache from a mirror on loopback", () => {
   it("rejects a file whose sha256 differs from the pin, naming the file, its source and what to do", async () => {
     const changed = upstreamSources.find((source) => source.file === "strimzi-1.2.0/crds/040-Crd-kafka.yaml");
     if (!changed) throw new Error("the test's file is no longer pinned");
-    const mirror = await startUpstreamMirror(pinned, (file, body) => (file === changed.file ? Buffer.concat([body, Buffer.from("# changed\n")]) : body));
+    const mirror = await startUpstreamMirror(pinned, (file, body) =>
+      file === changed.file ? Buffer.concat([body, Buffer.from("# changed\n")]) : body,
+    );
     mirrors.push(mirror);
     const online = { ...env, STREAMSTACK_UPSTREAM_MIRROR: mirror.url };
 
     const failure = ensureSchemaDirectory(online, { sibling });
-    await expect(failure).rejects.toThrow(`${changed.file} ← ${mirror.url}/${changed.repository}/${changed.ref}/${changed.path}: sha256 `);
+    await expect(failure).rejects.toThrow(
+      `${changed.file} ← ${mirror.url}/${changed.repository}/${changed.ref}/${changed.path}: sha256 `,
+    );
     await expect(failure).rejects.toThrow("update ref, path and sha256 in validation/upstream-sources.ts");
     const cache = upstreamCacheDirectory(online);
     expect(existsSync(join(cache, changed.file))).toBe(false);
@@ -91,6 +107,8 @@ describe("filling the schema cache from a mirror on loopback", () => {
 
   it("uses STREAMSTACK_SCHEMAS when set, and says so when it holds no schema directory", () => {
     expect(schemaDirectory({ STREAMSTACK_SCHEMAS: pinned }, sibling)).toBe(pinned);
-    expect(() => schemaDirectory({ STREAMSTACK_SCHEMAS: sibling }, sibling)).toThrow(`STREAMSTACK_SCHEMAS=${sibling}: no MANIFEST.json`);
+    expect(() => schemaDirectory({ STREAMSTACK_SCHEMAS: sibling }, sibling)).toThrow(
+      `STREAMSTACK_SCHEMAS=${sibling}: no MANIFEST.json`,
+    );
   });
 });

@@ -76,7 +76,8 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   if (issue.code === "unrecognized_keys") {
     const allowed = allowedKeysAt(issue.path);
     return issue.keys.map(
-      (key) => `${fieldPath([...issue.path, key])}: unknown setting; allowed at ${fieldPath(issue.path)}: ${allowed.join(", ")}`,
+      (key) =>
+        `${fieldPath([...issue.path, key])}: unknown setting; allowed at ${fieldPath(issue.path)}: ${allowed.join(", ")}`,
     );
   }
   return [`${fieldPath(issue.path)}: ${issue.message}`];
@@ -150,6 +151,9 @@ export function loadConfig(sources: ConfigSources): StreamstackConfig {
 }
 
 /** Reads the sources from the environment the way `cdktf synth` runs us. */
-export function loadConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env, contextProfile?: string): StreamstackConfig {
+export function loadConfigFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  contextProfile?: string,
+): StreamstackConfig {
   return loadConfig({ profile: env.STREAMSTACK_PROFILE ?? contextProfile, overridesFile: env.STREAMSTACK_CONFIG });
 }

@@ -136,7 +136,10 @@ export function deriveNaming(config: StreamstackConfig) {
     cassandra: {
       clusterName: config.cassandra.clusterName,
       datacenter: config.cassandra.datacenter,
-      contactPoint: { host: serviceHost(k8ssandra.cqlService, namespaces.cassandra), port: ports.cassandraNative } as Endpoint,
+      contactPoint: {
+        host: serviceHost(k8ssandra.cqlService, namespaces.cassandra),
+        port: ports.cassandraNative,
+      } as Endpoint,
       superuserSecret: k8ssandra.superuserSecret,
       keyspace: config.cassandra.keyspace,
       table: "created_users",

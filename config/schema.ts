@@ -5,7 +5,10 @@ const cpuQuantity = z.string().regex(/^\d+(\.\d+)?m?$/, "a CPU quantity such as 
 const memoryQuantity = z.string().regex(/^\d+(Ki|Mi|Gi|Ti)$/, "a memory quantity such as 512Mi or 2Gi");
 const dnsLabel = z
   .string()
-  .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, "a DNS label: lowercase letters, digits and '-', starting with a letter, at most 40 characters");
+  .regex(
+    /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/,
+    "a DNS label: lowercase letters, digits and '-', starting with a letter, at most 40 characters",
+  );
 
 export const resourcesSchema = z.strictObject({
   /** CPU the scheduler reserves. */

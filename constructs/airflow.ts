@@ -41,7 +41,8 @@ export class Airflow extends Construct {
     const { config, naming, components } = props;
     const apps = naming.namespaces.apps;
     const dagsData = shippedDagFiles(components.enabled);
-    const schedulesProducer = producerDag in dagsData && props.kafka !== undefined && props.schemaRegistryUrl !== undefined;
+    const schedulesProducer =
+      producerDag in dagsData && props.kafka !== undefined && props.schemaRegistryUrl !== undefined;
     if (!schedulesProducer) delete dagsData[producerDag];
     const resubmitsSparkJob = sparkDag in dagsData;
     const shippedDags = Object.keys(dagsData).filter((name) => name.endsWith(".py"));
@@ -54,7 +55,11 @@ export class Airflow extends Construct {
     objects.push({
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: { name: naming.airflow.dagsConfigMap, namespace: naming.namespaces.airflow, labels: { ...partOfLabel } },
+      metadata: {
+        name: naming.airflow.dagsConfigMap,
+        namespace: naming.namespaces.airflow,
+        labels: { ...partOfLabel },
+      },
       data: dagsData,
     });
     if (schedulesProducer && props.kafka && props.schemaRegistryUrl) {
@@ -70,13 +75,20 @@ export class Airflow extends Construct {
       const rules = taskRoleRules(shippedDags);
       const name = naming.airflow.taskRole;
       objects.push(
-        { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name, namespace: apps, labels: { ...partOfLabel } }, rules },
+        {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "Role",
+          metadata: { name, namespace: apps, labels: { ...partOfLabel } },
+          rules,
+        },
         {
           apiVersion: "rbac.authorization.k8s.io/v1",
           kind: "RoleBinding",
           metadata: { name, namespace: apps, labels: { ...partOfLabel } },
           roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
-          subjects: [{ kind: "ServiceAccount", name: naming.airflow.workerServiceAccount, namespace: naming.namespaces.airflow }],
+          subjects: [
+            { kind: "ServiceAccount", name: naming.airflow.workerServiceAccount, namespace: naming.namespaces.airflow },
+          ],
         },
       );
     }
@@ -104,7 +116,9 @@ export class Airflow extends Construct {
         : []),
       ...(producerPassword ? [variable("STREAMSTACK_PRODUCER_PASSWORD_SECRET", producerPassword)] : []),
       ...(kafkaCa ? [variable("STREAMSTACK_KAFKA_CA_SECRET", kafkaCa)] : []),
-      ...(resubmitsSparkJob ? [variable("STREAMSTACK_SPARK_APP_FILE", `${naming.airflow.dagsMountPath}/${sparkApplicationFile}`)] : []),
+      ...(resubmitsSparkJob
+        ? [variable("STREAMSTACK_SPARK_APP_FILE", `${naming.airflow.dagsMountPath}/${sparkApplicationFile}`)]
+        : []),
     ];
     new ChartRelease(this, "chart", {
       name: naming.releases.airflow,
@@ -133,7 +147,12 @@ export class Airflow extends Construct {
         apiServer: {
           resources,
           ...(config.expose.serviceType === "nodePort"
-            ? { service: { type: "NodePort", ports: [{ name: "api-server", port: 8080, nodePort: config.expose.nodePorts.airflow }] } }
+            ? {
+                service: {
+                  type: "NodePort",
+                  ports: [{ name: "api-server", port: 8080, nodePort: config.expose.nodePorts.airflow }],
+                },
+              }
             : {}),
         },
         dagProcessor: { resources },
@@ -141,7 +160,10 @@ export class Airflow extends Construct {
         // per triggerer. Task logs are as short-lived in every executor: remote logging is the durable answer.
         triggerer: { resources, persistence: { enabled: false } },
         // LocalExecutor turns the scheduler into a StatefulSet with the Celery workers' 100Gi log volume.
-        workers: { resources, ...(config.airflow.executor === "LocalExecutor" ? { celery: { persistence: { enabled: false } } } : {}) },
+        workers: {
+          resources,
+          ...(config.airflow.executor === "LocalExecutor" ? { celery: { persistence: { enabled: false } } } : {}),
+        },
         statsd: { enabled: false },
       },
       dependsOn: [dags.release, ...props.postgres.ready, ...props.dependsOn],

@@ -101,7 +101,8 @@ export class StrimziKafka extends Construct {
       bootstrapServers: endpointAddress(naming.kafka.bootstrap),
       saslMechanism: naming.kafka.saslMechanism,
       clientTrustSecret: secured ? naming.kafka.clientTrustSecret : undefined,
-      credentialsSecret: (client) => (secured && props.clients.includes(client) ? naming.kafka.users[client] : undefined),
+      credentialsSecret: (client) =>
+        secured && props.clients.includes(client) ? naming.kafka.users[client] : undefined,
       // Helm's wait sees custom resources as ready at once: clients wait for the gate on their Ready conditions.
       ready: [kafkaReadinessGate(this, config, naming, objects, [resources.release]).release],
     };

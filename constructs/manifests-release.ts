@@ -32,7 +32,10 @@ export class ManifestsRelease extends Construct {
       name: props.name,
       namespace: props.namespace,
       chart: { localChart: "manifests" },
-      values: { resources: props.objects, ...(props.generatedSecrets?.length ? { generatedSecrets: props.generatedSecrets } : {}) },
+      values: {
+        resources: props.objects,
+        ...(props.generatedSecrets?.length ? { generatedSecrets: props.generatedSecrets } : {}),
+      },
       dependsOn: props.dependsOn,
       timeoutSeconds: props.timeoutSeconds,
     }).release;

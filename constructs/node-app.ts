@@ -22,7 +22,11 @@ export interface NodeAppProps {
   readonly env: Readonly<Record<string, string>>;
   readonly secretEnv?: readonly SecretEnvironment[];
   /** Secrets mounted as files: only the listed keys, each as a file of the same name under mountPath. */
-  readonly secretFiles?: readonly { readonly secretName: string; readonly mountPath: string; readonly keys: readonly string[] }[];
+  readonly secretFiles?: readonly {
+    readonly secretName: string;
+    readonly mountPath: string;
+    readonly keys: readonly string[];
+  }[];
   /** HTTP port and how it is exposed; omit for apps that serve nothing. */
   readonly service?: { readonly port: number; readonly type: "ClusterIP" | "NodePort"; readonly nodePort: number };
   readonly dependsOn: readonly ITerraformDependable[];

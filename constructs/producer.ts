@@ -7,7 +7,12 @@ import type { KafkaConnection } from "./kafka";
 import { NodeApp, type SecretEnvironment } from "./node-app";
 
 /** The environment our producer reads (apps/producer), for any pod that runs it: the release or an Airflow task. */
-export function producerEnvironment(config: StreamstackConfig, naming: Naming, kafka: KafkaConnection, schemaRegistryUrl: string) {
+export function producerEnvironment(
+  config: StreamstackConfig,
+  naming: Naming,
+  kafka: KafkaConnection,
+  schemaRegistryUrl: string,
+) {
   let env: ProducerVariables = {
     KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
     KAFKA_TOPIC: naming.kafka.topics.users,

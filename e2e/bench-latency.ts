@@ -12,15 +12,15 @@
  *    foreachBatch returned, i.e. after the rows were written to Cassandra, so the row was readable by then (an
  *    upper bound, by the few milliseconds between the last write and the commit file).
  */
-import { runProducer } from './lib/apps';
-import { cassandraClient } from './lib/cassandra';
-import { topicEndOffsets, topics } from './lib/kafka';
-import { sleep } from './lib/processes';
-import { backlog, commitProgress, commitTimes, committedOffsets, firstCommitAfter } from './lib/spark';
-import { keyspace, machineLoad, table, withStack, type Stack } from './lib/stack';
+import { runProducer } from "./lib/apps";
+import { cassandraClient } from "./lib/cassandra";
+import { topicEndOffsets, topics } from "./lib/kafka";
+import { sleep } from "./lib/processes";
+import { backlog, commitProgress, commitTimes, committedOffsets, firstCommitAfter } from "./lib/spark";
+import { keyspace, machineLoad, table, withStack, type Stack } from "./lib/stack";
 
-const fixedRates = (process.env.BENCH_RATES ?? '50,200,500').split(',').map(Number);
-const sustainRates = (process.env.BENCH_SUSTAIN_RATES ?? '1000,2000,4000,8000').split(',').map(Number);
+const fixedRates = (process.env.BENCH_RATES ?? "50,200,500").split(",").map(Number);
+const sustainRates = (process.env.BENCH_SUSTAIN_RATES ?? "1000,2000,4000,8000").split(",").map(Number);
 const durationSeconds = Number(process.env.BENCH_DURATION ?? 40);
 const sampleIntervalMs = 2000;
 /** After the producer stops, the backlog must clear within this long for a rate to count as sustained. */
@@ -53,7 +53,8 @@ interface Percentiles {
 function percentiles(values: number[]): Percentiles {
   if (values.length === 0) return { p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (fraction: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
+  const at = (fraction: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
   return { p50: Math.round(at(0.5)), p99: Math.round(at(0.99)), max: Math.round(sorted.at(-1) ?? Number.NaN) };
 }
 
@@ -85,11 +86,16 @@ async function rowTimes(fromMs: number, toMs: number): Promise<{ produced: numbe
     const rows: { produced: number; ingested: number }[] = [];
     let pageState: string | undefined;
     do {
-      const result = await client.execute(`SELECT produced_at, ingested_at FROM ${table}`, [], { prepare: true, fetchSize: 5000, pageState });
+      const result = await client.execute(`SELECT produced_at, ingested_at FROM ${table}`, [], {
+        prepare: true,
+        fetchSize: 5000,
+        pageState,
+      });
       for (const row of result.rows) {
-        const produced = (row.get('produced_at') as Date | null)?.getTime();
-        const ingested = (row.get('ingested_at') as Date | null)?.getTime();
-        if (produced !== undefined && ingested !== undefined && produced >= fromMs && produced <= toMs) rows.push({ produced, ingested });
+        const produced = (row.get("produced_at") as Date | null)?.getTime();
+        const ingested = (row.get("ingested_at") as Date | null)?.getTime();
+        if (produced !== undefined && ingested !== undefined && produced >= fromMs && produced <= toMs)
+          rows.push({ produced, ingested });
       }
       pageState = result.pageState ?? undefined;
     } while (pageState !== undefined);
@@ -116,14 +122,15 @@ async function measureRate(stack: Stack, checkpoint: string, rate: number): Prom
       topic: topics.users,
       schemaRegistryUrl: stack.schemaRegistry.url,
       seed: `latency-${rate}-${startedAt}`,
-      extra: { PRODUCER_PROGRESS_INTERVAL_MS: '600000' },
+      extra: { PRODUCER_PROGRESS_INTERVAL_MS: "600000" },
     },
-    ['--rate', String(rate), '--duration', String(durationSeconds)],
+    ["--rate", String(rate), "--duration", String(durationSeconds)],
   );
   producing = false;
   await sampler;
   const finishedAt = Date.now();
-  if (run.code !== 0 || run.summary === undefined) throw new Error(`producer at ${rate}/s failed:\n${run.output.slice(-2000)}`);
+  if (run.code !== 0 || run.summary === undefined)
+    throw new Error(`producer at ${rate}/s failed:\n${run.output.slice(-2000)}`);
   const achievedRate = run.summary.sent / run.summary.elapsedSeconds;
 
   let drainSeconds: number | undefined;
@@ -148,17 +155,23 @@ async function measureRate(stack: Stack, checkpoint: string, rate: number): Prom
   }
   const maxBacklog = Math.max(0, ...samples);
   const backlogGrowthPerSecond = slopePerSecond(samples, sampleIntervalMs);
-  const windowProgress = commitProgress(checkpoint, topics.users).filter((entry) => entry.time >= startedAt && entry.time <= finishedAt + 1000);
+  const windowProgress = commitProgress(checkpoint, topics.users).filter(
+    (entry) => entry.time >= startedAt && entry.time <= finishedAt + 1000,
+  );
   const first = windowProgress[0];
   const last = windowProgress.at(-1);
   const span = first !== undefined && last !== undefined ? (last.time - first.time) / 1000 : 0;
   const meanBatchSeconds = windowProgress.length > 1 ? span / (windowProgress.length - 1) : Number.NaN;
-  const jobThroughput = first !== undefined && last !== undefined && span > 0 ? (last.processed - first.processed) / span : Number.NaN;
+  const jobThroughput =
+    first !== undefined && last !== undefined && span > 0 ? (last.processed - first.processed) / span : Number.NaN;
   // Keeping up: while input arrives the job commits records at least as fast as they come (within 10%), and the
   // backlog clears soon after the input stops. Spark takes everything available into each batch, so the backlog
   // saw-tooths with the batch length; its peaks alone do not say whether the job falls behind.
   const sustained =
-    jobThroughput >= throughputTolerance * achievedRate && drainSeconds !== undefined && drainSeconds * 1000 <= drainLimitMs && rows.length >= run.summary.sent * 0.99;
+    jobThroughput >= throughputTolerance * achievedRate &&
+    drainSeconds !== undefined &&
+    drainSeconds * 1000 <= drainLimitMs &&
+    rows.length >= run.summary.sent * 0.99;
   const result: RateResult = {
     targetRate: rate,
     achievedRate,
@@ -175,13 +188,28 @@ async function measureRate(stack: Stack, checkpoint: string, rate: number): Prom
   };
   process.stdout.write(
     `  sent ${run.summary.sent} (${achievedRate.toFixed(0)}/s), ${rows.length} rows; latency to readable p50 ${result.readable.p50} ms, p99 ${result.readable.p99} ms; ` +
-      `backlog samples [${samples.join(', ')}] (trend ${backlogGrowthPerSecond.toFixed(0)}/s, batches every ${meanBatchSeconds.toFixed(1)}s, job committed ${jobThroughput.toFixed(0)} records/s), drained in ${drainSeconds?.toFixed(1) ?? '>180'}s → ${sustained ? 'sustained' : 'NOT sustained'}\n`,
+      `backlog samples [${samples.join(", ")}] (trend ${backlogGrowthPerSecond.toFixed(0)}/s, batches every ${meanBatchSeconds.toFixed(1)}s, job committed ${jobThroughput.toFixed(0)} records/s), drained in ${drainSeconds?.toFixed(1) ?? ">180"}s → ${sustained ? "sustained" : "NOT sustained"}\n`,
   );
   return result;
 }
 
 function printResults(results: readonly RateResult[], triggerInterval: string): void {
-  const header = ['target/s', 'sent/s', 'rows', 'p50 readable', 'p99 readable', 'max readable', 'p50 to write', 'p99 to write', 'max backlog', 'backlog trend/s', 'batch every s', 'job rec/s', 'drain s', 'sustained'];
+  const header = [
+    "target/s",
+    "sent/s",
+    "rows",
+    "p50 readable",
+    "p99 readable",
+    "max readable",
+    "p50 to write",
+    "p99 to write",
+    "max backlog",
+    "backlog trend/s",
+    "batch every s",
+    "job rec/s",
+    "drain s",
+    "sustained",
+  ];
   const rows = results.map((r) => [
     String(r.targetRate),
     r.achievedRate.toFixed(0),
@@ -195,47 +223,66 @@ function printResults(results: readonly RateResult[], triggerInterval: string): 
     r.backlogGrowthPerSecond.toFixed(0),
     r.meanBatchSeconds.toFixed(1),
     r.jobThroughput.toFixed(0),
-    r.drainSeconds?.toFixed(1) ?? '>180',
-    r.sustained ? 'yes' : 'NO',
+    r.drainSeconds?.toFixed(1) ?? ">180",
+    r.sustained ? "yes" : "NO",
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const format = (row: readonly string[]): string => row.map((cell, column) => cell.padStart(widths[column] ?? 0)).join('  ');
-  process.stdout.write(`\nend-to-end latency, Spark local[2], trigger ${triggerInterval}, ${durationSeconds}s per rate\n${format(header)}\n`);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const format = (row: readonly string[]): string =>
+    row.map((cell, column) => cell.padStart(widths[column] ?? 0)).join("  ");
+  process.stdout.write(
+    `\nend-to-end latency, Spark local[2], trigger ${triggerInterval}, ${durationSeconds}s per rate\n${format(header)}\n`,
+  );
   for (const row of rows) process.stdout.write(`${format(row)}\n`);
-  const slowBatches = results.filter((r) => r.meanBatchSeconds > durationSeconds / 3 || Number.isNaN(r.meanBatchSeconds));
+  const slowBatches = results.filter(
+    (r) => r.meanBatchSeconds > durationSeconds / 3 || Number.isNaN(r.meanBatchSeconds),
+  );
   if (slowBatches.length > 0) {
     process.stdout.write(
-      `\nnote: at ${slowBatches.map((r) => `${r.targetRate}/s`).join(', ')} micro-batches took more than a third of the ${durationSeconds}s window, ` +
-        'so the window shows too few batches to judge the backlog trend; raise BENCH_DURATION for a firmer answer.\n',
+      `\nnote: at ${slowBatches.map((r) => `${r.targetRate}/s`).join(", ")} micro-batches took more than a third of the ${durationSeconds}s window, ` +
+        "so the window shows too few batches to judge the backlog trend; raise BENCH_DURATION for a firmer answer.\n",
     );
   }
   const producerLimited = results.filter((r) => r.achievedRate < 0.95 * r.targetRate);
   if (producerLimited.length > 0) {
     process.stdout.write(
-      `\nnote: the producer did not reach ${producerLimited.map((r) => `${r.targetRate}/s (sent ${r.achievedRate.toFixed(0)}/s)`).join(', ')}; ` +
-        'there the job was judged against what was actually sent.\n',
+      `\nnote: the producer did not reach ${producerLimited.map((r) => `${r.targetRate}/s (sent ${r.achievedRate.toFixed(0)}/s)`).join(", ")}; ` +
+        "there the job was judged against what was actually sent.\n",
     );
   }
   const sustained = results.filter((r) => r.sustained).map((r) => r.targetRate);
   const firstFailure = results.find((r) => !r.sustained);
   process.stdout.write(
-    `\nhighest rate sustained without a growing backlog: ${sustained.length > 0 ? `${Math.max(...sustained)} records/s` : 'none of the rates tried'}` +
-      `${firstFailure !== undefined ? ` (first rate not sustained: ${firstFailure.targetRate}/s)` : ' (every rate tried was sustained; raise BENCH_SUSTAIN_RATES to find the limit)'}\n`,
+    `\nhighest rate sustained without a growing backlog: ${sustained.length > 0 ? `${Math.max(...sustained)} records/s` : "none of the rates tried"}` +
+      `${firstFailure !== undefined ? ` (first rate not sustained: ${firstFailure.targetRate}/s)` : " (every rate tried was sustained; raise BENCH_SUSTAIN_RATES to find the limit)"}\n`,
   );
 }
 
 async function main(): Promise<void> {
-  const triggerInterval = process.env.E2E_TRIGGER_INTERVAL ?? '2 seconds';
+  const triggerInterval = process.env.E2E_TRIGGER_INTERVAL ?? "2 seconds";
   const outcome = await withStack(
-    { label: 'bench-latency', cassandra: true, spark: true, dashboard: false, buildApps: true, sparkTriggerInterval: triggerInterval },
+    {
+      label: "bench-latency",
+      cassandra: true,
+      spark: true,
+      dashboard: false,
+      buildApps: true,
+      sparkTriggerInterval: triggerInterval,
+    },
     async (stack) => {
       const checkpoint = stack.spark?.checkpointLocation;
-      if (checkpoint === undefined) throw new Error('the Spark job did not start');
+      if (checkpoint === undefined) throw new Error("the Spark job did not start");
       // Warm-up: the first batches pay for connector start-up, which is not steady-state latency.
-      process.stdout.write('warm-up: 200 records…\n');
+      process.stdout.write("warm-up: 200 records…\n");
       await runProducer(
-        { bootstrapServers: stack.kafka.bootstrapServers, topic: topics.users, schemaRegistryUrl: stack.schemaRegistry.url, seed: 'latency-warmup' },
-        ['--count', '200'],
+        {
+          bootstrapServers: stack.kafka.bootstrapServers,
+          topic: topics.users,
+          schemaRegistryUrl: stack.schemaRegistry.url,
+          seed: "latency-warmup",
+        },
+        ["--count", "200"],
       );
       const warmupStarted = Date.now();
       while ((await currentBacklog(stack, checkpoint)) > 0 && Date.now() - warmupStarted < 300_000) await sleep(1000);

@@ -5,10 +5,10 @@
  *
  *   npx tsx e2e/bench-producer.ts        (BENCH_RECORDS=200000 by default)
  */
-import { runProducer, type ProducerEnvironment } from './lib/apps';
-import { createTopic, readTopic } from './lib/kafka';
-import { runCommand } from './lib/processes';
-import { machineLoad, withStack, type Stack } from './lib/stack';
+import { runProducer, type ProducerEnvironment } from "./lib/apps";
+import { createTopic, readTopic } from "./lib/kafka";
+import { runCommand } from "./lib/processes";
+import { machineLoad, withStack, type Stack } from "./lib/stack";
 
 const records = Number(process.env.BENCH_RECORDS ?? 200_000);
 const partitions = 2;
@@ -26,13 +26,13 @@ interface Measurement {
 
 /** Average Avro value (and key) size of what our producer sends, from a small sample read back from Kafka. */
 async function measureRecordSize(stack: Stack): Promise<{ value: number; key: number }> {
-  const topic = 'bench_sizing';
+  const topic = "bench_sizing";
   await createTopic(stack.kafka.bootstrapServers, topic, 1);
-  const run = await runProducer(producerEnvironment(stack, topic, {}), ['--count', '2000']);
+  const run = await runProducer(producerEnvironment(stack, topic, {}), ["--count", "2000"]);
   if (run.code !== 0) throw new Error(`sizing run of the producer failed:\n${run.output.slice(-2000)}`);
   const sample = await readTopic(stack.kafka.bootstrapServers, topic);
   const valueBytes = sample.reduce((sum, record) => sum + (record.value?.length ?? 0), 0);
-  const keyBytes = sample.reduce((sum, record) => sum + Buffer.byteLength(record.key ?? ''), 0);
+  const keyBytes = sample.reduce((sum, record) => sum + Buffer.byteLength(record.key ?? ""), 0);
   return { value: valueBytes / sample.length, key: keyBytes / sample.length };
 }
 
@@ -46,11 +46,18 @@ function producerEnvironment(stack: Stack, topic: string, extra: Record<string, 
   };
 }
 
-async function measureOurProducer(stack: Stack, name: string, topic: string, extra: Record<string, string>, valueSize: number): Promise<Measurement> {
+async function measureOurProducer(
+  stack: Stack,
+  name: string,
+  topic: string,
+  extra: Record<string, string>,
+  valueSize: number,
+): Promise<Measurement> {
   await createTopic(stack.kafka.bootstrapServers, topic, partitions);
   process.stdout.write(`running our producer: ${name}…\n`);
-  const run = await runProducer(producerEnvironment(stack, topic, extra), ['--count', String(records)]);
-  if (run.code !== 0 || run.summary === undefined) throw new Error(`producer run "${name}" failed:\n${run.output.slice(-2000)}`);
+  const run = await runProducer(producerEnvironment(stack, topic, extra), ["--count", String(records)]);
+  if (run.code !== 0 || run.summary === undefined)
+    throw new Error(`producer run "${name}" failed:\n${run.output.slice(-2000)}`);
   const seconds = run.summary.elapsedSeconds;
   const recordsPerSecond = run.summary.sent / seconds;
   return {
@@ -63,62 +70,116 @@ async function measureOurProducer(stack: Stack, name: string, topic: string, ext
   };
 }
 
-async function measurePerfTest(stack: Stack, name: string, topic: string, recordSize: number, extraProps: readonly string[]): Promise<Measurement> {
+async function measurePerfTest(
+  stack: Stack,
+  name: string,
+  topic: string,
+  recordSize: number,
+  extraProps: readonly string[],
+): Promise<Measurement> {
   await createTopic(stack.kafka.bootstrapServers, topic, partitions);
   process.stdout.write(`running kafka-producer-perf-test: ${name}…\n`);
-  const result = await runCommand('java', [
-    '-Xmx512m',
-    '-cp',
+  const result = await runCommand("java", [
+    "-Xmx512m",
+    "-cp",
     `${stack.kafka.classpathDir}/*`,
-    '-Dlog4j.configuration=file:/dev/null',
-    'org.apache.kafka.tools.ProducerPerformance',
-    '--topic', topic,
-    '--num-records', String(records),
-    '--record-size', String(recordSize),
-    '--throughput', '-1',
-    '--producer-props',
+    "-Dlog4j.configuration=file:/dev/null",
+    "org.apache.kafka.tools.ProducerPerformance",
+    "--topic",
+    topic,
+    "--num-records",
+    String(records),
+    "--record-size",
+    String(recordSize),
+    "--throughput",
+    "-1",
+    "--producer-props",
     `bootstrap.servers=${stack.kafka.bootstrapServers}`,
-    'acks=all',
-    'enable.idempotence=true',
+    "acks=all",
+    "enable.idempotence=true",
     ...extraProps,
   ]);
   // Final line: "50000 records sent, 41701.4 records/sec (22.83 MB/sec), 512.3 ms avg latency, ..."
-  const match = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/.exec(result.output.split('\n').filter((line) => line.includes('records sent')).at(-1) ?? '');
-  if (result.code !== 0 || match === null) throw new Error(`kafka-producer-perf-test "${name}" failed (exit ${result.code}):\n${result.output.slice(-2000)}`);
+  const match = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/.exec(
+    result.output
+      .split("\n")
+      .filter((line) => line.includes("records sent"))
+      .at(-1) ?? "",
+  );
+  if (result.code !== 0 || match === null)
+    throw new Error(`kafka-producer-perf-test "${name}" failed (exit ${result.code}):\n${result.output.slice(-2000)}`);
   const sent = Number(match[1]);
   const recordsPerSecond = Number(match[2]);
-  return { name, records: sent, seconds: sent / recordsPerSecond, recordsPerSecond, megabytesPerSecond: Number(match[3]), note: extraProps.join(' ') || 'defaults' };
+  return {
+    name,
+    records: sent,
+    seconds: sent / recordsPerSecond,
+    recordsPerSecond,
+    megabytesPerSecond: Number(match[3]),
+    note: extraProps.join(" ") || "defaults",
+  };
 }
 
 function printTable(measurements: readonly Measurement[]): void {
-  const header = ['run', 'records', 'seconds', 'records/s', 'MB/s', 'notes'];
-  const rows = measurements.map((m) => [m.name, String(m.records), m.seconds.toFixed(2), m.recordsPerSecond.toFixed(0), m.megabytesPerSecond.toFixed(2), m.note]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const format = (row: readonly string[]): string => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
-  process.stdout.write(`\n${format(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}\n`);
+  const header = ["run", "records", "seconds", "records/s", "MB/s", "notes"];
+  const rows = measurements.map((m) => [
+    m.name,
+    String(m.records),
+    m.seconds.toFixed(2),
+    m.recordsPerSecond.toFixed(0),
+    m.megabytesPerSecond.toFixed(2),
+    m.note,
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const format = (row: readonly string[]): string =>
+    row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ");
+  process.stdout.write(`\n${format(header)}\n${widths.map((width) => "-".repeat(width)).join("  ")}\n`);
   for (const row of rows) process.stdout.write(`${format(row)}\n`);
 }
 
 async function main(): Promise<void> {
-  const outcome = await withStack({ label: 'bench-producer', cassandra: false, spark: false, dashboard: false, buildApps: true }, async (stack) => {
-    const loadBefore = machineLoad();
-    const size = await measureRecordSize(stack);
-    const recordSize = Math.round(size.value);
-    process.stdout.write(`our average record: ${size.value.toFixed(1)} bytes of value (Confluent frame + Avro) and ${size.key.toFixed(1)} bytes of key\n`);
-    const ours = [
-      await measureOurProducer(stack, 'ours, defaults (gzip, batch 100)', 'bench_ours_default', {}, size.value),
-      await measureOurProducer(stack, 'ours, no compression, batch 100', 'bench_ours_plain', { PRODUCER_COMPRESSION: 'none' }, size.value),
-      await measureOurProducer(stack, 'ours, no compression, batch 1000', 'bench_ours_batch1000', { PRODUCER_COMPRESSION: 'none', PRODUCER_BATCH_SIZE: '1000' }, size.value),
-    ];
-    const reference = [
-      await measurePerfTest(stack, 'perf-test, defaults', 'bench_perf_default', recordSize, []),
-      await measurePerfTest(stack, 'perf-test, 1 request in flight', 'bench_perf_inflight1', recordSize, ['max.in.flight.requests.per.connection=1']),
-    ];
-    return { ours, reference, recordSize, keySize: size.key, load: `${loadBefore} before, ${machineLoad()} after` };
-  });
+  const outcome = await withStack(
+    { label: "bench-producer", cassandra: false, spark: false, dashboard: false, buildApps: true },
+    async (stack) => {
+      const loadBefore = machineLoad();
+      const size = await measureRecordSize(stack);
+      const recordSize = Math.round(size.value);
+      process.stdout.write(
+        `our average record: ${size.value.toFixed(1)} bytes of value (Confluent frame + Avro) and ${size.key.toFixed(1)} bytes of key\n`,
+      );
+      const ours = [
+        await measureOurProducer(stack, "ours, defaults (gzip, batch 100)", "bench_ours_default", {}, size.value),
+        await measureOurProducer(
+          stack,
+          "ours, no compression, batch 100",
+          "bench_ours_plain",
+          { PRODUCER_COMPRESSION: "none" },
+          size.value,
+        ),
+        await measureOurProducer(
+          stack,
+          "ours, no compression, batch 1000",
+          "bench_ours_batch1000",
+          { PRODUCER_COMPRESSION: "none", PRODUCER_BATCH_SIZE: "1000" },
+          size.value,
+        ),
+      ];
+      const reference = [
+        await measurePerfTest(stack, "perf-test, defaults", "bench_perf_default", recordSize, []),
+        await measurePerfTest(stack, "perf-test, 1 request in flight", "bench_perf_inflight1", recordSize, [
+          "max.in.flight.requests.per.connection=1",
+        ]),
+      ];
+      return { ours, reference, recordSize, keySize: size.key, load: `${loadBefore} before, ${machineLoad()} after` };
+    },
+  );
   if (outcome.result === undefined) process.exit(1);
   const { ours, reference, recordSize, keySize, load } = outcome.result;
-  process.stdout.write(`\nproducer throughput, ${records} records of ${recordSize} bytes, acks=all, idempotent, ${partitions} partitions, one broker on loopback\n`);
+  process.stdout.write(
+    `\nproducer throughput, ${records} records of ${recordSize} bytes, acks=all, idempotent, ${partitions} partitions, one broker on loopback\n`,
+  );
   printTable([...ours, ...reference]);
   const [oursPlain] = ours.slice(1);
   const [perfDefault] = reference;
@@ -129,7 +190,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(
     `notes: perf-test sends ${recordSize}-byte values with no key; ours also sends a ${keySize.toFixed(0)}-byte key and encodes Avro per record. ` +
-      'MB/s counts values only, in MiB as perf-test does.\n',
+      "MB/s counts values only, in MiB as perf-test does.\n",
   );
   process.stdout.write(`machine: ${load}\n`);
 }

@@ -5,21 +5,22 @@
  *
  *   npx tsx e2e/run.ts [--count N]        (or E2E_RECORD_COUNT=N)
  */
-import { parseArgs } from 'node:util';
-import { dashboardTotalUsers, runProducer } from './lib/apps';
-import { AssertionReport } from './lib/assertions';
-import { cassandraClient } from './lib/cassandra';
-import { checkSchemaEvolution } from './lib/evolution';
-import { readTopic, topics } from './lib/kafka';
-import { buildMalformedMessages, parseDeadLetter, produceMalformed, type MalformedMessage } from './lib/malformed';
-import { sleep, waitFor } from './lib/processes';
-import { deadProcesses, keyspace, table, withStack, type Stack } from './lib/stack';
+import { parseArgs } from "node:util";
+import { dashboardTotalUsers, runProducer } from "./lib/apps";
+import { AssertionReport } from "./lib/assertions";
+import { cassandraClient } from "./lib/cassandra";
+import { checkSchemaEvolution } from "./lib/evolution";
+import { readTopic, topics } from "./lib/kafka";
+import { buildMalformedMessages, parseDeadLetter, produceMalformed, type MalformedMessage } from "./lib/malformed";
+import { sleep, waitFor } from "./lib/processes";
+import { deadProcesses, keyspace, table, withStack, type Stack } from "./lib/stack";
 
 function recordCount(): number {
-  const { values } = parseArgs({ options: { count: { type: 'string' } }, strict: true });
-  const raw = values.count ?? process.env.E2E_RECORD_COUNT ?? '500';
+  const { values } = parseArgs({ options: { count: { type: "string" } }, strict: true });
+  const raw = values.count ?? process.env.E2E_RECORD_COUNT ?? "500";
   const count = Number(raw);
-  if (!Number.isInteger(count) || count < 1) throw new Error(`--count expects a whole number > 0, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`--count expects a whole number > 0, got ${JSON.stringify(raw)}`);
   return count;
 }
 
@@ -32,7 +33,7 @@ async function tableIds(): Promise<string[]> {
     let pageState: string | undefined;
     do {
       const result = await client.execute(`SELECT id FROM ${table}`, [], { prepare: true, fetchSize: 5000, pageState });
-      for (const row of result.rows) ids.push(String(row.get('id')));
+      for (const row of result.rows) ids.push(String(row.get("id")));
       pageState = result.pageState ?? undefined;
     } while (pageState !== undefined);
     return ids;
@@ -52,19 +53,26 @@ async function deadLetters(stack: Stack): Promise<DeadLetterEntry[]> {
 }
 
 async function scenario(stack: Stack, count: number, report: AssertionReport): Promise<void> {
-  const dashboardUrl = stack.dashboard?.url ?? '';
+  const dashboardUrl = stack.dashboard?.url ?? "";
   await checkSchemaEvolution(stack.schemaRegistry.url, report);
   const malformed: MalformedMessage[] = await buildMalformedMessages(stack.schemaRegistry.url);
 
   process.stdout.write(`\nproducing ${count} records with the real producer…\n`);
   const producer = await runProducer(
-    { bootstrapServers: stack.kafka.bootstrapServers, topic: topics.users, schemaRegistryUrl: stack.schemaRegistry.url, seed: `e2e-${Date.now()}` },
-    ['--count', String(count)],
+    {
+      bootstrapServers: stack.kafka.bootstrapServers,
+      topic: topics.users,
+      schemaRegistryUrl: stack.schemaRegistry.url,
+      seed: `e2e-${Date.now()}`,
+    },
+    ["--count", String(count)],
   );
   report.check(
-    'producer exits 0 and reports every record sent',
+    "producer exits 0 and reports every record sent",
     producer.code === 0 && producer.summary?.sent === count,
-    producer.summary !== undefined ? `sent ${producer.summary.sent} in ${producer.summary.elapsedSeconds.toFixed(1)}s` : `exit ${producer.code}: ${producer.output.slice(-800)}`,
+    producer.summary !== undefined
+      ? `sent ${producer.summary.sent} in ${producer.summary.elapsedSeconds.toFixed(1)}s`
+      : `exit ${producer.code}: ${producer.output.slice(-800)}`,
   );
 
   process.stdout.write(`producing ${malformed.length} malformed messages directly…\n`);
@@ -73,8 +81,16 @@ async function scenario(stack: Stack, count: number, report: AssertionReport): P
   // The ids the producer really sent: its record key is the user id.
   const produced = await readTopic(stack.kafka.bootstrapServers, topics.users);
   const malformedKeys = new Set(malformed.map((message) => message.key));
-  const producedIds = new Set(produced.filter((record) => record.key !== undefined && !malformedKeys.has(record.key)).map((record) => record.key as string));
-  report.check('topic holds N distinct producer keys', producedIds.size === count, `${producedIds.size} distinct ids among ${produced.length} records`);
+  const producedIds = new Set(
+    produced
+      .filter((record) => record.key !== undefined && !malformedKeys.has(record.key))
+      .map((record) => record.key as string),
+  );
+  report.check(
+    "topic holds N distinct producer keys",
+    producedIds.size === count,
+    `${producedIds.size} distinct ids among ${produced.length} records`,
+  );
 
   const rowsTimeoutMs = Number(process.env.E2E_ROWS_TIMEOUT_MS ?? 300_000);
   let ids: string[] = [];
@@ -84,7 +100,12 @@ async function scenario(stack: Stack, count: number, report: AssertionReport): P
         ids = await tableIds();
         return ids.length >= count;
       },
-      { what: `${count} rows in ${keyspace}.${table}`, timeoutMs: rowsTimeoutMs, intervalMs: 2000, progress: () => `${ids.length}/${count} rows` },
+      {
+        what: `${count} rows in ${keyspace}.${table}`,
+        timeoutMs: rowsTimeoutMs,
+        intervalMs: 2000,
+        progress: () => `${ids.length}/${count} rows`,
+      },
     );
   } catch {
     // Reported by the assertions below.
@@ -93,16 +114,24 @@ async function scenario(stack: Stack, count: number, report: AssertionReport): P
   await sleep(6000);
   ids = await tableIds();
   const tableIdSet = new Set(ids);
-  report.check(`exactly ${count} distinct rows in ${keyspace}.${table}`, ids.length === count && tableIdSet.size === count, `${ids.length} rows, ${tableIdSet.size} distinct ids`);
+  report.check(
+    `exactly ${count} distinct rows in ${keyspace}.${table}`,
+    ids.length === count && tableIdSet.size === count,
+    `${ids.length} rows, ${tableIdSet.size} distinct ids`,
+  );
   const missing = [...producedIds].filter((id) => !tableIdSet.has(id));
   const unexpected = ids.filter((id) => !producedIds.has(id));
   report.check(
-    'table ids are exactly the ids the producer sent',
+    "table ids are exactly the ids the producer sent",
     missing.length === 0 && unexpected.length === 0,
-    `${missing.length} missing${missing.length > 0 ? ` (e.g. ${missing.slice(0, 3).join(', ')})` : ''}, ${unexpected.length} unexpected${unexpected.length > 0 ? ` (e.g. ${unexpected.slice(0, 3).join(', ')})` : ''}`,
+    `${missing.length} missing${missing.length > 0 ? ` (e.g. ${missing.slice(0, 3).join(", ")})` : ""}, ${unexpected.length} unexpected${unexpected.length > 0 ? ` (e.g. ${unexpected.slice(0, 3).join(", ")})` : ""}`,
   );
   const leakedIds = malformed.filter((message) => message.recordId !== undefined && tableIdSet.has(message.recordId));
-  report.check('no malformed record reached the table', leakedIds.length === 0, leakedIds.map((message) => message.key).join(', '));
+  report.check(
+    "no malformed record reached the table",
+    leakedIds.length === 0,
+    leakedIds.map((message) => message.key).join(", "),
+  );
 
   let letters: DeadLetterEntry[] = [];
   try {
@@ -112,7 +141,12 @@ async function scenario(stack: Stack, count: number, report: AssertionReport): P
         const keys = new Set(letters.map((letter) => letter.key));
         return malformed.every((message) => keys.has(message.key));
       },
-      { what: `${malformed.length} dead letters on ${topics.deadLetters}`, timeoutMs: 120_000, intervalMs: 2000, progress: () => `${letters.length} so far` },
+      {
+        what: `${malformed.length} dead letters on ${topics.deadLetters}`,
+        timeoutMs: 120_000,
+        intervalMs: 2000,
+        progress: () => `${letters.length} so far`,
+      },
     );
   } catch {
     // Reported per message below.
@@ -121,12 +155,18 @@ async function scenario(stack: Stack, count: number, report: AssertionReport): P
     const letter = letters.find((candidate) => candidate.key === message.key);
     report.check(
       `dead letter for ${message.description}`,
-      letter !== undefined && typeof letter.reason === 'string' && letter.reason.includes(message.expectedReason),
-      letter === undefined ? 'not on the dead-letter topic' : `reason ${JSON.stringify(letter.reason)} (expected ${message.expectedReason})`,
+      letter !== undefined && typeof letter.reason === "string" && letter.reason.includes(message.expectedReason),
+      letter === undefined
+        ? "not on the dead-letter topic"
+        : `reason ${JSON.stringify(letter.reason)} (expected ${message.expectedReason})`,
     );
   }
   const strayLetters = letters.filter((letter) => letter.key === undefined || !malformedKeys.has(letter.key));
-  report.check('no good record on the dead-letter topic', strayLetters.length === 0, `${strayLetters.length} unexpected of ${letters.length}`);
+  report.check(
+    "no good record on the dead-letter topic",
+    strayLetters.length === 0,
+    `${strayLetters.length} unexpected of ${letters.length}`,
+  );
 
   let dashboardTotal: number | undefined;
   try {
@@ -135,27 +175,45 @@ async function scenario(stack: Stack, count: number, report: AssertionReport): P
         dashboardTotal = await dashboardTotalUsers(dashboardUrl);
         return dashboardTotal === count;
       },
-      { what: `dashboard /api/total = ${count}`, timeoutMs: 60_000, intervalMs: 1000, progress: () => `reports ${String(dashboardTotal)}` },
+      {
+        what: `dashboard /api/total = ${count}`,
+        timeoutMs: 60_000,
+        intervalMs: 1000,
+        progress: () => `reports ${String(dashboardTotal)}`,
+      },
     );
   } catch {
     // Reported below.
   }
-  report.check(`dashboard /api/total reports ${count}`, dashboardTotal === count, `totalUsers = ${String(dashboardTotal)}`);
+  report.check(
+    `dashboard /api/total reports ${count}`,
+    dashboardTotal === count,
+    `totalUsers = ${String(dashboardTotal)}`,
+  );
 
   const dead = deadProcesses(stack);
-  report.check('every engine still running at the end', dead.length === 0, dead.join(', '));
+  report.check("every engine still running at the end", dead.length === 0, dead.join(", "));
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   const count = recordCount();
   const report = new AssertionReport();
-  const outcome = await withStack({ label: 'e2e', cassandra: true, spark: true, dashboard: true }, async (stack) => {
+  const outcome = await withStack({ label: "e2e", cassandra: true, spark: true, dashboard: true }, async (stack) => {
     process.stdout.write(`schema registry: ${stack.schemaRegistry.implementation}\n`);
     await scenario(stack, count, report);
   });
-  if (outcome.error !== undefined) report.check('stack started and scenario completed', false, outcome.error instanceof Error ? outcome.error.message : String(outcome.error));
-  report.check('nothing left listening after stop', outcome.leftListening.length === 0, outcome.leftListening.join(', '));
+  if (outcome.error !== undefined)
+    report.check(
+      "stack started and scenario completed",
+      false,
+      outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+    );
+  report.check(
+    "nothing left listening after stop",
+    outcome.leftListening.length === 0,
+    outcome.leftListening.join(", "),
+  );
   process.stdout.write(`\ntotal wall time ${((Date.now() - started) / 1000).toFixed(0)}s; logs in ${outcome.runDir}\n`);
   report.printSummary(`e2e (${count} records)`);
   process.exit(report.failed === 0 ? 0 : 1);

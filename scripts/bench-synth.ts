@@ -14,7 +14,11 @@ const runs = Number(process.argv[2] ?? 3);
 function time(command: string, args: string[], env: NodeJS.ProcessEnv): number {
   const outdir = mkdtempSync(join(tmpdir(), "streamstack-bench-"));
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd: repoRoot, env: { ...process.env, ...env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" }, encoding: "utf8" });
+  const result = spawnSync(command, args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+    encoding: "utf8",
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   rmSync(outdir, { recursive: true, force: true });
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr}`);

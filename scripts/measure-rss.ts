@@ -43,10 +43,13 @@ const { values: options } = parseArgs({
 });
 const records = Number(options.records);
 const idleSeconds = Number(options["idle-seconds"]);
-if (!Number.isInteger(records) || records < 1) throw new Error(`--records expects a whole number > 0, got ${options.records}`);
+if (!Number.isInteger(records) || records < 1)
+  throw new Error(`--records expects a whole number > 0, got ${options.records}`);
 const phase = options.phase;
-if (phase !== "all" && phase !== "airflow" && phase !== "engines") throw new Error(`--phase expects all, airflow or engines, got ${phase}`);
-if (!Number.isFinite(idleSeconds) || idleSeconds < 5 || idleSeconds > 300) throw new Error(`--idle-seconds expects 5..300, got ${options["idle-seconds"]}`);
+if (phase !== "all" && phase !== "airflow" && phase !== "engines")
+  throw new Error(`--phase expects all, airflow or engines, got ${phase}`);
+if (!Number.isFinite(idleSeconds) || idleSeconds < 5 || idleSeconds > 300)
+  throw new Error(`--idle-seconds expects 5..300, got ${options["idle-seconds"]}`);
 
 /** The Spark pods' JVM heap (spark.driver.memory / spark.executor.memory of the kind profile's SparkApplication). */
 const sparkHeap = "640m";
@@ -131,7 +134,9 @@ function collect(
       idleRssMi: idle.peaks.get(target.name) ?? 0,
       loadRssMi: load.peaks.get(target.name) ?? 0,
       ...(target.heap !== undefined ? { heap: target.heap } : {}),
-      ...(java !== undefined ? { heapCommittedMi: java.heapCommittedMi, nonHeapCommittedMi: java.nonHeapCommittedMi } : {}),
+      ...(java !== undefined
+        ? { heapCommittedMi: java.heapCommittedMi, nonHeapCommittedMi: java.nonHeapCommittedMi }
+        : {}),
       idleLoadAverage: describeLoad(idle.loadAverages),
       load: loadDescription,
       loadLoadAverage: describeLoad(load.loadAverages),
@@ -146,43 +151,68 @@ async function measureEngines(): Promise<Record<string, MeasuredProcess>> {
   process.env.JAVA_TOOL_OPTIONS = "-XX:NativeMemoryTracking=summary";
   process.env.E2E_SPARK_DRIVER_MEMORY = sparkHeap;
   let measured: Record<string, MeasuredProcess> = {};
-  const outcome = await withStack({ label: "measure-rss", cassandra: true, spark: true, dashboard: true }, async (stack) => {
-    if (stack.cassandra === undefined || stack.spark === undefined || stack.dashboard === undefined) throw new Error("the stack started without Cassandra, Spark or the dashboard");
-    const targets: Target[] = [
-      { name: "kafka", group: groupOf(stack.kafka.broker), heap: "512m" },
-      { name: "zookeeper", group: groupOf(stack.kafka.zookeeper), heap: "256m" },
-      { name: "cassandra", group: groupOf(stack.cassandra.process), heap: "1G" },
-      { name: "spark-job-local", group: groupOf(stack.spark.process), heap: sparkHeap },
-      { name: "dashboard", group: () => groupOfCommand(dashboardBundle) },
-      { name: "producer", group: () => groupOfCommand(producerBundle) },
-    ];
-    process.stdout.write(`idle window: ${idleSeconds}s\n`);
-    const idle = new PeakSampler(targets);
-    await idle.window(idleSeconds);
-    process.stdout.write(`load window: producer sends ${records} records, the job writes them, the dashboard is polled\n`);
-    const load = new PeakSampler(targets);
-    const producer = runProducer(
-      { bootstrapServers: stack.kafka.bootstrapServers, topic: topics.users, schemaRegistryUrl: stack.schemaRegistry.url, seed: `measure-${Date.now()}` },
-      // Paced over about 40 s, so the producer is sampled while it works, not only as it starts.
-      ["--count", String(records), "--rate", String(Math.max(1, Math.round(records / 40)))],
-    );
-    await load.window(300, producer);
-    const run = await producer;
-    if (run.code !== 0) throw new Error(`producer exited ${run.code}: ${run.output.slice(-800)}`);
-    // The job and the dashboard keep working after the producer is done: sample until the dashboard shows every record.
-    let total: number | undefined;
-    const drained = waitFor(
-      async () => {
-        total = await dashboardTotalUsers(stack.dashboard?.url ?? "");
-        return total === records;
-      },
-      { what: `dashboard total = ${records}`, timeoutMs: 300_000, intervalMs: 2000, progress: () => `reports ${String(total)}` },
-    );
-    await load.window(320, drained.catch(() => undefined));
-    await load.readJavaMemory();
-    measured = collect(targets, idle, load, `${records} records through producer → Kafka → Spark → Cassandra → dashboard`);
-  });
-  if (outcome.error !== undefined) throw outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
+  const outcome = await withStack(
+    { label: "measure-rss", cassandra: true, spark: true, dashboard: true },
+    async (stack) => {
+      if (stack.cassandra === undefined || stack.spark === undefined || stack.dashboard === undefined)
+        throw new Error("the stack started without Cassandra, Spark or the dashboard");
+      const targets: Target[] = [
+        { name: "kafka", group: groupOf(stack.kafka.broker), heap: "512m" },
+        { name: "zookeeper", group: groupOf(stack.kafka.zookeeper), heap: "256m" },
+        { name: "cassandra", group: groupOf(stack.cassandra.process), heap: "1G" },
+        { name: "spark-job-local", group: groupOf(stack.spark.process), heap: sparkHeap },
+        { name: "dashboard", group: () => groupOfCommand(dashboardBundle) },
+        { name: "producer", group: () => groupOfCommand(producerBundle) },
+      ];
+      process.stdout.write(`idle window: ${idleSeconds}s\n`);
+      const idle = new PeakSampler(targets);
+      await idle.window(idleSeconds);
+      process.stdout.write(
+        `load window: producer sends ${records} records, the job writes them, the dashboard is polled\n`,
+      );
+      const load = new PeakSampler(targets);
+      const producer = runProducer(
+        {
+          bootstrapServers: stack.kafka.bootstrapServers,
+          topic: topics.users,
+          schemaRegistryUrl: stack.schemaRegistry.url,
+          seed: `measure-${Date.now()}`,
+        },
+        // Paced over about 40 s, so the producer is sampled while it works, not only as it starts.
+        ["--count", String(records), "--rate", String(Math.max(1, Math.round(records / 40)))],
+      );
+      await load.window(300, producer);
+      const run = await producer;
+      if (run.code !== 0) throw new Error(`producer exited ${run.code}: ${run.output.slice(-800)}`);
+      // The job and the dashboard keep working after the producer is done: sample until the dashboard shows every record.
+      let total: number | undefined;
+      const drained = waitFor(
+        async () => {
+          total = await dashboardTotalUsers(stack.dashboard?.url ?? "");
+          return total === records;
+        },
+        {
+          what: `dashboard total = ${records}`,
+          timeoutMs: 300_000,
+          intervalMs: 2000,
+          progress: () => `reports ${String(total)}`,
+        },
+      );
+      await load.window(
+        320,
+        drained.catch(() => undefined),
+      );
+      await load.readJavaMemory();
+      measured = collect(
+        targets,
+        idle,
+        load,
+        `${records} records through producer → Kafka → Spark → Cassandra → dashboard`,
+      );
+    },
+  );
+  if (outcome.error !== undefined)
+    throw outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
   return measured;
 }
 
@@ -198,19 +228,26 @@ const overlayPins = ["fastapi==0.135.0", "cadwyn==6.2.2", "pydantic==2.12.5", "p
 async function airflowPython(): Promise<string> {
   const setup = await runCommand("bash", [join(repoRoot, "apps", "dags", "setup-venv.sh")]);
   const venv = setup.output.trim().split("\n").at(-1) ?? "";
-  if (setup.code !== 0) throw new Error(`apps/dags/setup-venv.sh failed (exit ${setup.code}):\n${setup.output.slice(-3000)}`);
+  if (setup.code !== 0)
+    throw new Error(`apps/dags/setup-venv.sh failed (exit ${setup.code}):\n${setup.output.slice(-3000)}`);
   const overlay = join(dirname(venv), "venv-airflow-rss");
   const python = join(overlay, "bin", "python");
-  const sitePackages = (await runCommand(join(venv, "bin", "python"), ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])).output.trim();
+  const sitePackages = (
+    await runCommand(join(venv, "bin", "python"), ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
+  ).output.trim();
   const overlaySite = join(overlay, "lib", basename(dirname(sitePackages)), "site-packages");
-  if (!existsSync(join(overlaySite, "fastapi-0.135.0.dist-info")) || !existsSync(join(overlaySite, "cadwyn-6.2.2.dist-info"))) {
+  if (
+    !existsSync(join(overlaySite, "fastapi-0.135.0.dist-info")) ||
+    !existsSync(join(overlaySite, "cadwyn-6.2.2.dist-info"))
+  ) {
     const steps: [string, string[]][] = [
       [join(venv, "bin", "python"), ["-m", "venv", "--without-pip", overlay]],
       [join(venv, "bin", "pip"), ["install", "--no-deps", "--target", overlaySite, ...overlayPins]],
     ];
     for (const [command, args] of steps) {
       const result = await runCommand(command, args);
-      if (result.code !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.code}):\n${result.output.slice(-2000)}`);
+      if (result.code !== 0)
+        throw new Error(`${command} ${args.join(" ")} failed (exit ${result.code}):\n${result.output.slice(-2000)}`);
     }
     // A .pth line puts the shared venv's packages after the overlay's own.
     writeFileSync(join(overlaySite, "zz-airflow-venv.pth"), `${sitePackages}\n`);
@@ -247,7 +284,8 @@ async function measureAirflow(): Promise<Record<string, MeasuredProcess>> {
     AIRFLOW__CORE__FERNET_KEY: "",
   };
   const migrate = await runCommand(python, ["-m", "airflow", "db", "migrate"], { env });
-  if (migrate.code !== 0) throw new Error(`airflow db migrate failed (exit ${migrate.code}):\n${migrate.output.slice(-3000)}`);
+  if (migrate.code !== 0)
+    throw new Error(`airflow db migrate failed (exit ${migrate.code}):\n${migrate.output.slice(-3000)}`);
   const components = [
     ["airflow-scheduler", ["scheduler"]],
     ["airflow-api-server", ["api-server", "--port", String(airflowPort), "--host", loopback]],
@@ -268,7 +306,12 @@ async function measureAirflow(): Promise<Record<string, MeasuredProcess>> {
 async function sampleAirflow(started: readonly ManagedProcess[]): Promise<Record<string, MeasuredProcess>> {
   const targets: Target[] = started.map((managed) => ({ name: managed.name, group: groupOf(managed) }));
   const health = `http://${loopback}:${airflowPort}/api/v2/monitor/health`;
-  await waitFor(async () => (await fetch(health)).ok, { what: `Airflow API server ${health}`, timeoutMs: 240_000, intervalMs: 2000, process: started[1] as ManagedProcess });
+  await waitFor(async () => (await fetch(health)).ok, {
+    what: `Airflow API server ${health}`,
+    timeoutMs: 240_000,
+    intervalMs: 2000,
+    process: started[1],
+  });
   process.stdout.write(`Airflow idle window: ${idleSeconds * 2}s (DAG parsing loops, heartbeats)\n`);
   const idle = new PeakSampler(targets);
   await idle.window(idleSeconds * 2);
@@ -277,20 +320,30 @@ async function sampleAirflow(started: readonly ManagedProcess[]): Promise<Record
   const requests = (async () => {
     const deadline = Date.now() + idleSeconds * 2000;
     while (Date.now() < deadline) {
-      await Promise.all([fetch(health), fetch(`http://${loopback}:${airflowPort}/api/v2/version`)].map((call) => call.catch(() => undefined)));
+      await Promise.all(
+        [fetch(health), fetch(`http://${loopback}:${airflowPort}/api/v2/version`)].map((call) =>
+          call.catch(() => undefined),
+        ),
+      );
       await sleep(200);
     }
   })();
   await load.window(idleSeconds * 2 + 5, requests);
-  for (const managed of started) if (managed.hasExited()) throw new Error(`${managed.name} exited during the measurement; see ${managed.logFile}`);
+  for (const managed of started)
+    if (managed.hasExited()) throw new Error(`${managed.name} exited during the measurement; see ${managed.logFile}`);
   return collect(targets, idle, load, "API health/version requests every 200 ms while both DAGs are parsed");
 }
 
 function printFigures(processes: Record<string, MeasuredProcess>): void {
   console.log(`\n${"process".padEnd(24)} ${"idle".padStart(8)} ${"load".padStart(8)}  heap / non-heap`);
   for (const [name, figures] of Object.entries(processes)) {
-    const heap = figures.nonHeapCommittedMi !== undefined ? `  ${figures.heap ?? "?"} heap, ${figures.heapCommittedMi ?? "?"}Mi committed, ${figures.nonHeapCommittedMi}Mi non-heap` : "";
-    console.log(`${name.padEnd(24)} ${`${figures.idleRssMi}Mi`.padStart(8)} ${`${figures.loadRssMi}Mi`.padStart(8)}${heap}  (${figures.loadLoadAverage})`);
+    const heap =
+      figures.nonHeapCommittedMi !== undefined
+        ? `  ${figures.heap ?? "?"} heap, ${figures.heapCommittedMi ?? "?"}Mi committed, ${figures.nonHeapCommittedMi}Mi non-heap`
+        : "";
+    console.log(
+      `${name.padEnd(24)} ${`${figures.idleRssMi}Mi`.padStart(8)} ${`${figures.loadRssMi}Mi`.padStart(8)}${heap}  (${figures.loadLoadAverage})`,
+    );
   }
 }
 
@@ -329,7 +382,8 @@ async function main(): Promise<void> {
     method:
       "Resident memory of each process group: the larger of its summed proportional set sizes (/proc/<pid>/smaps_rollup Pss; pages shared by forks count once) and its biggest process's RSS; peak of 2-second samples; idle = after start, load = the e2e scenario. JVM heap/non-heap from native memory tracking at the end of the load window.",
     // A single phase keeps the other phase's figures from the file.
-    processes: phase === "all" || !existsSync(measuredRssFile) ? processes : { ...readMeasuredRss().processes, ...processes },
+    processes:
+      phase === "all" || !existsSync(measuredRssFile) ? processes : { ...readMeasuredRss().processes, ...processes },
   };
   printFigures(processes);
   if (options.write) {

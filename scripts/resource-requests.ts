@@ -15,7 +15,9 @@ import { synthesizeMatrix } from "./synth-matrix";
 const gib = (mi: number) => `${(mi / 1024).toFixed(2)} GiB`;
 
 function printRows(rows: readonly RequestRow[]): void {
-  console.log(`  ${"release".padEnd(20)} ${"workload".padEnd(52)} ${"pods".padStart(4)}   cpu/pod  mem/pod  lifetime  measured RSS`);
+  console.log(
+    `  ${"release".padEnd(20)} ${"workload".padEnd(52)} ${"pods".padStart(4)}   cpu/pod  mem/pod  lifetime  measured RSS`,
+  );
   for (const r of rows) {
     const measured = measuredRssFor(r.release, r.workload);
     console.log(
@@ -23,8 +25,16 @@ function printRows(rows: readonly RequestRow[]): void {
     );
     if (r.containers.length > 1 || r.containers.some((c) => c.init || c.source === "default")) {
       for (const c of r.containers) {
-        const flags = [c.init ? "init" : "", c.source === "default" ? "upstream default" : "", c.cpuMillicores === 0 && c.memoryMi === 0 ? "no requests (BestEffort)" : ""].filter(Boolean).join(", ");
-        console.log(`  ${"".padEnd(20)}   └ ${c.container.padEnd(48)}      ${`${c.cpuMillicores}m`.padStart(6)} ${`${c.memoryMi}Mi`.padStart(8)}  ${flags}`);
+        const flags = [
+          c.init ? "init" : "",
+          c.source === "default" ? "upstream default" : "",
+          c.cpuMillicores === 0 && c.memoryMi === 0 ? "no requests (BestEffort)" : "",
+        ]
+          .filter(Boolean)
+          .join(", ");
+        console.log(
+          `  ${"".padEnd(20)}   └ ${c.container.padEnd(48)}      ${`${c.cpuMillicores}m`.padStart(6)} ${`${c.memoryMi}Mi`.padStart(8)}  ${flags}`,
+        );
       }
     }
   }
@@ -73,6 +83,14 @@ if (paths.length > 0) {
     }
   }
   const lean = { controlCenter: { enabled: false }, airflow: { enabled: false }, postgres: { enabled: false } };
-  printKind("kind profile, kraft mode, Control Center, Airflow and its PostgreSQL off", synthesizeKind({ ...lean, kafka: { mode: "kraft" } }), dockerVm.leanMemoryMi);
-  printKind("kind profile, zookeeper mode, Control Center, Airflow and its PostgreSQL off", synthesizeKind({ ...lean, kafka: { mode: "zookeeper" } }), dockerVm.leanZookeeperMemoryMi);
+  printKind(
+    "kind profile, kraft mode, Control Center, Airflow and its PostgreSQL off",
+    synthesizeKind({ ...lean, kafka: { mode: "kraft" } }),
+    dockerVm.leanMemoryMi,
+  );
+  printKind(
+    "kind profile, zookeeper mode, Control Center, Airflow and its PostgreSQL off",
+    synthesizeKind({ ...lean, kafka: { mode: "zookeeper" } }),
+    dockerVm.leanZookeeperMemoryMi,
+  );
 }

@@ -24,7 +24,11 @@ export function synthesizeMatrix(outdir = join(resolve(__dirname, ".."), ".cache
     const stack = new StreamstackStack(app, config, `streamstack-${entry.profile}-${entry.mode}`);
     app.synth();
     const path = join(outdir, "stacks", stack.node.id, "cdk.tf.json");
-    results.push({ label: `${entry.profile} profile, ${entry.mode} mode`, path, stackJson: JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown> });
+    results.push({
+      label: `${entry.profile} profile, ${entry.mode} mode`,
+      path,
+      stackJson: JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>,
+    });
   }
   return results;
 }

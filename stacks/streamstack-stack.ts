@@ -33,7 +33,8 @@ function namespaceSpecs(naming: Naming, components: ResolvedComponents): Namespa
     specs.push({
       name: namespaces.cassandra,
       podSecurity: "baseline",
-      reason: "cass-operator's Cassandra pods (management API and config init containers) set no seccomp profile and keep capabilities",
+      reason:
+        "cass-operator's Cassandra pods (management API and config init containers) set no seccomp profile and keep capabilities",
     });
   }
   if (on("postgres")) specs.push({ name: namespaces.postgresOperator, podSecurity: "restricted" });
@@ -41,10 +42,19 @@ function namespaceSpecs(naming: Naming, components: ResolvedComponents): Namespa
     specs.push({
       name: namespaces.airflow,
       podSecurity: "baseline",
-      reason: "the official Airflow chart's pods run with group 0 and set no seccomp profile or dropped capabilities by default",
+      reason:
+        "the official Airflow chart's pods run with group 0 and set no seccomp profile or dropped capabilities by default",
     });
   }
-  const appsComponents = ["schemaRegistry", "controlCenter", "spark", "producer", "dashboard", "kafka", "cassandra"] as const;
+  const appsComponents = [
+    "schemaRegistry",
+    "controlCenter",
+    "spark",
+    "producer",
+    "dashboard",
+    "kafka",
+    "cassandra",
+  ] as const;
   if (appsComponents.some(on)) specs.push({ name: namespaces.apps, podSecurity: "restricted" });
   return specs;
 }
@@ -124,7 +134,11 @@ export class StreamstackStack extends TerraformStack {
       : undefined;
 
     const sparkOperator = on("spark")
-      ? new SparkOperator(this, "spark-operator", { config, naming, dependsOn: inNamespace(naming.namespaces.sparkOperator, naming.namespaces.apps) })
+      ? new SparkOperator(this, "spark-operator", {
+          config,
+          naming,
+          dependsOn: inNamespace(naming.namespaces.sparkOperator, naming.namespaces.apps),
+        })
       : undefined;
 
     // Layer 3: platform services.
@@ -133,7 +147,13 @@ export class StreamstackStack extends TerraformStack {
         ? new SchemaRegistry(this, "schema-registry", { config, naming, kafka: kafka.connection, dependsOn: [] })
         : undefined;
     if (kafka && on("controlCenter")) {
-      new ControlCenter(this, "control-center", { config, naming, kafka: kafka.connection, schemaRegistry, dependsOn: [] });
+      new ControlCenter(this, "control-center", {
+        config,
+        naming,
+        kafka: kafka.connection,
+        schemaRegistry,
+        dependsOn: [],
+      });
     }
 
     // Layer 4: applications.

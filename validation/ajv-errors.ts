@@ -8,7 +8,12 @@ export interface SchemaError {
 
 /** The message an unknown field gets, whichever validator found it. */
 export function unknownFieldError(instancePath: string, field: string): SchemaError {
-  return { instancePath, keyword: "additionalProperties", params: { additionalProperty: field }, message: "must NOT have additional properties" };
+  return {
+    instancePath,
+    keyword: "additionalProperties",
+    params: { additionalProperty: field },
+    message: "must NOT have additional properties",
+  };
 }
 
 /** Schema problems as one line each (`<JSON pointer> <message>`), naming the field for an unknown one. */

@@ -98,14 +98,23 @@ export function validateChartValues(referenceFolder: string, values: unknown): V
   if (existsSync(schemaFile)) {
     const schema = JSON.parse(readFileSync(schemaFile, "utf8")) as Tree;
     // Where only the schema is pinned (the Airflow chart), its `default` keywords stand for values.yaml.
-    const defaults = existsSync(valuesFile) ? (parse(readFileSync(valuesFile, "utf8")) as unknown) : defaultsFromSchema(schema);
+    const defaults = existsSync(valuesFile)
+      ? (parse(readFileSync(valuesFile, "utf8")) as unknown)
+      : defaultsFromSchema(schema);
     // A chart's own $schema/$id may name a draft or location Ajv does not resolve offline.
     const { $schema: _draft, $id: _id, ...portable } = schema;
     // Helm would ignore a top-level key the schema does not declare (the Airflow chart leaves its top level open).
-    const openTop = portable.additionalProperties !== undefined || portable.patternProperties !== undefined || !isMap(portable.properties);
+    const openTop =
+      portable.additionalProperties !== undefined ||
+      portable.patternProperties !== undefined ||
+      !isMap(portable.properties);
     const closed = openTop ? portable : { ...portable, additionalProperties: false };
     const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(closed);
-    return { kind: "schema", problems: validate(coalesceValues(defaults, values)) ? [] : describeSchemaErrors(validate.errors), subchartValues: [] };
+    return {
+      kind: "schema",
+      problems: validate(coalesceValues(defaults, values)) ? [] : describeSchemaErrors(validate.errors),
+      subchartValues: [],
+    };
   }
   const defaults = parse(readFileSync(valuesFile, "utf8")) as unknown;
   const subcharts = new Set(subchartNames(referenceFolder));
@@ -120,7 +129,9 @@ export function validateChartValues(referenceFolder: string, values: unknown): V
   }
   return {
     kind: "defaults",
-    problems: unknownValuePaths(isMap(values) ? own : values, defaults).map((path) => `${path}: not a value of this chart`),
+    problems: unknownValuePaths(isMap(values) ? own : values, defaults).map(
+      (path) => `${path}: not a value of this chart`,
+    ),
     subchartValues,
   };
 }

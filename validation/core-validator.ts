@@ -98,8 +98,16 @@ export function validateCoreObject(object: ApiObject): ValidationOutcome | undef
   try {
     Model.prototype.validate.call(traced(object, accesses));
   } catch (error) {
-    schemaErrors = (error as { errors?: readonly SchemaError[] }).errors ?? [{ instancePath: "", keyword: "validate", params: {}, message: (error as Error).message }];
+    schemaErrors = (error as { errors?: readonly SchemaError[] }).errors ?? [
+      { instancePath: "", keyword: "validate", params: {}, message: (error as Error).message },
+    ];
   }
   const errors = describeSchemaErrors([...schemaErrors, ...undeclaredFields(object, accesses, "")]);
-  return { ok: errors.length === 0, schema: `kubernetes-models ${apiVersion}/${kind}`, errors: errors.slice(0, 20), warnings: [], celRulesNotEvaluated: 0 };
+  return {
+    ok: errors.length === 0,
+    schema: `kubernetes-models ${apiVersion}/${kind}`,
+    errors: errors.slice(0, 20),
+    warnings: [],
+    celRulesNotEvaluated: 0,
+  };
 }

@@ -23,7 +23,12 @@ interface CrdDocument {
     readonly group?: unknown;
     readonly scope?: unknown;
     readonly names?: { readonly kind?: unknown };
-    readonly versions?: readonly { name?: unknown; served?: unknown; deprecated?: unknown; schema?: { openAPIV3Schema?: unknown } }[];
+    readonly versions?: readonly {
+      name?: unknown;
+      served?: unknown;
+      deprecated?: unknown;
+      schema?: { openAPIV3Schema?: unknown };
+    }[];
   };
 }
 
@@ -101,7 +106,13 @@ export class CrdRegistry {
       candidate.compiled ??= this.compile(key, candidate);
       const warnings = candidate.deprecated ? [`${key} is deprecated in ${candidate.source}`] : [];
       if (candidate.compiled(object)) {
-        return { ok: true, schema: `CRD ${candidate.source}`, errors: [], warnings, celRulesNotEvaluated: candidate.celRules };
+        return {
+          ok: true,
+          schema: `CRD ${candidate.source}`,
+          errors: [],
+          warnings,
+          celRulesNotEvaluated: candidate.celRules,
+        };
       }
       failures.push(...describeSchemaErrors(candidate.compiled.errors).map((line) => `${candidate.source}: ${line}`));
     }

@@ -51,7 +51,8 @@ export async function ensureSchemaDirectory(
   const location = locate(env, options.sibling ?? siblingSchemaDirectory);
   if (location.origin === "cache") {
     const result = await fillSchemaDirectory(location.directory, { baseUrl: upstreamBaseUrl(env), log: options.log });
-    if (result.fetched.length > 0) options.log?.(`fetched and verified ${result.fetched.length} files into ${location.directory}`);
+    if (result.fetched.length > 0)
+      options.log?.(`fetched and verified ${result.fetched.length} files into ${location.directory}`);
   }
   return location.directory;
 }

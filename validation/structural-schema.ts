@@ -15,7 +15,9 @@ function convert(node: unknown, counter: { cel: number }): unknown {
   for (const [key, value] of Object.entries(node)) {
     if (key.startsWith("x-kubernetes-") || dropped.has(key)) continue;
     if (key === "properties" && isNode(value)) {
-      result.properties = Object.fromEntries(Object.entries(value).map(([name, property]) => [name, convert(property, counter)]));
+      result.properties = Object.fromEntries(
+        Object.entries(value).map(([name, property]) => [name, convert(property, counter)]),
+      );
     } else if (subschemaKeys.has(key)) {
       result[key] = typeof value === "boolean" ? value : convert(value, counter);
     } else {
@@ -37,7 +39,8 @@ function convert(node: unknown, counter: { cel: number }): unknown {
     result.properties = properties;
   }
   const preserves = node["x-kubernetes-preserve-unknown-fields"] === true;
-  if (isNode(result.properties) && result.additionalProperties === undefined && !preserves) result.additionalProperties = false;
+  if (isNode(result.properties) && result.additionalProperties === undefined && !preserves)
+    result.additionalProperties = false;
   return result;
 }
 

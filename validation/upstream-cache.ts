@@ -15,7 +15,10 @@ export function sha256(data: Buffer | string): string {
 }
 
 /** One folder per source list, so files of a changed pin never mix with those of the old one. */
-export function upstreamCacheDirectory(env: NodeJS.ProcessEnv = process.env, sources: readonly UpstreamSource[] = upstreamSources): string {
+export function upstreamCacheDirectory(
+  env: NodeJS.ProcessEnv = process.env,
+  sources: readonly UpstreamSource[] = upstreamSources,
+): string {
   return join(cacheDirectory(env), "upstream-schemas", sha256(JSON.stringify(sources)).slice(0, 16));
 }
 

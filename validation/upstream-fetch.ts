@@ -125,7 +125,11 @@ function writeManifest(directory: string, sources: readonly UpstreamSource[]): v
     sha256: source.sha256,
     ...(source.stripHelmGuard ? { transform: "first and last line (Helm if/end) removed" } : {}),
   }));
-  const text = JSON.stringify({ description: "Pinned upstream files, fetched and checked by validation/upstream-fetch.ts.", files }, null, 1);
+  const text = JSON.stringify(
+    { description: "Pinned upstream files, fetched and checked by validation/upstream-fetch.ts.", files },
+    null,
+    1,
+  );
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, manifestName), text + "\n");
 }

@@ -26,7 +26,8 @@ function yamlFiles(directory: string): string[] {
 
 /** Every folder of the schema directory that pins a chart (has a Chart.yaml), in name order. */
 export function readUpstreamFolders(schemaDirectory: string): UpstreamFolder[] {
-  if (!existsSync(schemaDirectory)) throw new Error(`schema directory ${schemaDirectory} does not exist (set STREAMSTACK_SCHEMAS)`);
+  if (!existsSync(schemaDirectory))
+    throw new Error(`schema directory ${schemaDirectory} does not exist (set STREAMSTACK_SCHEMAS)`);
   const folders: UpstreamFolder[] = [];
   for (const folder of readdirSync(schemaDirectory).sort()) {
     const directory = join(schemaDirectory, folder);
@@ -38,7 +39,8 @@ export function readUpstreamFolders(schemaDirectory: string): UpstreamFolder[] {
       directory,
       chartName: typeof chart?.name === "string" ? chart.name : folder,
       version: folder.slice(folder.lastIndexOf("-") + 1),
-      hasValues: existsSync(join(directory, "chart-values.yaml")) || existsSync(join(directory, "chart-values.schema.json")),
+      hasValues:
+        existsSync(join(directory, "chart-values.yaml")) || existsSync(join(directory, "chart-values.schema.json")),
       crdFiles: yamlFiles(join(directory, "crds")),
     });
   }
@@ -49,7 +51,11 @@ export function readUpstreamFolders(schemaDirectory: string): UpstreamFolder[] {
  * The folder pinned for an upstream chart release: the reference folder config/versions.ts names for that chart and
  * version (which may be a stand-in, as for the Spark operator), else the folder matching chart name and version.
  */
-export function folderFor(folders: readonly UpstreamFolder[], chart: string, version: string | undefined): UpstreamFolder | undefined {
+export function folderFor(
+  folders: readonly UpstreamFolder[],
+  chart: string,
+  version: string | undefined,
+): UpstreamFolder | undefined {
   const pinned = Object.values(charts).find((entry) => entry.chart === chart && entry.version === version);
   if (pinned?.referenceFolder) return folders.find((folder) => folder.folder === pinned.referenceFolder);
   const wanted = (version ?? "").replace(/^v/, "");
@@ -60,7 +66,10 @@ export function folderFor(folders: readonly UpstreamFolder[], chart: string, ver
  * The CRD files of a stack: those of the upstream chart releases it installs (so each Strimzi line is checked against
  * its own CRDs), or every pinned CRD when it installs none of them.
  */
-export function crdFilesOfReleases(folders: readonly UpstreamFolder[], upstreamReleases: readonly { readonly chart: string; readonly version?: string }[]): string[] {
+export function crdFilesOfReleases(
+  folders: readonly UpstreamFolder[],
+  upstreamReleases: readonly { readonly chart: string; readonly version?: string }[],
+): string[] {
   const used = upstreamReleases.flatMap((release) => {
     const folder = folderFor(folders, release.chart, release.version);
     return folder ? [folder] : [];

@@ -17,7 +17,12 @@ function releasesOf(synthesized: string): SynthesizedRelease[] {
   return Object.values(JSON.parse(synthesized).resource.helm_release as Record<string, SynthesizedRelease>);
 }
 
-function objectsOf(release: SynthesizedRelease | undefined): { kind: string; metadata: { name: string; namespace?: string }; spec?: Record<string, unknown>; data?: Record<string, string> }[] {
+function objectsOf(release: SynthesizedRelease | undefined): {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+}[] {
   return (parse(release?.values[0] ?? "{}") as { resources?: [] }).resources ?? [];
 }
 
@@ -37,23 +42,41 @@ describe("Namespaces", () => {
     expect(synthesized).toHaveResourceWithProperties(NamespaceV1, {
       metadata: expect.objectContaining({
         name: "b",
-        labels: expect.objectContaining({ "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" }),
+        labels: expect.objectContaining({
+          "pod-security.kubernetes.io/enforce": "baseline",
+          "pod-security.kubernetes.io/warn": "restricted",
+        }),
         annotations: { "streamstack.io/pod-security-reason": "because" },
       }),
     });
   });
 
   it("requires a reason for anything below restricted", () => {
-    expect(() => Testing.synthScope((scope) => new Namespaces(scope, "ns", { namespaces: [{ name: "a", podSecurity: "baseline" }] }))).toThrow(/needs a reason/);
+    expect(() =>
+      Testing.synthScope(
+        (scope) => new Namespaces(scope, "ns", { namespaces: [{ name: "a", podSecurity: "baseline" }] }),
+      ),
+    ).toThrow(/needs a reason/);
   });
 });
 
 describe("CertManager", () => {
   it("installs the pinned chart with its CRDs and, when asked, a CA after it", () => {
     const synthesized = Testing.synthScope((scope) => {
-      new CertManager(scope, "cm", { naming: deriveNaming(cloud), install: true, certificateAuthority: true, operatorResources: cloud.operatorResources, gateImage: cloud.apps.nodeImage, dependsOn: [] });
+      new CertManager(scope, "cm", {
+        naming: deriveNaming(cloud),
+        install: true,
+        certificateAuthority: true,
+        operatorResources: cloud.operatorResources,
+        gateImage: cloud.apps.nodeImage,
+        dependsOn: [],
+      });
     });
-    expect(synthesized).toHaveResourceWithProperties(Release, { name: "cert-manager", version: "v1.21.1", repository: "https://charts.jetstack.io" });
+    expect(synthesized).toHaveResourceWithProperties(Release, {
+      name: "cert-manager",
+      version: "v1.21.1",
+      repository: "https://charts.jetstack.io",
+    });
     const releases = releasesOf(synthesized);
     const authority = releases.find((r) => r.name === "certificate-authority");
     expect(authority?.depends_on?.some((d) => d.includes("cm_operator"))).toBe(true);
@@ -63,7 +86,12 @@ describe("CertManager", () => {
 
 describe("Cassandra", () => {
   const synthesized = Testing.synthScope((scope) => {
-    new Cassandra(scope, "cassandra", { config: kind, naming: deriveNaming(kind), credentialsFor: ["streamstack-apps"], dependsOn: [] });
+    new Cassandra(scope, "cassandra", {
+      config: kind,
+      naming: deriveNaming(kind),
+      credentialsFor: ["streamstack-apps"],
+      dependsOn: [],
+    });
   });
   const resources = releasesOf(synthesized).find((r) => r.name === "cassandra-resources");
 
@@ -78,7 +106,11 @@ describe("Cassandra", () => {
   it("shares generated superuser credentials with the apps namespace", () => {
     const values = parse(resources?.values[0] ?? "") as { generatedSecrets: unknown[] };
     expect(values.generatedSecrets).toEqual([
-      { name: "streamstack-superuser", namespaces: ["streamstack-cassandra", "streamstack-apps"], username: "streamstack-superuser" },
+      {
+        name: "streamstack-superuser",
+        namespaces: ["streamstack-cassandra", "streamstack-apps"],
+        username: "streamstack-superuser",
+      },
     ]);
   });
 
@@ -88,7 +120,9 @@ describe("Cassandra", () => {
     expect(objectsOf(schema).map((o) => o.kind)).toEqual(["ConfigMap", "Job"]);
     expect(schema?.depends_on?.some((d) => d.includes("cassandra_ready"))).toBe(true);
     const cql = cassandraSchemaCql(cloud);
-    expect(cql).toMatch(/CREATE KEYSPACE IF NOT EXISTS spark_streams WITH replication = \{'class': 'NetworkTopologyStrategy', 'dc1': 3\};/);
+    expect(cql).toMatch(
+      /CREATE KEYSPACE IF NOT EXISTS spark_streams WITH replication = \{'class': 'NetworkTopologyStrategy', 'dc1': 3\};/,
+    );
     expect(cql).toMatch(/CREATE TABLE IF NOT EXISTS spark_streams\.created_users \(\n\s+id uuid PRIMARY KEY,/);
     expect(cql).not.toMatch(/--|\{\{/);
   });
@@ -102,7 +136,10 @@ describe("Postgres", () => {
     expect(synthesized).toHaveResourceWithProperties(Release, { name: "cloudnative-pg", version: "0.29.0" });
     const resources = releasesOf(synthesized).find((r) => r.name === "postgres-resources");
     const cluster = objectsOf(resources).find((o) => o.kind === "Cluster");
-    expect(cluster?.spec).toMatchObject({ instances: 3, bootstrap: { initdb: { secret: { name: "airflow-db-credentials" } } } });
+    expect(cluster?.spec).toMatchObject({
+      instances: 3,
+      bootstrap: { initdb: { secret: { name: "airflow-db-credentials" } } },
+    });
     const values = parse(resources?.values[0] ?? "") as { generatedSecrets: { derivedKeys: Record<string, string> }[] };
     expect(values.generatedSecrets[0].derivedKeys.connection).toBe(
       "postgresql://{username}:{password}@airflow-db-rw.streamstack-airflow.svc:5432/airflow?sslmode=require",
@@ -116,7 +153,11 @@ describe("Spark", () => {
       new SparkOperator(scope, "spark", { config: kind, naming: deriveNaming(kind), dependsOn: [] });
     });
     const values = parse(releasesOf(synthesized)[0].values[0]) as { spark: unknown };
-    expect(values.spark).toEqual({ jobNamespaces: ["streamstack-apps"], serviceAccount: { create: false }, rbac: { create: false } });
+    expect(values.spark).toEqual({
+      jobNamespaces: ["streamstack-apps"],
+      serviceAccount: { create: false },
+      rbac: { create: false },
+    });
   });
 
   it.each([
@@ -128,7 +169,11 @@ describe("Spark", () => {
     });
     const objects = objectsOf(releasesOf(synthesized)[0]);
     const application = objects.find((o) => o.kind === "SparkApplication");
-    expect(application?.spec).toMatchObject({ type: "Python", mode: "cluster", mainApplicationFile: "local:///opt/streamstack/job/streaming_job.py" });
+    expect(application?.spec).toMatchObject({
+      type: "Python",
+      mode: "cluster",
+      mainApplicationFile: "local:///opt/streamstack/job/streaming_job.py",
+    });
     const packages = (application?.spec?.deps as { packages: string[] }).packages;
     expect(packages.some((p) => p.startsWith("org.apache.spark:spark-sql-kafka-0-10_"))).toBe(true);
     expect(packages.some((p) => p.startsWith("com.datastax.spark:spark-cassandra-connector_"))).toBe(true);
@@ -139,6 +184,8 @@ describe("Spark", () => {
     expect(Object.keys(code?.data ?? {})).toEqual(expect.arrayContaining(["streaming_job.py", "users_created.avsc"]));
     // Spark's pod size is memory plus overhead: together exactly what config asks for.
     const driver = application?.spec?.driver as { memory: string; memoryOverhead: string };
-    expect(Number.parseInt(driver.memory) + Number.parseInt(driver.memoryOverhead)).toBe(config.spark.driverResources.memory === "1Gi" ? 1024 : 2048);
+    expect(Number.parseInt(driver.memory) + Number.parseInt(driver.memoryOverhead)).toBe(
+      config.spark.driverResources.memory === "1Gi" ? 1024 : 2048,
+    );
   });
 });

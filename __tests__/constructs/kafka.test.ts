@@ -6,7 +6,12 @@ import { deriveNaming } from "../../config/naming";
 import { StrimziKafka } from "../../constructs/kafka";
 import { clientAcls } from "../../constructs/resources/strimzi";
 
-function kafkaOf(profile: "kind" | "cloud", mode: "zookeeper" | "kraft", withAuthority = profile === "cloud", overrides: Record<string, unknown> = {}) {
+function kafkaOf(
+  profile: "kind" | "cloud",
+  mode: "zookeeper" | "kraft",
+  withAuthority = profile === "cloud",
+  overrides: Record<string, unknown> = {},
+) {
   const config = loadConfig({ profile, overrides: { kafka: { mode, ...overrides } } });
   const naming = deriveNaming(config);
   let construct: StrimziKafka | undefined;
@@ -19,16 +24,34 @@ function kafkaOf(profile: "kind" | "cloud", mode: "zookeeper" | "kraft", withAut
       certificateAuthority: withAuthority ? [] : undefined,
     });
   });
-  const releases = Object.values(JSON.parse(synthesized).resource.helm_release as Record<string, { name: string; values: string[] }>);
-  const resources = (parse(releases.find((r) => r.name === "kafka-resources")?.values[0] ?? "") as { resources: { kind: string; apiVersion: string; metadata: { name: string; namespace: string }; spec: Record<string, unknown> }[] }).resources;
-  const operatorValues = parse(releases.find((r) => r.name === "strimzi-operator")?.values[0] ?? "") as { extraEnvs: { name: string; value: string }[]; watchNamespaces?: string[] };
+  const releases = Object.values(
+    JSON.parse(synthesized).resource.helm_release as Record<string, { name: string; values: string[] }>,
+  );
+  const resources = (
+    parse(releases.find((r) => r.name === "kafka-resources")?.values[0] ?? "") as {
+      resources: {
+        kind: string;
+        apiVersion: string;
+        metadata: { name: string; namespace: string };
+        spec: Record<string, unknown>;
+      }[];
+    }
+  ).resources;
+  const operatorValues = parse(releases.find((r) => r.name === "strimzi-operator")?.values[0] ?? "") as {
+    extraEnvs: { name: string; value: string }[];
+    watchNamespaces?: string[];
+  };
   return { synthesized, resources, operatorValues, connection: construct?.connection, naming };
 }
 
 describe("StrimziKafka", () => {
   it("installs Strimzi 0.45.2 and a v1beta2 Kafka with ZooKeeper by default", () => {
     const { synthesized, resources } = kafkaOf("kind", "zookeeper");
-    expect(synthesized).toHaveResourceWithProperties(Release, { name: "strimzi-operator", chart: "strimzi-kafka-operator", version: "0.45.2" });
+    expect(synthesized).toHaveResourceWithProperties(Release, {
+      name: "strimzi-operator",
+      chart: "strimzi-kafka-operator",
+      version: "0.45.2",
+    });
     const kafka = resources.find((r) => r.kind === "Kafka");
     expect(kafka?.apiVersion).toBe("kafka.strimzi.io/v1beta2");
     expect(kafka?.spec).toHaveProperty("zookeeper.replicas", 1);
@@ -41,7 +64,9 @@ describe("StrimziKafka", () => {
     const kafka = resources.find((r) => r.kind === "Kafka");
     expect(kafka?.apiVersion).toBe("kafka.strimzi.io/v1");
     expect(kafka?.spec).not.toHaveProperty("zookeeper");
-    const pools = resources.filter((r) => r.kind === "KafkaNodePool").map((r) => [r.metadata.name, r.spec.replicas, r.spec.roles]);
+    const pools = resources
+      .filter((r) => r.kind === "KafkaNodePool")
+      .map((r) => [r.metadata.name, r.spec.replicas, r.spec.roles]);
     expect(pools).toEqual([
       ["controllers", 3, ["controller"]],
       ["brokers", 3, ["broker"]],
@@ -50,14 +75,21 @@ describe("StrimziKafka", () => {
 
   it("runs one dual-role node in KRaft mode on kind", () => {
     const { resources } = kafkaOf("kind", "kraft");
-    expect(resources.filter((r) => r.kind === "KafkaNodePool").map((r) => r.spec.roles)).toEqual([["controller", "broker"]]);
+    expect(resources.filter((r) => r.kind === "KafkaNodePool").map((r) => r.spec.roles)).toEqual([
+      ["controller", "broker"],
+    ]);
   });
 
   it("creates the data and dead-letter topics with the profile's settings", () => {
     const { resources } = kafkaOf("cloud", "zookeeper");
     const topics = resources.filter((r) => r.kind === "KafkaTopic").map((r) => r.spec);
     expect(topics).toEqual([
-      expect.objectContaining({ topicName: "users_created", partitions: 12, replicas: 3, config: expect.objectContaining({ "retention.ms": 168 * 3600000 }) }),
+      expect.objectContaining({
+        topicName: "users_created",
+        partitions: 12,
+        replicas: 3,
+        config: expect.objectContaining({ "retention.ms": 168 * 3600000 }),
+      }),
       expect.objectContaining({ topicName: "users_created.dlq", partitions: 1, replicas: 3 }),
     ]);
   });
@@ -78,17 +110,27 @@ describe("StrimziKafka", () => {
       ["schema-registry", "streamstack-apps"],
       ["control-center", "streamstack-apps"],
     ]);
-    expect(users.find((u) => u.metadata.name === "producer")?.spec.authorization).toEqual({ type: "simple", acls: clientAcls(naming).producer });
+    expect(users.find((u) => u.metadata.name === "producer")?.spec.authorization).toEqual({
+      type: "simple",
+      acls: clientAcls(naming).producer,
+    });
     // The producer may write its topic and nothing else.
     expect(clientAcls(naming).producer.flatMap((acl) => acl.operations)).not.toContain("Read");
-    expect(clientAcls(naming).sparkJob.find((acl) => acl.resource.name === "users_created")?.operations).toEqual(["Read", "Describe"]);
+    expect(clientAcls(naming).sparkJob.find((acl) => acl.resource.name === "users_created")?.operations).toEqual([
+      "Read",
+      "Describe",
+    ]);
     expect(connection?.bootstrapServers).toBe("streamstack-kafka-bootstrap.streamstack-kafka.svc:9093");
     expect(connection?.credentialsSecret("producer")).toBe("producer");
-    expect(resources.filter((r) => r.kind === "Certificate").map((c) => c.metadata.name)).toEqual(["kafka-listener", "kafka-client-trust"]);
+    expect(resources.filter((r) => r.kind === "Certificate").map((c) => c.metadata.name)).toEqual([
+      "kafka-listener",
+      "kafka-client-trust",
+    ]);
   });
 
   it("runs a User Operator only with KafkaUsers, watching the apps namespace", () => {
-    const entityOperator = (profile: "kind" | "cloud") => kafkaOf(profile, "kraft").resources.find((r) => r.kind === "Kafka")?.spec.entityOperator;
+    const entityOperator = (profile: "kind" | "cloud") =>
+      kafkaOf(profile, "kraft").resources.find((r) => r.kind === "Kafka")?.spec.entityOperator;
     expect(entityOperator("kind")).not.toHaveProperty("userOperator");
     expect(entityOperator("kind")).toHaveProperty("topicOperator");
     expect(entityOperator("cloud")).toHaveProperty("userOperator.watchedNamespace", "streamstack-apps");
@@ -112,7 +154,9 @@ describe("StrimziKafka", () => {
       return {
         zookeeper: kafka?.spec.zookeeper,
         brokers: kafka?.spec.kafka,
-        pools: resources.filter((r) => r.kind === "KafkaNodePool").map((r) => [r.metadata.name, (r.spec.storage as { size: string }).size]),
+        pools: resources
+          .filter((r) => r.kind === "KafkaNodePool")
+          .map((r) => [r.metadata.name, (r.spec.storage as { size: string }).size]),
       };
     };
     expect(sizes("zookeeper").zookeeper).toHaveProperty("storage.size", "7Gi");
@@ -127,13 +171,24 @@ describe("StrimziKafka", () => {
     const { synthesized } = kafkaOf("cloud", "kraft");
     const parsed = JSON.parse(synthesized) as {
       data: { helm_template: Record<string, Record<string, unknown>> };
-      resource: { helm_release: Record<string, { name: string; values: string[]; depends_on?: string[]; skip_crds?: boolean; take_ownership?: boolean }> };
+      resource: {
+        helm_release: Record<
+          string,
+          { name: string; values: string[]; depends_on?: string[]; skip_crds?: boolean; take_ownership?: boolean }
+        >;
+      };
     };
     const [templateId, template] = Object.entries(parsed.data.helm_template)[0] ?? [];
-    expect(template).toMatchObject({ chart: "strimzi-kafka-operator", version: "1.2.0", repository: "https://strimzi.io/charts/" });
+    expect(template).toMatchObject({
+      chart: "strimzi-kafka-operator",
+      version: "1.2.0",
+      repository: "https://strimzi.io/charts/",
+    });
     const releases = Object.entries(parsed.resource.helm_release);
     const [crdId, crdRelease] = releases.find(([, r]) => r.name === "strimzi-crds") ?? [];
-    expect(crdRelease?.values[1]).toBe(`\${yamlencode({"customResourceDefinitions" = data.helm_template.${templateId}.crds})}`);
+    expect(crdRelease?.values[1]).toBe(
+      `\${yamlencode({"customResourceDefinitions" = data.helm_template.${templateId}.crds})}`,
+    );
     expect(crdRelease?.take_ownership).toBe(true);
     const operator = releases.find(([, r]) => r.name === "strimzi-operator")?.[1];
     expect(operator?.skip_crds).toBe(true);

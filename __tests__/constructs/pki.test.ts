@@ -1,6 +1,10 @@
 import { loadConfig } from "../../config/load";
 import { deriveNaming } from "../../config/naming";
-import { certificateAuthorityObjects, kafkaClientTrustCertificate, kafkaListenerCertificate } from "../../constructs/resources/pki";
+import {
+  certificateAuthorityObjects,
+  kafkaClientTrustCertificate,
+  kafkaListenerCertificate,
+} from "../../constructs/resources/pki";
 
 // cert-manager's CRDs are not pinned (its chart renders them from templates), so these tests pin the fields we rely on.
 const naming = deriveNaming(loadConfig({ profile: "cloud" }));
@@ -8,11 +12,19 @@ const naming = deriveNaming(loadConfig({ profile: "cloud" }));
 describe("the stack's certificate authority", () => {
   it("is a self-signed root whose CA certificate backs a CA ClusterIssuer", () => {
     const [selfSigned, caCertificate, caIssuer] = certificateAuthorityObjects(naming);
-    expect(selfSigned).toMatchObject({ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", spec: { selfSigned: {} } });
+    expect(selfSigned).toMatchObject({
+      apiVersion: "cert-manager.io/v1",
+      kind: "ClusterIssuer",
+      spec: { selfSigned: {} },
+    });
     expect(caCertificate).toMatchObject({
       kind: "Certificate",
       metadata: { namespace: "cert-manager" },
-      spec: { isCA: true, secretName: "streamstack-ca", issuerRef: { kind: "ClusterIssuer", name: selfSigned.metadata.name } },
+      spec: {
+        isCA: true,
+        secretName: "streamstack-ca",
+        issuerRef: { kind: "ClusterIssuer", name: selfSigned.metadata.name },
+      },
     });
     // A ClusterIssuer reads its CA secret from cert-manager's namespace: the Certificate must write it there.
     expect(caIssuer).toMatchObject({ kind: "ClusterIssuer", spec: { ca: { secretName: "streamstack-ca" } } });

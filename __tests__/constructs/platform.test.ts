@@ -14,7 +14,9 @@ import { Producer } from "../../constructs/producer";
 type Values = Record<string, unknown>;
 
 function valuesOf(synthesized: string, releaseName: string): Values {
-  const releases = Object.values(JSON.parse(synthesized).resource.helm_release as Record<string, { name: string; values: string[] }>);
+  const releases = Object.values(
+    JSON.parse(synthesized).resource.helm_release as Record<string, { name: string; values: string[] }>,
+  );
   const release = releases.find((r) => r.name === releaseName);
   if (!release) throw new Error(`no release ${releaseName}`);
   return parse(release.values[0]) as Values;
@@ -37,57 +39,96 @@ describe("SchemaRegistry and ControlCenter", () => {
   it.each([
     [kind, false, "PLAINTEXT", "NodePort"],
     [cloud, true, "SASL_SSL", "ClusterIP"],
-  ] as [StreamstackConfig, boolean, string, string][])("connect with the client's credentials (%#)", (config, secured, protocol, serviceType) => {
-    const naming = deriveNaming(config);
-    const synthesized = Testing.synthScope((scope) => {
-      const registry = new SchemaRegistry(scope, "sr", { config, naming, kafka: connection(secured), dependsOn: [] });
-      new ControlCenter(scope, "cc", { config, naming, kafka: connection(secured), schemaRegistry: registry, dependsOn: [] });
-    });
-    const registry = valuesOf(synthesized, "schema-registry");
-    expect(registry.kafka).toEqual({
-      bootstrapServers: connection(secured).bootstrapServers,
-      securityProtocol: protocol,
-      saslMechanism: "SCRAM-SHA-512",
-      credentialsSecret: secured ? "user-schemaRegistry" : "",
-      caSecret: secured ? "kafka-client-trust" : "",
-    });
-    expect(registry.service).toMatchObject({ type: serviceType });
-    const controlCenter = valuesOf(synthesized, "control-center");
-    expect(controlCenter.schemaRegistryUrl).toBe("http://schema-registry.streamstack-apps.svc:8081");
-    expect(controlCenter.replicationFactor).toBe(Math.min(3, config.kafka.brokers));
-    expect((controlCenter.kafka as Values).credentialsSecret).toBe(secured ? "user-controlCenter" : "");
-  });
+  ] as [StreamstackConfig, boolean, string, string][])(
+    "connect with the client's credentials (%#)",
+    (config, secured, protocol, serviceType) => {
+      const naming = deriveNaming(config);
+      const synthesized = Testing.synthScope((scope) => {
+        const registry = new SchemaRegistry(scope, "sr", { config, naming, kafka: connection(secured), dependsOn: [] });
+        new ControlCenter(scope, "cc", {
+          config,
+          naming,
+          kafka: connection(secured),
+          schemaRegistry: registry,
+          dependsOn: [],
+        });
+      });
+      const registry = valuesOf(synthesized, "schema-registry");
+      expect(registry.kafka).toEqual({
+        bootstrapServers: connection(secured).bootstrapServers,
+        securityProtocol: protocol,
+        saslMechanism: "SCRAM-SHA-512",
+        credentialsSecret: secured ? "user-schemaRegistry" : "",
+        caSecret: secured ? "kafka-client-trust" : "",
+      });
+      expect(registry.service).toMatchObject({ type: serviceType });
+      const controlCenter = valuesOf(synthesized, "control-center");
+      expect(controlCenter.schemaRegistryUrl).toBe("http://schema-registry.streamstack-apps.svc:8081");
+      expect(controlCenter.replicationFactor).toBe(Math.min(3, config.kafka.brokers));
+      expect((controlCenter.kafka as Values).credentialsSecret).toBe(secured ? "user-controlCenter" : "");
+    },
+  );
 });
 
 describe("Producer and Dashboard", () => {
   it("ship the bundled code and the wiring as values of the node-app chart", () => {
     const naming = deriveNaming(cloud);
     const synthesized = Testing.synthScope((scope) => {
-      new Producer(scope, "producer", { config: cloud, naming, kafka: connection(true), schemaRegistryUrl: "http://sr:8081", dependsOn: [] });
+      new Producer(scope, "producer", {
+        config: cloud,
+        naming,
+        kafka: connection(true),
+        schemaRegistryUrl: "http://sr:8081",
+        dependsOn: [],
+      });
       new Dashboard(scope, "dashboard", {
         config: cloud,
         naming,
-        cassandra: { host: "c-dc1-service.ns.svc", port: 9042, localDatacenter: "dc1", keyspace: "ks", table: "t", credentialsSecret: "su", ready: [] },
+        cassandra: {
+          host: "c-dc1-service.ns.svc",
+          port: 9042,
+          localDatacenter: "dc1",
+          keyspace: "ks",
+          table: "t",
+          credentialsSecret: "su",
+          ready: [],
+        },
         dependsOn: [],
       });
     });
     const producer = valuesOf(synthesized, "producer");
     expect(String(producer.code).length).toBeGreaterThan(10_000);
     expect(producer.args).toEqual(["--rate", "20"]);
-    expect(producer.env).toMatchObject({ KAFKA_BOOTSTRAP_SERVERS: "k-kafka-bootstrap.ns.svc:9093", SCHEMA_REGISTRY_URL: "http://sr:8081", KAFKA_TLS: "true" });
+    expect(producer.env).toMatchObject({
+      KAFKA_BOOTSTRAP_SERVERS: "k-kafka-bootstrap.ns.svc:9093",
+      SCHEMA_REGISTRY_URL: "http://sr:8081",
+      KAFKA_TLS: "true",
+    });
     expect(producer.env).toMatchObject({ KAFKA_USERNAME: "user-producer", KAFKA_SASL_MECHANISM: "scram-sha-512" });
     expect(producer.secretEnv).toEqual([{ name: "KAFKA_PASSWORD", secretName: "user-producer", key: "password" }]);
     // Only ca.crt: the trust secret is a cert-manager Certificate whose tls.key the producer must not see.
-    expect(producer.secretFiles).toEqual([{ secretName: "kafka-client-trust", mountPath: "/etc/kafka-ca", keys: ["ca.crt"] }]);
+    expect(producer.secretFiles).toEqual([
+      { secretName: "kafka-client-trust", mountPath: "/etc/kafka-ca", keys: ["ca.crt"] },
+    ]);
     const dashboard = valuesOf(synthesized, "dashboard");
-    expect(dashboard.env).toMatchObject({ CASSANDRA_CONTACT_POINTS: "c-dc1-service.ns.svc", CASSANDRA_LOCAL_DATACENTER: "dc1", PORT: "8080" });
+    expect(dashboard.env).toMatchObject({
+      CASSANDRA_CONTACT_POINTS: "c-dc1-service.ns.svc",
+      CASSANDRA_LOCAL_DATACENTER: "dc1",
+      PORT: "8080",
+    });
     expect(dashboard.service).toEqual({ port: 8080, type: "ClusterIP", nodePort: 0, healthPath: "/healthz" });
   });
 
   it("scales the always-on producer to zero at rate 0", () => {
     const config = loadConfig({ overrides: { apps: { producer: { ratePerSecond: 0 } } } });
     const synthesized = Testing.synthScope((scope) => {
-      new Producer(scope, "producer", { config, naming: deriveNaming(config), kafka: connection(false), schemaRegistryUrl: "http://sr:8081", dependsOn: [] });
+      new Producer(scope, "producer", {
+        config,
+        naming: deriveNaming(config),
+        kafka: connection(false),
+        schemaRegistryUrl: "http://sr:8081",
+        dependsOn: [],
+      });
     });
     expect(valuesOf(synthesized, "producer")).toMatchObject({ replicas: 0, args: [] });
   });
@@ -114,10 +155,17 @@ describe("Airflow", () => {
       postgresql: { enabled: false },
       data: { metadataSecretName: "airflow-db-credentials" },
     });
-    const dags = (valuesOf(synthesized, "airflow-dags").resources as { kind: string; metadata: { name: string }; data?: Record<string, string>; subjects?: unknown[] }[]);
+    const dags = valuesOf(synthesized, "airflow-dags").resources as {
+      kind: string;
+      metadata: { name: string };
+      data?: Record<string, string>;
+      subjects?: unknown[];
+    }[];
     const dagConfigMap = dags.find((o) => o.metadata.name === "streamstack-dags");
     expect(Object.keys(dagConfigMap?.data ?? {})).toContain("spark-application.yaml");
     expect(parse(dagConfigMap?.data?.["spark-application.yaml"] ?? "")).toMatchObject({ kind: "SparkApplication" });
-    expect(dags.find((o) => o.kind === "RoleBinding")?.subjects).toEqual([{ kind: "ServiceAccount", name: "airflow-worker", namespace: "streamstack-airflow" }]);
+    expect(dags.find((o) => o.kind === "RoleBinding")?.subjects).toEqual([
+      { kind: "ServiceAccount", name: "airflow-worker", namespace: "streamstack-airflow" },
+    ]);
   });
 });

@@ -2,7 +2,11 @@ import { loadConfig } from "../../config/load";
 import { deriveNaming } from "../../config/naming";
 import type { KubernetesObject } from "../../constructs/kubernetes-object";
 import { readinessGateObjects } from "../../constructs/resources/readiness-gate";
-import { cassandraSchemaJobObjects, cassandraSchemaNames, k8ssandraClusterObject } from "../../constructs/resources/k8ssandra";
+import {
+  cassandraSchemaJobObjects,
+  cassandraSchemaNames,
+  k8ssandraClusterObject,
+} from "../../constructs/resources/k8ssandra";
 import { postgresClusterObject } from "../../constructs/resources/cloudnative-pg";
 
 const kind = loadConfig({ profile: "kind" });
@@ -25,15 +29,24 @@ const byKind = (objects: KubernetesObject[], kindName: string) => objects.filter
 
 describe("readinessGateObjects", () => {
   const objects = gate([postgresClusterObject(kind, naming)]);
-  const job = byKind(objects, "Job")[0] as KubernetesObject;
+  const job = byKind(objects, "Job")[0];
   const pod = asJson(asJson(asJson(job.spec).template).spec);
-  const container = (pod.containers as Json[])[0] as Json;
+  const container = (pod.containers as Json[])[0];
 
   it("runs the bundled gate on the Node.js image as the image's `node` user, restricted-compliant", () => {
     expect(container.image).toBe(kind.apps.nodeImage);
     expect(container.command).toEqual(["node", "/app/gate.js"]);
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } });
-    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    });
     expect(pod.automountServiceAccountToken).toBe(true);
     expect(container.resources).toEqual({ requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "64Mi" } });
     expect(byKind(objects, "ConfigMap")[0]?.data).toEqual({ "gate.js": "x" });
@@ -74,7 +87,9 @@ describe("readinessGateObjects", () => {
       ["b", [{ apiGroups: ["kafka.strimzi.io"], resources: ["kafkausers"], resourceNames: ["u"], verbs: ["get"] }]],
     ]);
     for (const binding of byKind(rbac, "RoleBinding")) {
-      expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "db-ready", namespace: naming.namespaces.airflow }]);
+      expect(binding.subjects).toEqual([
+        { kind: "ServiceAccount", name: "db-ready", namespace: naming.namespaces.airflow },
+      ]);
     }
   });
 
@@ -91,7 +106,9 @@ describe("readinessGateObjects", () => {
     const quantities = await import("../../constructs/resources/quantities");
     const original = quantities.containerResources;
     const name = byKind(gate([postgresClusterObject(kind, naming)]), "Job")[0]?.metadata.name;
-    const spy = jest.spyOn(quantities, "containerResources").mockImplementation((resources) => original({ ...resources, memory: "96Mi" }));
+    const spy = jest
+      .spyOn(quantities, "containerResources")
+      .mockImplementation((resources) => original({ ...resources, memory: "96Mi" }));
     try {
       expect(byKind(gate([postgresClusterObject(kind, naming)]), "Job")[0]?.metadata.name).not.toBe(name);
     } finally {
@@ -100,16 +117,20 @@ describe("readinessGateObjects", () => {
   });
 
   it("refuses objects it has no readiness rule for, and an empty gate", () => {
-    expect(() => gate([{ apiVersion: "kafka.strimzi.io/v1", kind: "KafkaNodePool", metadata: { name: "p", namespace: "a" } }])).toThrow(
-      "no readiness rule for kafka.strimzi.io/v1 KafkaNodePool",
-    );
+    expect(() =>
+      gate([{ apiVersion: "kafka.strimzi.io/v1", kind: "KafkaNodePool", metadata: { name: "p", namespace: "a" } }]),
+    ).toThrow("no readiness rule for kafka.strimzi.io/v1 KafkaNodePool");
     expect(() => gate([])).toThrow("readiness gate db-ready has nothing to wait for");
   });
 
   it("waits for every K8ssandra datacenter as k8ssandra-operator's DatacenterReady does", () => {
     const cluster = k8ssandraClusterObject(kind, naming);
-    const env = asJson((asJson(asJson(asJson(byKind(gate([cluster]), "Job")[0]?.spec).template).spec).containers as Json[])[0]);
-    const targets = JSON.parse(String((env.env as Json[]).find((variable) => variable.name === "GATE_TARGETS")?.value)) as { checks: unknown[] }[];
+    const env = asJson(
+      (asJson(asJson(asJson(byKind(gate([cluster]), "Job")[0]?.spec).template).spec).containers as Json[])[0],
+    );
+    const targets = JSON.parse(
+      String((env.env as Json[]).find((variable) => variable.name === "GATE_TARGETS")?.value),
+    ) as { checks: unknown[] }[];
     expect(targets[0]?.checks).toEqual([
       { path: "status.conditions[type=CassandraInitialized].status", equals: "True" },
       { path: "status.datacenters.dc1.cassandra.conditions[type=Ready].status", equals: "True" },
@@ -119,13 +140,19 @@ describe("readinessGateObjects", () => {
 });
 
 describe("the Cassandra schema Job", () => {
-  const other = loadConfig({ profile: "kind", overrides: { cassandra: { replicationFactor: 1, keyspace: "other_keyspace" } } });
+  const other = loadConfig({
+    profile: "kind",
+    overrides: { cassandra: { replicationFactor: 1, keyspace: "other_keyspace" } },
+  });
 
   it("is named after a hash of its CQL, with its ConfigMap, so a changed schema runs a new Job", () => {
     const before = cassandraSchemaJobObjects(kind, naming);
     const after = cassandraSchemaJobObjects(other, deriveNaming(other));
     const names = (objects: KubernetesObject[]) => objects.map((object) => `${object.kind}/${object.metadata.name}`);
-    expect(names(before)).toEqual([`ConfigMap/${cassandraSchemaNames(kind, naming).configMap}`, `Job/${cassandraSchemaNames(kind, naming).job}`]);
+    expect(names(before)).toEqual([
+      `ConfigMap/${cassandraSchemaNames(kind, naming).configMap}`,
+      `Job/${cassandraSchemaNames(kind, naming).job}`,
+    ]);
     expect(names(before)[1]).toMatch(/^Job\/cassandra-schema-[0-9a-f]{10}$/);
     expect(names(after)).not.toEqual(names(before));
     // The cqlsh image is part of the pod template too: a new Cassandra version is a new Job, never an immutable edit.
@@ -135,7 +162,10 @@ describe("the Cassandra schema Job", () => {
     expect(names(cassandraSchemaJobObjects(kind, naming))).toEqual(names(before));
     const job = before.find((object) => object.kind === "Job") as KubernetesObject;
     const volumes = asJson(asJson(asJson(job.spec).template).spec).volumes as Json[];
-    expect(volumes).toContainEqual({ name: "schema", configMap: { name: cassandraSchemaNames(kind, naming).configMap } });
+    expect(volumes).toContainEqual({
+      name: "schema",
+      configMap: { name: cassandraSchemaNames(kind, naming).configMap },
+    });
     expect(asJson(job.spec).activeDeadlineSeconds).toBeGreaterThan(0);
     expect(asJson(job.spec).ttlSecondsAfterFinished).toBe(300);
   });

@@ -58,7 +58,11 @@ export function isKeyedVolume(volume: { readonly name: string }): volume is Keye
   return "configMap" in volume || "secret" in volume;
 }
 
-export function volumeSource(volume: KeyedVolume): { kind: "ConfigMap" | "Secret"; name: string; source: ProjectedSource } {
+export function volumeSource(volume: KeyedVolume): {
+  kind: "ConfigMap" | "Secret";
+  name: string;
+  source: ProjectedSource;
+} {
   if ("configMap" in volume) return { kind: "ConfigMap", name: volume.configMap.name, source: volume.configMap };
   return { kind: "Secret", name: volume.secret.secretName, source: volume.secret };
 }
@@ -69,7 +73,9 @@ export function payloadFor(volume: KeyedVolume, contents: VolumeContents | undef
   const payload = new Map<string, FileProjection>();
   if (!contents) {
     if (source.optional) return payload;
-    throw new Error(`volume ${volume.name}: ${kind} ${name} does not exist (kubelet keeps the pod in ContainerCreating)`);
+    throw new Error(
+      `volume ${volume.name}: ${kind} ${name} does not exist (kubelet keeps the pod in ContainerCreating)`,
+    );
   }
   const mode = source.defaultMode ?? defaultFileMode;
   if (!source.items || source.items.length === 0) {
@@ -80,7 +86,9 @@ export function payloadFor(volume: KeyedVolume, contents: VolumeContents | undef
     const content = contents.get(item.key);
     if (content === undefined) {
       if (source.optional) continue;
-      throw new Error(`volume ${volume.name}: ${kind} ${name} has no key ${item.key} (items[].key); kubelet fails the mount`);
+      throw new Error(
+        `volume ${volume.name}: ${kind} ${name} has no key ${item.key} (items[].key); kubelet fails the mount`,
+      );
     }
     payload.set(item.path, { content, mode: item.mode ?? mode });
   }
@@ -90,7 +98,9 @@ export function payloadFor(volume: KeyedVolume, contents: VolumeContents | undef
 /** What AtomicWriter's validatePath refuses; the payload keeps the cleaned path (filepath.Clean). */
 function checkedPath(path: string, volume: string): string {
   if (path === "" || path.startsWith("/") || path.split("/").some((part) => part === "..") || path.startsWith("..")) {
-    throw new Error(`volume ${volume}: invalid path ${JSON.stringify(path)} (relative, no '..' elements, not starting with '..')`);
+    throw new Error(
+      `volume ${volume}: invalid path ${JSON.stringify(path)} (relative, no '..' elements, not starting with '..')`,
+    );
   }
   return posix.normalize(path);
 }
@@ -103,7 +113,12 @@ function timestampDirectoryName(now: Date): string {
 }
 
 /** Writes the payload into `target` as kubelet's AtomicWriter does; returns the timestamped directory's name. */
-export function writeAtomically(target: string, payload: ReadonlyMap<string, FileProjection>, volume = "volume", now = new Date()): string {
+export function writeAtomically(
+  target: string,
+  payload: ReadonlyMap<string, FileProjection>,
+  volume = "volume",
+  now = new Date(),
+): string {
   mkdirSync(target, { recursive: true });
   const timestamped = timestampDirectoryName(now);
   const data = join(target, timestamped);
@@ -138,7 +153,8 @@ export function mountSubPath(volumeDirectory: string, subPath: string, target: s
     return;
   }
   const root = realpathSync(volumeDirectory);
-  if (resolved !== root && !resolved.startsWith(`${root}${sep}`)) throw new Error(`subPath ${subPath} leaves its volume (${relative(root, resolved)})`);
+  if (resolved !== root && !resolved.startsWith(`${root}${sep}`))
+    throw new Error(`subPath ${subPath} leaves its volume (${relative(root, resolved)})`);
   cpSync(resolved, target, { recursive: true, dereference: true });
 }
 
@@ -152,9 +168,11 @@ interface CliInput {
 /** CLI: lays out one volume at <dir> (what the container sees at the mountPath) and prints what it wrote. */
 function layOutFromCli(args: readonly string[]): void {
   const [directory, spec] = args;
-  if (!directory || !spec) throw new Error("usage: kubelet-layout.ts <dir> <json | @file> with {volume, data?, binaryData?, subPath?}");
+  if (!directory || !spec)
+    throw new Error("usage: kubelet-layout.ts <dir> <json | @file> with {volume, data?, binaryData?, subPath?}");
   const input = JSON.parse(spec.startsWith("@") ? readFileSync(spec.slice(1), "utf8") : spec) as CliInput;
-  if (!input.volume || !isKeyedVolume(input.volume)) throw new Error("volume must be a core/v1 Volume with configMap or secret");
+  if (!input.volume || !isKeyedVolume(input.volume))
+    throw new Error("volume must be a core/v1 Volume with configMap or secret");
   const contents = new Map<string, Buffer>();
   for (const [key, text] of Object.entries(input.data ?? {})) contents.set(key, Buffer.from(text, "utf8"));
   for (const [key, base64] of Object.entries(input.binaryData ?? {})) contents.set(key, Buffer.from(base64, "base64"));
@@ -165,11 +183,15 @@ function layOutFromCli(args: readonly string[]): void {
     rmSync(staging, { recursive: true, force: true });
     const timestamped = writeAtomically(staging, payload, input.volume.name);
     mountSubPath(staging, input.subPath, target);
-    process.stdout.write(`${JSON.stringify({ directory: target, volumeDirectory: staging, timestampDirectory: timestamped, entries: [...payload.keys()] })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ directory: target, volumeDirectory: staging, timestampDirectory: timestamped, entries: [...payload.keys()] })}\n`,
+    );
     return;
   }
   const timestamped = writeAtomically(target, payload, input.volume.name);
-  process.stdout.write(`${JSON.stringify({ directory: target, timestampDirectory: timestamped, entries: [...payload.keys()] })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ directory: target, timestampDirectory: timestamped, entries: [...payload.keys()] })}\n`,
+  );
 }
 
 if (require.main === module) {

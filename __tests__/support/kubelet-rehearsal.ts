@@ -16,8 +16,17 @@ import { request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultFileMode, isKeyedVolume, mountSubPath, payloadFor, volumeSource, writeAtomically, type KeyedVolume, type VolumeContents } from "./kubelet-layout";
-import type { Container, EnvVar, WorkloadPod } from "./workload-pods";
+import {
+  defaultFileMode,
+  isKeyedVolume,
+  mountSubPath,
+  payloadFor,
+  volumeSource,
+  writeAtomically,
+  type KeyedVolume,
+  type VolumeContents,
+} from "./kubelet-layout";
+import type { Container, WorkloadPod } from "./workload-pods";
 
 type Loose = Record<string, unknown>;
 
@@ -48,10 +57,25 @@ export class VolumeContentsIndex {
       } else if (object.kind === "Secret" && object.apiVersion === "v1") {
         this.add("Secret", namespace, name, object.data, "base64");
         this.add("Secret", namespace, name, object.stringData, "utf8");
-      } else if (object.kind === "Certificate" && String(object.apiVersion).startsWith("cert-manager.io/") && isLoose(object.spec)) {
+      } else if (
+        object.kind === "Certificate" &&
+        String(object.apiVersion).startsWith("cert-manager.io/") &&
+        isLoose(object.spec)
+      ) {
         const keys = ["tls.crt", "tls.key", "ca.crt"];
-        this.add("Secret", namespace, String(object.spec.secretName), Object.fromEntries(keys.map((key) => [key, `-----BEGIN PLACEHOLDER ${key}-----\n`])), "utf8");
-      } else if (object.kind === "KafkaUser" && isLoose(object.spec) && isLoose(object.spec.authentication) && object.spec.authentication.type === "scram-sha-512") {
+        this.add(
+          "Secret",
+          namespace,
+          String(object.spec.secretName),
+          Object.fromEntries(keys.map((key) => [key, `-----BEGIN PLACEHOLDER ${key}-----\n`])),
+          "utf8",
+        );
+      } else if (
+        object.kind === "KafkaUser" &&
+        isLoose(object.spec) &&
+        isLoose(object.spec.authentication) &&
+        object.spec.authentication.type === "scram-sha-512"
+      ) {
         this.add("Secret", namespace, name, { password: "placeholder", "sasl.jaas.config": "placeholder" }, "utf8");
       }
     }
@@ -98,20 +122,37 @@ function underMount(path: string, mountPaths: readonly string[]): boolean {
 }
 
 /** Lays out every volume the container mounts; ConfigMap/Secret volumes as kubelet does, others as empty directories. */
-export function layOutContainer(pod: WorkloadPod, container: Container, index: VolumeContentsIndex, root: string): ContainerRoot {
+export function layOutContainer(
+  pod: WorkloadPod,
+  container: Container,
+  index: VolumeContentsIndex,
+  root: string,
+): ContainerRoot {
   const volumes = new Map((pod.spec.volumes ?? []).map((volume) => [volume.name, volume]));
   const mountPaths: string[] = [];
   if (pod.spec.automountServiceAccountToken !== false) {
     // The ServiceAccount admission plugin's kube-api-access projected volume, laid out by the same AtomicWriter.
     const target = join(root, serviceAccountDirectory);
-    writeAtomically(target, new Map(["token", "ca.crt", "namespace"].map((key) => [key, { content: Buffer.from(key === "namespace" ? pod.namespace : `placeholder ${key}`), mode: defaultFileMode }])), "kube-api-access");
+    writeAtomically(
+      target,
+      new Map(
+        ["token", "ca.crt", "namespace"].map((key) => [
+          key,
+          { content: Buffer.from(key === "namespace" ? pod.namespace : `placeholder ${key}`), mode: defaultFileMode },
+        ]),
+      ),
+      "kube-api-access",
+    );
     mountPaths.push(serviceAccountDirectory);
   }
   const keyedMountPaths: string[] = [];
   const staged = new Map<string, string>();
   for (const mount of container.volumeMounts ?? []) {
     const volume = volumes.get(mount.name);
-    if (!volume) throw new Error(`${pod.workload} container ${container.name}: volumeMount ${mount.name} names no volume of the pod`);
+    if (!volume)
+      throw new Error(
+        `${pod.workload} container ${container.name}: volumeMount ${mount.name} names no volume of the pod`,
+      );
     const target = join(root, mount.mountPath);
     mountPaths.push(mount.mountPath);
     if (!isKeyedVolume(volume)) {
@@ -160,12 +201,21 @@ const kubernetesServiceEnv: ReadonlyArray<[string, string]> = [
 ];
 
 /** The container's environment as kubelet builds it; secrets and configmaps from the index, the pod name fixed. */
-export function containerEnvironment(pod: WorkloadPod, container: Container, index: VolumeContentsIndex, podName: string): { env: Map<string, string>; problems: string[] } {
+export function containerEnvironment(
+  pod: WorkloadPod,
+  container: Container,
+  index: VolumeContentsIndex,
+  podName: string,
+): { env: Map<string, string>; problems: string[] } {
   const env = new Map<string, string>(kubernetesServiceEnv);
   const problems: string[] = [];
   // envFrom first, then env, which overrides it (kubelet makeEnvironmentVariables).
   for (const source of container.envFrom ?? []) {
-    const reference = source.configMapRef ? { kind: "ConfigMap" as const, name: source.configMapRef.name } : source.secretRef ? { kind: "Secret" as const, name: source.secretRef.name } : undefined;
+    const reference = source.configMapRef
+      ? { kind: "ConfigMap" as const, name: source.configMapRef.name }
+      : source.secretRef
+        ? { kind: "Secret" as const, name: source.secretRef.name }
+        : undefined;
     if (!reference) continue;
     const keys = index.keys(reference.kind, pod.namespace, reference.name);
     if (!keys) {
@@ -175,15 +225,22 @@ export function containerEnvironment(pod: WorkloadPod, container: Container, ind
     for (const [key, value] of keys) env.set(`${source.prefix ?? ""}${key}`, value.toString("utf8"));
   }
   const placeholder = (what: string) => `placeholder-${what.replace(/[^A-Za-z0-9]/g, "-")}`;
-  for (const variable of (container.env ?? []) as readonly EnvVar[]) {
+  for (const variable of container.env ?? []) {
     let value: string;
     const from = variable.valueFrom;
     if (variable.value !== undefined) value = expandReferences(variable.value, env);
-    else if (from?.fieldRef) value = from.fieldRef.fieldPath === "metadata.name" ? podName : placeholder(from.fieldRef.fieldPath);
-    else if (from?.secretKeyRef) value = index.value("Secret", pod.namespace, from.secretKeyRef.name, from.secretKeyRef.key) ?? placeholder(`${from.secretKeyRef.name}-${from.secretKeyRef.key}`);
+    else if (from?.fieldRef)
+      value = from.fieldRef.fieldPath === "metadata.name" ? podName : placeholder(from.fieldRef.fieldPath);
+    else if (from?.secretKeyRef)
+      value =
+        index.value("Secret", pod.namespace, from.secretKeyRef.name, from.secretKeyRef.key) ??
+        placeholder(`${from.secretKeyRef.name}-${from.secretKeyRef.key}`);
     else if (from?.configMapKeyRef) {
       const found = index.value("ConfigMap", pod.namespace, from.configMapKeyRef.name, from.configMapKeyRef.key);
-      if (found === undefined) problems.push(`env ${variable.name}: ConfigMap ${from.configMapKeyRef.name} key ${from.configMapKeyRef.key} is not emitted by the stack`);
+      if (found === undefined)
+        problems.push(
+          `env ${variable.name}: ConfigMap ${from.configMapKeyRef.name} key ${from.configMapKeyRef.key} is not emitted by the stack`,
+        );
       value = found ?? "";
     } else value = "";
     env.set(variable.name, value);
@@ -203,15 +260,31 @@ export function rewritePaths(value: string, root: ContainerRoot): string {
   const scheme = value.startsWith("local://") ? "local://" : "";
   const paths = containerPathsIn(value);
   if (paths.length === 0) return value;
-  return scheme + value.slice(scheme.length).split(":").map((part) => root.hostPath(part)).join(":");
+  return (
+    scheme +
+    value
+      .slice(scheme.length)
+      .split(":")
+      .map((part) => root.hostPath(part))
+      .join(":")
+  );
 }
 
 /** Every path under a ConfigMap/Secret mount that the container's command, args or env name, and that the layout lacks. */
-export function missingMountedPaths(container: Container, env: ReadonlyMap<string, string>, root: ContainerRoot, extra: readonly string[] = []): string[] {
-  const named = [...(container.command ?? []), ...(container.args ?? []), ...env.values(), ...extra].flatMap(containerPathsIn);
+export function missingMountedPaths(
+  container: Container,
+  env: ReadonlyMap<string, string>,
+  root: ContainerRoot,
+  extra: readonly string[] = [],
+): string[] {
+  const named = [...(container.command ?? []), ...(container.args ?? []), ...env.values(), ...extra].flatMap(
+    containerPathsIn,
+  );
   return named
     .filter((path) => underMount(path, root.keyedMountPaths) && !existsSync(root.hostPath(path)))
-    .map((path) => `${path} does not exist in the laid-out ConfigMap/Secret mounts (${root.keyedMountPaths.join(", ")})`);
+    .map(
+      (path) => `${path} does not exist in the laid-out ConfigMap/Secret mounts (${root.keyedMountPaths.join(", ")})`,
+    );
 }
 
 export interface ConsumerRun {
@@ -258,7 +331,9 @@ const loadFailure = /Cannot find module|MODULE_NOT_FOUND|SyntaxError|ERR_REQUIRE
 function exitVerdict(exitCode: number, output: string, root: ContainerRoot): { ok: boolean; detail: string } {
   if (exitCode === 0) return { ok: true, detail: "exited 0" };
   if (loadFailure.test(output)) return { ok: false, detail: `exited ${exitCode}: node could not load it` };
-  const missing = root.keyedMountPaths.find((path) => new RegExp(`(ENOENT|EACCES)[^\\n]*${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`).test(output));
+  const missing = root.keyedMountPaths.find((path) =>
+    new RegExp(`(ENOENT|EACCES)[^\\n]*${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`).test(output),
+  );
   if (missing) return { ok: false, detail: `exited ${exitCode}: a file under ${missing} is missing or unreadable` };
   if (exitCode === 2) return { ok: false, detail: "exited 2: a configuration error" };
   return { ok: true, detail: `started, then exited ${exitCode} on something the rehearsal does not provide` };
@@ -269,7 +344,11 @@ function exitVerdict(exitCode: number, output: string, root: ContainerRoot): { o
  * path, cannot be reached by rewriting the paths a container names: the consumer then runs in its own
  * user + mount namespace (unshare) where a tmpfs over /run carries bind mounts of the laid-out volumes.
  */
-function inMountNamespace(program: string, args: readonly string[], root: ContainerRoot): { program: string; args: string[] } {
+function inMountNamespace(
+  program: string,
+  args: readonly string[],
+  root: ContainerRoot,
+): { program: string; args: string[] } {
   const runMounts = root.mountPaths.filter((path) => /^\/(var\/)?run\//.test(path));
   if (runMounts.length === 0) return { program, args: [...args] };
   const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
@@ -278,12 +357,18 @@ function inMountNamespace(program: string, args: readonly string[], root: Contai
     return `mkdir -p ${quote(target)} && mount --bind ${quote(join(root.root, path))} ${quote(target)}`;
   });
   const script = ["set -e", "mount -t tmpfs tmpfs /run", ...binds, 'exec "$@"'].join("\n");
-  return { program: "unshare", args: ["--user", "--map-root-user", "--mount", "sh", "-c", script, "sh", program, ...args] };
+  return {
+    program: "unshare",
+    args: ["--user", "--map-root-user", "--mount", "sh", "-c", script, "sh", program, ...args],
+  };
 }
 
 /** The lines of a consumer's output that say what happened: errors first (stack frames left out), else the last ones. */
 function summary(output: string): string {
-  const lines = output.trim().split("\n").filter((line) => line.trim() !== "" && !/^\s+at /.test(line));
+  const lines = output
+    .trim()
+    .split("\n")
+    .filter((line) => line.trim() !== "" && !/^\s+at /.test(line));
   const errors = lines.filter((line) => /error|cannot|not found|no such/i.test(line));
   return (errors.length ? errors : lines).slice(-6).join("\n");
 }
@@ -293,10 +378,15 @@ function summary(output: string): string {
  * app must answer 200 on it (PORT moved to a free local port when the env sets the probed port);
  * without one, it must still be running after a few seconds or have exited 0.
  */
-export async function runNodeContainer(container: Container, env: ReadonlyMap<string, string>, root: ContainerRoot): Promise<ConsumerRun> {
+export async function runNodeContainer(
+  container: Container,
+  env: ReadonlyMap<string, string>,
+  root: ContainerRoot,
+): Promise<ConsumerRun> {
   const started = Date.now();
   const argv = [...(container.command ?? []), ...(container.args ?? [])].map((part) => expandReferences(part, env));
-  if (argv[0] !== "node") return { ok: false, detail: `command ${JSON.stringify(argv)} does not start with node`, seconds: 0 };
+  if (argv[0] !== "node")
+    return { ok: false, detail: `command ${JSON.stringify(argv)} does not start with node`, seconds: 0 };
   const childEnv: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
   for (const [name, value] of env) childEnv[name] = rewritePaths(value, root);
   const probe = container.livenessProbe?.httpGet ?? container.readinessProbe?.httpGet;
@@ -306,10 +396,19 @@ export async function runNodeContainer(container: Container, env: ReadonlyMap<st
     const probedPort = typeof probe.port === "number" ? probe.port : named?.containerPort;
     port = await freePort();
     const portVariable = [...env].find(([, value]) => value === String(probedPort));
-    if (!portVariable) return { ok: false, detail: `no env variable sets the probed port ${String(probedPort)}, so the rehearsal cannot move it`, seconds: 0 };
+    if (!portVariable)
+      return {
+        ok: false,
+        detail: `no env variable sets the probed port ${String(probedPort)}, so the rehearsal cannot move it`,
+        seconds: 0,
+      };
     childEnv[portVariable[0]] = String(port);
   }
-  const command = inMountNamespace(process.execPath, argv.slice(1).map((part) => rewritePaths(part, root)), root);
+  const command = inMountNamespace(
+    process.execPath,
+    argv.slice(1).map((part) => rewritePaths(part, root)),
+    root,
+  );
   const child = spawn(command.program, command.args, { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -322,7 +421,9 @@ export async function runNodeContainer(container: Container, env: ReadonlyMap<st
   while (!verdict && Date.now() < deadline) {
     await new Promise((done) => setTimeout(done, 200));
     if (exitCode !== undefined) {
-      verdict = probe ? { ok: false, detail: `exited ${exitCode} before its probe answered` } : exitVerdict(exitCode, output, root);
+      verdict = probe
+        ? { ok: false, detail: `exited ${exitCode} before its probe answered` }
+        : exitVerdict(exitCode, output, root);
       break;
     }
     if (probe) {
@@ -330,13 +431,20 @@ export async function runNodeContainer(container: Container, env: ReadonlyMap<st
       if (status === 200) verdict = { ok: true, detail: `GET ${probe.path ?? "/"} answered 200` };
     }
   }
-  if (!verdict) verdict = probe ? { ok: false, detail: `GET ${probe.path ?? "/"} did not answer 200 within 15 s` } : { ok: true, detail: `still running after ${startupSeconds} s` };
+  if (!verdict)
+    verdict = probe
+      ? { ok: false, detail: `GET ${probe.path ?? "/"} did not answer 200 within 15 s` }
+      : { ok: true, detail: `still running after ${startupSeconds} s` };
   if (exitCode === undefined) {
     child.kill("SIGKILL");
     await exited;
   }
   const lines = summary(output);
-  return { ok: verdict.ok, detail: `${verdict.detail}${lines ? `\n${lines}` : ""}`, seconds: (Date.now() - started) / 1000 };
+  return {
+    ok: verdict.ok,
+    detail: `${verdict.detail}${lines ? `\n${lines}` : ""}`,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 /**
@@ -364,18 +472,34 @@ for name in sorted(os.listdir(os.path.dirname(main))):
         print("imported", name[:-3])
 `;
 
-export function runSparkContainer(role: "driver" | "executor", mainApplicationFile: string, env: ReadonlyMap<string, string>, root: ContainerRoot, python: string): Promise<ConsumerRun> {
+export function runSparkContainer(
+  role: "driver" | "executor",
+  mainApplicationFile: string,
+  env: ReadonlyMap<string, string>,
+  root: ContainerRoot,
+  python: string,
+): Promise<ConsumerRun> {
   const started = Date.now();
   const main = rewritePaths(mainApplicationFile, root).replace(/^local:\/\//, "");
   const childEnv: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
   for (const [name, value] of env) childEnv[name] = rewritePaths(value, root);
   const command = inMountNamespace(python, ["-c", role === "driver" ? driverProbe : executorProbe, main], root);
   return new Promise((done) => {
-    const child = spawn(command.program, command.args, { env: childEnv, stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+    const child = spawn(command.program, command.args, {
+      env: childEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 60_000,
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("close", (code) => done({ ok: code === 0, detail: summary(output) || `exit ${String(code)}`, seconds: (Date.now() - started) / 1000 }));
+    child.once("close", (code) =>
+      done({
+        ok: code === 0,
+        detail: summary(output) || `exit ${String(code)}`,
+        seconds: (Date.now() - started) / 1000,
+      }),
+    );
   });
 }
 
@@ -399,7 +523,11 @@ function isNodeApp(container: Container): boolean {
 }
 
 /** Lays out and checks every container of every pod; starts the consumers we ship. */
-export async function rehearse(pods: readonly WorkloadPod[], objects: readonly unknown[], options: RehearsalOptions): Promise<RehearsalOutcome[]> {
+export async function rehearse(
+  pods: readonly WorkloadPod[],
+  objects: readonly unknown[],
+  options: RehearsalOptions,
+): Promise<RehearsalOutcome[]> {
   const index = new VolumeContentsIndex(objects);
   const scratch = mkdtempSync(join(tmpdir(), "kubelet-rehearsal-"));
   const runs: Promise<RehearsalOutcome>[] = [];
@@ -418,7 +546,13 @@ export async function rehearse(pods: readonly WorkloadPod[], objects: readonly u
   }
 }
 
-async function rehearseContainer(pod: WorkloadPod, container: Container, index: VolumeContentsIndex, scratch: string, options: RehearsalOptions): Promise<RehearsalOutcome> {
+async function rehearseContainer(
+  pod: WorkloadPod,
+  container: Container,
+  index: VolumeContentsIndex,
+  scratch: string,
+  options: RehearsalOptions,
+): Promise<RehearsalOutcome> {
   const started = Date.now();
   const label = { workload: pod.workload, container: container.name };
   const elapsed = () => (Date.now() - started) / 1000;
@@ -434,11 +568,20 @@ async function rehearseContainer(pod: WorkloadPod, container: Container, index: 
   const laidOut = `${root.keyedMountPaths.length} ConfigMap/Secret mounts laid out; the paths the container names exist`;
   if (!options.runConsumers) return { ...label, ok: true, detail: laidOut, seconds: elapsed() };
   if (pod.spark && pod.spark.type === "Python") {
-    if (!options.sparkPython) return { ...label, ok: true, detail: `${laidOut}; no Spark venv given, Python not started`, seconds: elapsed() };
-    return { ...label, ...(await runSparkContainer(pod.spark.role, pod.spark.mainApplicationFile, env, root, options.sparkPython)) };
+    if (!options.sparkPython)
+      return { ...label, ok: true, detail: `${laidOut}; no Spark venv given, Python not started`, seconds: elapsed() };
+    return {
+      ...label,
+      ...(await runSparkContainer(pod.spark.role, pod.spark.mainApplicationFile, env, root, options.sparkPython)),
+    };
   }
   if (isNodeApp(container)) return { ...label, ...(await runNodeContainer(container, env, root)) };
-  return { ...label, ok: true, detail: `${laidOut} (image ${container.image ?? "?"} is not run here)`, seconds: elapsed() };
+  return {
+    ...label,
+    ok: true,
+    detail: `${laidOut} (image ${container.image ?? "?"} is not run here)`,
+    seconds: elapsed(),
+  };
 }
 
 /** The Spark job's venv python, or undefined with the reason. */
@@ -446,6 +589,7 @@ export function sparkVenvPython(repoRoot: string): { python?: string; reason?: s
   const setup = join(repoRoot, "apps", "spark-job", "setup-venv.sh");
   const result = spawnSync("bash", [setup], { encoding: "utf8", timeout: 15 * 60_000 });
   const venv = (result.stdout ?? "").trim().split("\n").pop() ?? "";
-  if (result.status !== 0 || !existsSync(join(venv, "bin", "python"))) return { reason: `${setup} failed: ${(result.stderr ?? "").slice(-300)}` };
+  if (result.status !== 0 || !existsSync(join(venv, "bin", "python")))
+    return { reason: `${setup} failed: ${(result.stderr ?? "").slice(-300)}` };
   return { python: join(venv, "bin", "python") };
 }

@@ -14,7 +14,11 @@ dns.lookup = function (hostname, ...rest) {
 };
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
-  const options = Array.isArray(args[0]) ? args[0][0] : typeof args[0] === "object" ? args[0] : { port: args[0], host: args[1] };
+  const options = Array.isArray(args[0])
+    ? args[0][0]
+    : typeof args[0] === "object"
+      ? args[0]
+      : { port: args[0], host: args[1] };
   if (options.path) record(`connect ${options.path}`);
   else if (options.port !== undefined) record(`connect ${options.host ?? "localhost"}:${options.port}`);
   return connect.apply(this, args);

@@ -45,7 +45,8 @@ export function canonicalJson(value: unknown): string {
 export function forReview(value: unknown): unknown {
   if (typeof value === "string") return value.length > largeStringLength ? digest(value) : value;
   if (Array.isArray(value)) return value.map(forReview);
-  if (isRecord(value)) return Object.fromEntries(readingOrder(Object.keys(value)).map((key) => [key, forReview(value[key])]));
+  if (isRecord(value))
+    return Object.fromEntries(readingOrder(Object.keys(value)).map((key) => [key, forReview(value[key])]));
   return value;
 }
 
@@ -88,15 +89,23 @@ type ResourcesByType = Record<string, Record<string, Resource>>;
 /** Terraform settings and providers, every release, then data sources and other resources. */
 export function summarizeStack(stack: SynthesizedStack): SummarySection[] {
   const dataSources = Object.entries((stack.json.data ?? {}) as ResourcesByType);
-  const otherResources = Object.entries((stack.json.resource ?? {}) as ResourcesByType).filter(([type]) => type !== "helm_release");
+  const otherResources = Object.entries((stack.json.resource ?? {}) as ResourcesByType).filter(
+    ([type]) => type !== "helm_release",
+  );
   // Terraform ids end in a hash of the construct path; the summary names what they point at instead.
   const names = new Map<string, string>([
     ...stack.releases.map((release): [string, string] => [`helm_release.${release.id}`, release.name]),
     ...dataSources.flatMap(([type, sources]) =>
-      Object.entries(sources).map(([id, source]): [string, string] => [`data.${type}.${id}`, `data.${type}/${resourceName(source)}`]),
+      Object.entries(sources).map(([id, source]): [string, string] => [
+        `data.${type}.${id}`,
+        `data.${type}/${resourceName(source)}`,
+      ]),
     ),
     ...otherResources.flatMap(([type, resources]) =>
-      Object.entries(resources).map(([id, resource]): [string, string] => [`${type}.${id}`, `${type}/${resourceName(resource)}`]),
+      Object.entries(resources).map(([id, resource]): [string, string] => [
+        `${type}.${id}`,
+        `${type}/${resourceName(resource)}`,
+      ]),
     ),
   ]);
   const longestFirst = [...names].sort(([a], [b]) => b.length - a.length);
@@ -125,7 +134,11 @@ export function summarizeStack(stack: SynthesizedStack): SummarySection[] {
 }
 
 function plainSection(heading: string, fields: unknown): SummarySection {
-  return { heading, fields: forReview(isRecord(fields) ? fields : { value: fields }) as Record<string, unknown>, sections: [] };
+  return {
+    heading,
+    fields: forReview(isRecord(fields) ? fields : { value: fields }) as Record<string, unknown>,
+    sections: [],
+  };
 }
 
 /** Attributes that say what is released where; every other attribute of a helm_release is a setting. */
@@ -180,7 +193,8 @@ function summarizeRelease(
  * same few settings each time (their security and resources are pinned by the invariant and request tests).
  */
 export function summarizeObject(object: unknown): SummarySection {
-  if (!isRecord(object) || !isRecord(object.metadata)) throw new Error(`not a Kubernetes object: ${canonicalJson(object)}`);
+  if (!isRecord(object) || !isRecord(object.metadata))
+    throw new Error(`not a Kubernetes object: ${canonicalJson(object)}`);
   const { name, namespace, ...metadata } = object.metadata;
   const { kind, apiVersion, metadata: _metadata, ...body } = object;
   const identity = [kind, namespace, name].filter((part) => part !== undefined).join("/");
@@ -197,7 +211,10 @@ function withPodTemplatesDigested(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withPodTemplatesDigested);
   if (!isRecord(value)) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, child]) => [key, isPodTemplate(key, child) ? digest(canonicalJson(child)) : withPodTemplatesDigested(child)]),
+    Object.entries(value).map(([key, child]) => [
+      key,
+      isPodTemplate(key, child) ? digest(canonicalJson(child)) : withPodTemplatesDigested(child),
+    ]),
   );
 }
 
@@ -219,7 +236,10 @@ export function localChartName(chart: string): string | undefined {
     const charts = readdirSync(chartsDirectory, { withFileTypes: true }).filter((entry) => entry.isDirectory());
     localChartsByHash = new Map();
     for (const entry of charts) {
-      const asset = new TerraformAsset(scope, entry.name, { path: join(chartsDirectory, entry.name), type: AssetType.DIRECTORY });
+      const asset = new TerraformAsset(scope, entry.name, {
+        path: join(chartsDirectory, entry.name),
+        type: AssetType.DIRECTORY,
+      });
       // cdktf hashes file contents only, not names: two charts with the same files could not be told apart.
       const twin = localChartsByHash.get(asset.assetHash);
       if (twin) throw new Error(`charts ${twin} and ${entry.name} have the same content hash; make their files differ`);
@@ -277,11 +297,17 @@ export interface SummaryChange {
  * followed by its key paths. Objects named after a hash of their content (Jobs, which cannot be changed in place) are
  * matched by the name without the hash, so their changes show field by field.
  */
-export function diffSummaries(before: readonly SummarySection[], after: readonly SummarySection[], prefix = ""): SummaryChange[] {
+export function diffSummaries(
+  before: readonly SummarySection[],
+  after: readonly SummarySection[],
+  prefix = "",
+): SummaryChange[] {
   const beforeHeadings = new Set(before.map((section) => section.heading));
   const afterByHeading = new Map(after.map((section) => [section.heading, section]));
   const renamed = new Map(
-    after.filter((section) => !beforeHeadings.has(section.heading)).map((section) => [withoutContentHash(section.heading), section]),
+    after
+      .filter((section) => !beforeHeadings.has(section.heading))
+      .map((section) => [withoutContentHash(section.heading), section]),
   );
   const matched = new Set<string>();
   const changes: SummaryChange[] = [];

@@ -44,11 +44,20 @@ export function renderLocalRelease(release: SynthesizedRelease, helm: string): R
   try {
     const values = join(scratch, "values.yaml");
     writeFileSync(values, stringify(release.values, { lineWidth: 0 }));
-    const result = spawnSync(helm, ["template", release.name, chart, "--namespace", release.namespace, "--values", values], {
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, HELM_CACHE_HOME: join(scratch, "cache"), HELM_CONFIG_HOME: join(scratch, "config"), HELM_DATA_HOME: join(scratch, "data") },
-    });
+    const result = spawnSync(
+      helm,
+      ["template", release.name, chart, "--namespace", release.namespace, "--values", values],
+      {
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+        env: {
+          ...process.env,
+          HELM_CACHE_HOME: join(scratch, "cache"),
+          HELM_CONFIG_HOME: join(scratch, "config"),
+          HELM_DATA_HOME: join(scratch, "data"),
+        },
+      },
+    );
     if (result.status !== 0) throw new Error(`helm template ${release.name}: ${result.stderr}`);
     return parseAllDocuments(result.stdout)
       .map((document) => document.toJS() as unknown)

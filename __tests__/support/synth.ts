@@ -2,7 +2,12 @@ import { Testing } from "cdktf";
 import { loadConfig } from "../../config/load";
 import type { StreamstackConfig } from "../../config/schema";
 import type { KubernetesObject } from "../../constructs/kubernetes-object";
-import { helmReleases, parseValuesDocument, type HelmRelease, type JsonObject } from "../../scripts/lib/synthesized-stack";
+import {
+  helmReleases,
+  parseValuesDocument,
+  type HelmRelease,
+  type JsonObject,
+} from "../../scripts/lib/synthesized-stack";
 import { matrix } from "../../scripts/synth-matrix";
 import { StreamstackStack } from "../../stacks/streamstack-stack";
 

@@ -33,7 +33,9 @@ export async function startUpstreamMirror(
   directory: string,
   modify: (file: string, body: Buffer) => Buffer = (_file, body) => body,
 ): Promise<UpstreamMirror> {
-  const files = new Map(readManifest(directory).map((entry) => [`/${entry.repository}/${entry.ref}/${entry.source_path}`, entry.file]));
+  const files = new Map(
+    readManifest(directory).map((entry) => [`/${entry.repository}/${entry.ref}/${entry.source_path}`, entry.file]),
+  );
   const requests: string[] = [];
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? "/", "http://mirror").pathname);
@@ -45,7 +47,9 @@ export async function startUpstreamMirror(
     }
     const pinned = readFileSync(join(directory, file));
     const guarded = upstreamSources.some((source) => source.file === file && source.stripHelmGuard);
-    const served = guarded ? Buffer.concat([Buffer.from("{{- if .Values.crds.create }}\n"), pinned, Buffer.from("{{- end }}\n")]) : pinned;
+    const served = guarded
+      ? Buffer.concat([Buffer.from("{{- if .Values.crds.create }}\n"), pinned, Buffer.from("{{- end }}\n")])
+      : pinned;
     response.writeHead(200).end(modify(file, served));
   });
   await new Promise<void>((resolveListen) => server.listen(0, "127.0.0.1", resolveListen));

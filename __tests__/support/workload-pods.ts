@@ -32,7 +32,11 @@ export interface Container {
   readonly command?: readonly string[];
   readonly args?: readonly string[];
   readonly env?: readonly EnvVar[];
-  readonly envFrom?: readonly { readonly configMapRef?: { readonly name: string }; readonly secretRef?: { readonly name: string }; readonly prefix?: string }[];
+  readonly envFrom?: readonly {
+    readonly configMapRef?: { readonly name: string };
+    readonly secretRef?: { readonly name: string };
+    readonly prefix?: string;
+  }[];
   readonly volumeMounts?: readonly VolumeMount[];
   readonly ports?: readonly { readonly name?: string; readonly containerPort: number }[];
   readonly livenessProbe?: HttpProbe;
@@ -112,7 +116,7 @@ function sparkRolePods(label: string, namespace: string, spec: Loose): WorkloadP
   const volumes = (Array.isArray(spec.volumes) ? spec.volumes : []) as Volume[];
   const roles: Array<"driver" | "executor"> = ["driver", "executor"];
   return roles.flatMap((role) => {
-    const roleSpec = isLoose(spec[role]) ? (spec[role] as Loose) : undefined;
+    const roleSpec = isLoose(spec[role]) ? spec[role] : undefined;
     if (!roleSpec) return [];
     const container: Container = {
       name: `spark-kubernetes-${role}`,

@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from "zod";
 
 /** Raised when the environment or command line cannot be turned into a valid configuration. */
 export class ConfigurationError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'ConfigurationError';
+    this.name = "ConfigurationError";
   }
 }
 
@@ -28,19 +28,25 @@ export function parseEnvironment<Schema extends z.ZodType>(
   const present: Record<string, string> = {};
   for (const [name, value] of Object.entries(environment)) {
     // Secrets are taken verbatim; everything else tolerates stray whitespace from manifests.
-    if (value !== undefined && value.trim() !== '') present[name] = isSecret(name) ? value : value.trim();
+    if (value !== undefined && value.trim() !== "") present[name] = isSecret(name) ? value : value.trim();
   }
   const result = schema.safeParse(present);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
-    const variable = issue.path.length > 0 ? String(issue.path[0]) : '(environment)';
+    const variable = issue.path.length > 0 ? String(issue.path[0]) : "(environment)";
     const value = present[variable];
-    if (value === undefined && issue.code === 'invalid_type') return `  - ${variable}: required but not set`;
-    const entry = issue.path.length > 1 ? ` (entry ${issue.path.slice(1).map((part) => (typeof part === 'number' ? part + 1 : String(part))).join('.')})` : '';
-    const shown = value !== undefined ? ` (got ${JSON.stringify(redact(variable, value))})` : '';
+    if (value === undefined && issue.code === "invalid_type") return `  - ${variable}: required but not set`;
+    const entry =
+      issue.path.length > 1
+        ? ` (entry ${issue.path
+            .slice(1)
+            .map((part) => (typeof part === "number" ? part + 1 : String(part)))
+            .join(".")})`
+        : "";
+    const shown = value !== undefined ? ` (got ${JSON.stringify(redact(variable, value))})` : "";
     return `  - ${variable}: ${issue.message}${entry}${shown}`;
   });
-  throw new ConfigurationError(`invalid ${appName} configuration:\n${lines.join('\n')}`);
+  throw new ConfigurationError(`invalid ${appName} configuration:\n${lines.join("\n")}`);
 }
 
 function isSecret(variable: string): boolean {
@@ -48,22 +54,22 @@ function isSecret(variable: string): boolean {
 }
 
 function redact(variable: string, value: string): string {
-  return isSecret(variable) ? '***' : value;
+  return isSecret(variable) ? "***" : value;
 }
 
 /** `true`/`false` (also 1/0, yes/no) as a boolean; anything else is an error naming the variable. */
 export function booleanVariable(defaultValue: boolean) {
   return z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
-    .default(defaultValue ? 'true' : 'false')
-    .transform((value) => value === 'true' || value === '1' || value === 'yes');
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" })
+    .default(defaultValue ? "true" : "false")
+    .transform((value) => value === "true" || value === "1" || value === "yes");
 }
 
 /** A whole number within bounds, given as a string. */
 export function integerVariable(defaultValue: number, minimum: number, maximum: number = Number.MAX_SAFE_INTEGER) {
   return z.coerce
-    .number({ message: 'expected a whole number' })
-    .int({ message: 'expected a whole number' })
+    .number({ message: "expected a whole number" })
+    .int({ message: "expected a whole number" })
     .min(minimum, { message: `expected at least ${minimum}` })
     .max(maximum, { message: `expected at most ${maximum}` })
     .default(defaultValue);
@@ -73,11 +79,16 @@ export function integerVariable(defaultValue: number, minimum: number, maximum: 
 export function commaListVariable(entryPattern: RegExp, entryDescription: string) {
   return z
     .string()
-    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ""),
+    )
     .pipe(
       z
         .array(z.string().regex(entryPattern, { message: `each entry must be ${entryDescription}` }))
-        .min(1, { message: 'expected at least one entry' }),
+        .min(1, { message: "expected at least one entry" }),
     );
 }
 

@@ -81,9 +81,17 @@ export function taskRoleRules(shippedDags: readonly string[]): PolicyRule[] {
   const merged = new Map<string, { apiGroups: string[]; resources: string[]; verbs: Set<string> }>();
   for (const rule of shippedDags.flatMap((name) => dagCatalog[name]?.rules ?? [])) {
     const key = JSON.stringify([rule.apiGroups, rule.resources]);
-    const existing = merged.get(key) ?? { apiGroups: [...rule.apiGroups], resources: [...rule.resources], verbs: new Set<string>() };
+    const existing = merged.get(key) ?? {
+      apiGroups: [...rule.apiGroups],
+      resources: [...rule.resources],
+      verbs: new Set<string>(),
+    };
     for (const verb of rule.verbs) existing.verbs.add(verb);
     merged.set(key, existing);
   }
-  return [...merged.values()].map((rule) => ({ apiGroups: rule.apiGroups, resources: rule.resources, verbs: [...rule.verbs] }));
+  return [...merged.values()].map((rule) => ({
+    apiGroups: rule.apiGroups,
+    resources: rule.resources,
+    verbs: [...rule.verbs],
+  }));
 }

@@ -19,7 +19,13 @@ export const adminCredentialKeys = { username: "username", password: "password" 
 export function airflowGeneratedSecrets(naming: Naming): GeneratedSecret[] {
   const namespaces = [naming.namespaces.airflow];
   return [
-    { name: naming.airflow.jwtSecret, namespaces, username: "airflow", length: 128, derivedKeys: { [airflowChartSecretKeys.jwt]: "{password}" } },
+    {
+      name: naming.airflow.jwtSecret,
+      namespaces,
+      username: "airflow",
+      length: 128,
+      derivedKeys: { [airflowChartSecretKeys.jwt]: "{password}" },
+    },
     {
       name: naming.airflow.apiSecretKeySecret,
       namespaces,
@@ -40,13 +46,21 @@ const adminEnv = { username: "STREAMSTACK_ADMIN_USERNAME", password: "STREAMSTAC
  * templates. The Job no longer runs as a Helm hook (see constructs/airflow.upstream.md).
  */
 export function createUserJobValues(naming: Naming) {
-  const fromSecret = (name: string, key: string): IEnvVar => ({ name, valueFrom: { secretKeyRef: { name: naming.airflow.adminCredentialsSecret, key } } });
+  const fromSecret = (name: string, key: string): IEnvVar => ({
+    name,
+    valueFrom: { secretKeyRef: { name: naming.airflow.adminCredentialsSecret, key } },
+  });
   return {
     useHelmHooks: false,
     applyCustomEnv: false,
     // Only the chart's NOTES.txt prints this after install ("Default user ... password:"); the Job ignores it.
-    defaultUser: { password: `(generated: kubectl -n ${naming.namespaces.airflow} get secret ${naming.airflow.adminCredentialsSecret} -o jsonpath='{.data.password}' | base64 -d)` },
-    env: [fromSecret(adminEnv.username, adminCredentialKeys.username), fromSecret(adminEnv.password, adminCredentialKeys.password)],
+    defaultUser: {
+      password: `(generated: kubectl -n ${naming.namespaces.airflow} get secret ${naming.airflow.adminCredentialsSecret} -o jsonpath='{.data.password}' | base64 -d)`,
+    },
+    env: [
+      fromSecret(adminEnv.username, adminCredentialKeys.username),
+      fromSecret(adminEnv.password, adminCredentialKeys.password),
+    ],
     args: [
       "bash",
       "-c",

@@ -27,7 +27,10 @@ export function postgresClusterObject(config: StreamstackConfig, naming: Naming)
     spec: {
       instances: postgres.instances,
       resources: containerResources(postgres.resources),
-      storage: { size: postgres.storage.size, ...(postgres.storage.storageClass ? { storageClass: postgres.storage.storageClass } : {}) },
+      storage: {
+        size: postgres.storage.size,
+        ...(postgres.storage.storageClass ? { storageClass: postgres.storage.storageClass } : {}),
+      },
       bootstrap: {
         initdb: { database: databaseName, owner: databaseOwner, secret: { name: naming.postgres.credentialsSecret } },
       },

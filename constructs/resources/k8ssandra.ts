@@ -138,7 +138,12 @@ export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Nam
           spec: {
             restartPolicy: "OnFailure",
             automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, seccompProfile: { type: "RuntimeDefault" } },
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 999,
+              runAsGroup: 999,
+              seccompProfile: { type: "RuntimeDefault" },
+            },
             containers: [
               {
                 name: "cqlsh",
@@ -147,7 +152,11 @@ export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Nam
                 // cqlsh keeps its history under HOME; the root filesystem stays read-only.
                 env: [{ name: "HOME", value: "/tmp" }],
                 resources: containerResources({ cpu: "100m", memory: "256Mi" }),
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ["ALL"] },
+                },
                 volumeMounts: [
                   { name: "schema", mountPath: "/schema", readOnly: true },
                   { name: "credentials", mountPath: "/credentials", readOnly: true },

@@ -83,5 +83,7 @@ export function kafkaListenerCertificate(naming: Naming): KubernetesObject {
 /** A certificate in the apps namespace whose secret's ca.crt lets Kafka clients verify the brokers. */
 export function kafkaClientTrustCertificate(naming: Naming): KubernetesObject {
   const namespace = naming.namespaces.apps;
-  return certificate(naming, "kafka-client-trust", namespace, naming.kafka.clientTrustSecret, [`kafka-clients.${namespace}.svc`]);
+  return certificate(naming, "kafka-client-trust", namespace, naming.kafka.clientTrustSecret, [
+    `kafka-clients.${namespace}.svc`,
+  ]);
 }

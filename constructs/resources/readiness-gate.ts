@@ -38,9 +38,12 @@ const codeMount = "/app";
 
 /** The object references of one namespace's Role: `get`, on exactly the named objects. */
 function roleRules(objects: readonly KubernetesObject[]): IPolicyRule[] {
-  const byResource = new Map<string, Required<Pick<IPolicyRule, "apiGroups" | "resources" | "resourceNames" | "verbs">>>();
+  const byResource = new Map<
+    string,
+    Required<Pick<IPolicyRule, "apiGroups" | "resources" | "resourceNames" | "verbs">>
+  >();
   for (const object of objects) {
-    const group = object.apiVersion.split("/")[0] as string;
+    const group = object.apiVersion.split("/")[0];
     const plural = pluralOf(object);
     const key = `${group}/${plural}`;
     const rule = byResource.get(key) ?? { apiGroups: [group], resources: [plural], resourceNames: [], verbs: ["get"] };
@@ -79,7 +82,12 @@ export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[
       serviceAccountName: spec.name,
       // The gate reads objects from the API server as this ServiceAccount.
       automountServiceAccountToken: true,
-      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        runAsGroup: 1000,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
       containers: [
         {
           name: "gate",
@@ -87,7 +95,11 @@ export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[
           command: ["node", `${codeMount}/${codeFile}`],
           env,
           resources: containerResources({ cpu: "10m", memory: "64Mi" }),
-          securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+          },
           volumeMounts: [{ name: "code", mountPath: codeMount, readOnly: true }],
         },
       ],
@@ -95,7 +107,10 @@ export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[
     },
   };
   // The whole pod template and the code it runs: a Job's template is immutable, so any change must be a new Job.
-  const jobHash = createHash("sha256").update(JSON.stringify({ template, code: spec.code.sha256 })).digest("hex").slice(0, 10);
+  const jobHash = createHash("sha256")
+    .update(JSON.stringify({ template, code: spec.code.sha256 }))
+    .digest("hex")
+    .slice(0, 10);
 
   const namespaces = [...new Set(spec.objects.map((object) => object.metadata.namespace ?? spec.namespace))].sort();
   const rbac = namespaces.flatMap((namespace): KubernetesObject[] => [
@@ -115,7 +130,11 @@ export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[
   ]);
 
   return [
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: spec.name, namespace: spec.namespace, labels } } satisfies IServiceAccount,
+    {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: spec.name, namespace: spec.namespace, labels },
+    } satisfies IServiceAccount,
     ...rbac,
     {
       apiVersion: "v1",

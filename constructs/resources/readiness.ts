@@ -15,19 +15,26 @@ interface ReadinessRule {
 
 const readyCondition: Check = { path: "status.conditions[type=Ready].status", equals: "True" };
 // Strimzi's own isReady(): the status describes the latest generation and has Ready=True (CustomResourceConditions).
-const strimziReady = (): Check[] => [readyCondition, { path: "status.observedGeneration", equalsPath: "metadata.generation" }];
+const strimziReady = (): Check[] => [
+  readyCondition,
+  { path: "status.observedGeneration", equalsPath: "metadata.generation" },
+];
 
 function namespaceOf(object: KubernetesObject): string {
   const namespace = object.metadata.namespace;
-  if (!namespace) throw new Error(`${object.kind}/${object.metadata.name} has no namespace; a readiness gate needs one`);
+  if (!namespace)
+    throw new Error(`${object.kind}/${object.metadata.name} has no namespace; a readiness gate needs one`);
   return namespace;
 }
 
 function datacenterNames(object: KubernetesObject): string[] {
-  const cassandra = (object.spec as { cassandra?: { datacenters?: { metadata?: { name?: string } }[] } } | undefined)?.cassandra;
+  const cassandra = (object.spec as { cassandra?: { datacenters?: { metadata?: { name?: string } }[] } } | undefined)
+    ?.cassandra;
   const names = (cassandra?.datacenters ?? []).map((datacenter) => datacenter.metadata?.name ?? "");
   if (names.length === 0 || names.some((name) => name === "")) {
-    throw new Error(`K8ssandraCluster/${object.metadata.name}: every datacenter needs metadata.name for its readiness check`);
+    throw new Error(
+      `K8ssandraCluster/${object.metadata.name}: every datacenter needs metadata.name for its readiness check`,
+    );
   }
   return names;
 }

@@ -35,10 +35,16 @@ function sparkMemory(total: string): { memory: string; memoryOverhead: string } 
 type SparkJobVariable = keyof (typeof import("../../apps/spark-job/environment.json"))["variables"] | "PYTHONPATH";
 type SparkJobEnvVar =
   | { readonly name: SparkJobVariable; readonly value: string }
-  | { readonly name: SparkJobVariable; readonly valueFrom: { readonly secretKeyRef: { readonly name: string; readonly key: string } } };
+  | {
+      readonly name: SparkJobVariable;
+      readonly valueFrom: { readonly secretKeyRef: { readonly name: string; readonly key: string } };
+    };
 
 function jobEnvironment(config: StreamstackConfig, naming: Naming) {
-  const secretEnv = (name: SparkJobVariable, secret: string, key: string): SparkJobEnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+  const secretEnv = (name: SparkJobVariable, secret: string, key: string): SparkJobEnvVar => ({
+    name,
+    valueFrom: { secretKeyRef: { name: secret, key } },
+  });
   const env: SparkJobEnvVar[] = [
     { name: "KAFKA_BOOTSTRAP_SERVERS", value: endpointAddress(naming.kafka.bootstrap) },
     { name: "KAFKA_TOPIC", value: naming.kafka.topics.users },
@@ -88,15 +94,27 @@ export function sparkJobObjects(config: StreamstackConfig, naming: Naming): Kube
   const caMount = naming.kafka.tls ? [{ name: "kafka-ca", mountPath: "/etc/kafka-ca", readOnly: true }] : [];
 
   const objects: KubernetesObject[] = [
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: spark.serviceAccount, namespace, labels } } satisfies IServiceAccount,
+    {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: spark.serviceAccount, namespace, labels },
+    } satisfies IServiceAccount,
     {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "Role",
       metadata: { name: spark.serviceAccount, namespace, labels },
       // What a Spark driver needs to run its executors (Spark on Kubernetes documentation, "RBAC").
       rules: [
-        { apiGroups: [""], resources: ["pods"], verbs: ["create", "get", "list", "watch", "delete", "deletecollection", "patch"] },
-        { apiGroups: [""], resources: ["services", "configmaps"], verbs: ["create", "get", "list", "watch", "delete", "deletecollection"] },
+        {
+          apiGroups: [""],
+          resources: ["pods"],
+          verbs: ["create", "get", "list", "watch", "delete", "deletecollection", "patch"],
+        },
+        {
+          apiGroups: [""],
+          resources: ["services", "configmaps"],
+          verbs: ["create", "get", "list", "watch", "delete", "deletecollection"],
+        },
         { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["get", "list", "watch"] },
       ],
     } satisfies IRole,
@@ -107,7 +125,12 @@ export function sparkJobObjects(config: StreamstackConfig, naming: Naming): Kube
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: spark.serviceAccount },
       subjects: [{ kind: "ServiceAccount", name: spark.serviceAccount, namespace }],
     } satisfies IRoleBinding,
-    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: spark.codeConfigMap, namespace, labels }, data: sparkJobFiles() } satisfies IConfigMap,
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: spark.codeConfigMap, namespace, labels },
+      data: sparkJobFiles(),
+    } satisfies IConfigMap,
   ];
   if (persistentCheckpoints) {
     objects.push({
@@ -143,7 +166,12 @@ export function sparkJobObjects(config: StreamstackConfig, naming: Naming): Kube
           ? { name: "checkpoints", persistentVolumeClaim: { claimName: spark.checkpointClaim } }
           : { name: "checkpoints", emptyDir: {} },
         ...(naming.kafka.tls
-          ? [{ name: "kafka-ca", secret: { secretName: naming.kafka.clientTrustSecret, items: [{ key: "ca.crt", path: "ca.crt" }] } }]
+          ? [
+              {
+                name: "kafka-ca",
+                secret: { secretName: naming.kafka.clientTrustSecret, items: [{ key: "ca.crt", path: "ca.crt" }] },
+              },
+            ]
           : []),
       ],
       driver: {

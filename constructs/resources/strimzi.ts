@@ -24,7 +24,10 @@ function versionAtLeast(version: string, minimum: readonly number[]): boolean {
 }
 
 /** The cluster operator's extra environment for a Strimzi version whose entity operator watches `crossNamespaces`. */
-export function strimziOperatorEnvironment(strimziVersion: string, crossNamespaces: readonly string[]): { name: string; value: string }[] {
+export function strimziOperatorEnvironment(
+  strimziVersion: string,
+  crossNamespaces: readonly string[],
+): { name: string; value: string }[] {
   return [
     // Operands get security contexts that satisfy the restricted Pod Security Standard.
     { name: "STRIMZI_POD_SECURITY_PROVIDER_CLASS", value: "restricted" },
@@ -63,7 +66,11 @@ function listeners(kafka: KafkaConfig, naming: Naming) {
       authentication: { type: kafka.authentication },
       // Signed by the stack's cert-manager CA, whose certificate clients in other namespaces can obtain.
       configuration: {
-        brokerCertChainAndKey: { secretName: naming.kafka.listenerCertificateSecret, certificate: "tls.crt", key: "tls.key" },
+        brokerCertChainAndKey: {
+          secretName: naming.kafka.listenerCertificateSecret,
+          certificate: "tls.crt",
+          key: "tls.key",
+        },
       },
     },
   ];
@@ -104,7 +111,9 @@ function entityOperator(kafka: KafkaConfig, naming: Naming) {
 export function crossNamespaceWatches(kafka: KubernetesObject): string[] {
   const spec = (kafka.spec ?? {}) as { entityOperator?: Record<string, { watchedNamespace?: string } | undefined> };
   const operators = Object.values(spec.entityOperator ?? {});
-  const watched = operators.map((operator) => operator?.watchedNamespace).filter((namespace): namespace is string => namespace !== undefined);
+  const watched = operators
+    .map((operator) => operator?.watchedNamespace)
+    .filter((namespace): namespace is string => namespace !== undefined);
   return [...new Set(watched)].filter((namespace) => namespace !== kafka.metadata.namespace);
 }
 
@@ -147,7 +156,13 @@ export function kafkaClusterObjects(config: StreamstackConfig, naming: Naming): 
     ];
   }
 
-  const pool = (name: string, roles: string[], replicas: number, resources: KafkaConfig["brokerResources"], size: string) => ({
+  const pool = (
+    name: string,
+    roles: string[],
+    replicas: number,
+    resources: KafkaConfig["brokerResources"],
+    size: string,
+  ) => ({
     apiVersion,
     kind: "KafkaNodePool",
     metadata: metadata(name, namespace, kafka.clusterName),
@@ -158,7 +173,13 @@ export function kafkaClusterObjects(config: StreamstackConfig, naming: Naming): 
     kafka.brokers === 1 && kafka.controllers === 1
       ? [pool("dual-role", ["controller", "broker"], 1, kafka.brokerResources, kafka.storage.size)]
       : [
-          pool("controllers", ["controller"], kafka.controllers, kafka.controllerResources, kafka.controllerStorageSize),
+          pool(
+            "controllers",
+            ["controller"],
+            kafka.controllers,
+            kafka.controllerResources,
+            kafka.controllerStorageSize,
+          ),
           pool("brokers", ["broker"], kafka.brokers, kafka.brokerResources, kafka.storage.size),
         ];
   return [
@@ -205,10 +226,24 @@ export function kafkaTopicObjects(config: StreamstackConfig, naming: Naming): Ku
   ];
 }
 
-type Operation = "Read" | "Write" | "Create" | "Describe" | "DescribeConfigs" | "Alter" | "AlterConfigs" | "Delete" | "IdempotentWrite" | "All";
+type Operation =
+  | "Read"
+  | "Write"
+  | "Create"
+  | "Describe"
+  | "DescribeConfigs"
+  | "Alter"
+  | "AlterConfigs"
+  | "Delete"
+  | "IdempotentWrite"
+  | "All";
 
 interface Acl {
-  readonly resource: { readonly type: "topic" | "group" | "cluster"; readonly name?: string; readonly patternType?: "literal" | "prefix" };
+  readonly resource: {
+    readonly type: "topic" | "group" | "cluster";
+    readonly name?: string;
+    readonly patternType?: "literal" | "prefix";
+  };
   readonly operations: readonly Operation[];
 }
 
@@ -254,7 +289,11 @@ export function clientAcls(naming: Naming): Readonly<Record<KafkaClient, readonl
 }
 
 /** A KafkaUser for each client that runs; only with authentication on. */
-export function kafkaUserObjects(config: StreamstackConfig, naming: Naming, clients: readonly KafkaClient[]): KubernetesObject[] {
+export function kafkaUserObjects(
+  config: StreamstackConfig,
+  naming: Naming,
+  clients: readonly KafkaClient[],
+): KubernetesObject[] {
   if (config.kafka.authentication === "none") return [];
   const acls = clientAcls(naming);
   return clients.map((client) => ({

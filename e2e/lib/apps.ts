@@ -1,15 +1,15 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { loopback, ports, repoRoot } from './paths';
-import { runCommand, startProcess, waitFor, type ManagedProcess } from './processes';
-import { tsxCli } from './schema-registry';
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { loopback, ports, repoRoot } from "./paths";
+import { runCommand, startProcess, waitFor, type ManagedProcess } from "./processes";
+import { tsxCli } from "./schema-registry";
 
-export const producerBundle = join(repoRoot, 'apps', 'producer', 'dist', 'producer.js');
-export const dashboardBundle = join(repoRoot, 'apps', 'dashboard', 'dist', 'dashboard.js');
+export const producerBundle = join(repoRoot, "apps", "producer", "dist", "producer.js");
+export const dashboardBundle = join(repoRoot, "apps", "dashboard", "dist", "dashboard.js");
 
 /** Bundles producer and dashboard exactly as the stack ships them (apps/build.ts), so the run tests the shipped code. */
 export async function buildApps(): Promise<void> {
-  const buildScript = join(repoRoot, 'apps', 'build.ts');
+  const buildScript = join(repoRoot, "apps", "build.ts");
   if (!existsSync(buildScript)) throw new Error(`${buildScript} is missing: it bundles the producer and the dashboard`);
   const result = await runCommand(process.execPath, [tsxCli, buildScript], { cwd: repoRoot });
   if (result.code !== 0 || !existsSync(producerBundle) || !existsSync(dashboardBundle)) {
@@ -56,14 +56,16 @@ function producerEnvironment(environment: ProducerEnvironment): NodeJS.ProcessEn
 /** Runs the bundled producer to completion with the given CLI arguments (e.g. --count 500). */
 export async function runProducer(environment: ProducerEnvironment, args: readonly string[]): Promise<ProducerRun> {
   const started = Date.now();
-  const result = await runCommand(process.execPath, [producerBundle, ...args], { env: producerEnvironment(environment) });
+  const result = await runCommand(process.execPath, [producerBundle, ...args], {
+    env: producerEnvironment(environment),
+  });
   const wallSeconds = (Date.now() - started) / 1000;
   let summary: ProducerSummary | undefined;
-  for (const line of result.output.split('\n').reverse()) {
-    if (!line.startsWith('{')) continue;
+  for (const line of result.output.split("\n").reverse()) {
+    if (!line.startsWith("{")) continue;
     try {
       const parsed = JSON.parse(line) as Partial<ProducerSummary>;
-      if (typeof parsed.sent === 'number' && typeof parsed.elapsedSeconds === 'number') {
+      if (typeof parsed.sent === "number" && typeof parsed.elapsedSeconds === "number") {
         summary = parsed as ProducerSummary;
         break;
       }
@@ -91,10 +93,10 @@ export interface Dashboard {
 export async function startDashboard(runDir: string, options: DashboardOptions): Promise<Dashboard> {
   const url = `http://${loopback}:${ports.dashboard}`;
   const process_ = startProcess({
-    name: 'dashboard',
+    name: "dashboard",
     command: process.execPath,
     args: [dashboardBundle],
-    logFile: join(runDir, 'dashboard.log'),
+    logFile: join(runDir, "dashboard.log"),
     env: {
       ...process.env,
       CASSANDRA_CONTACT_POINTS: options.cassandraHost,
@@ -119,5 +121,5 @@ export async function dashboardTotalUsers(dashboardUrl: string): Promise<number 
   const response = await fetch(`${dashboardUrl}/api/total`);
   if (!response.ok) return undefined;
   const body = (await response.json()) as { totalUsers?: unknown };
-  return typeof body.totalUsers === 'number' ? body.totalUsers : undefined;
+  return typeof body.totalUsers === "number" ? body.totalUsers : undefined;
 }

@@ -2,9 +2,9 @@
 export class AssertionReport {
   private readonly results: { name: string; ok: boolean; detail: string }[] = [];
 
-  check(name: string, ok: boolean, detail = ''): boolean {
+  check(name: string, ok: boolean, detail = ""): boolean {
     this.results.push({ name, ok, detail });
-    process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${name}${detail ? ` — ${detail}` : ''}\n`);
+    process.stdout.write(`${ok ? "PASS" : "FAIL"}  ${name}${detail ? ` — ${detail}` : ""}\n`);
     return ok;
   }
 
@@ -18,9 +18,11 @@ export class AssertionReport {
 
   /** Prints the summary; the last line is the plain count CI reads. */
   printSummary(title: string): void {
-    process.stdout.write(`\n===== ${title}: ${this.failed === 0 && this.passed > 0 ? 'PASS' : 'FAIL'} =====\n`);
+    process.stdout.write(`\n===== ${title}: ${this.failed === 0 && this.passed > 0 ? "PASS" : "FAIL"} =====\n`);
     for (const result of this.results) {
-      process.stdout.write(`  ${result.ok ? 'PASS' : 'FAIL'}  ${result.name}${result.detail ? ` — ${result.detail}` : ''}\n`);
+      process.stdout.write(
+        `  ${result.ok ? "PASS" : "FAIL"}  ${result.name}${result.detail ? ` — ${result.detail}` : ""}\n`,
+      );
     }
     process.stdout.write(`${this.passed} passed, ${this.failed} failed\n`);
   }

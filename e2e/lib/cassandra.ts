@@ -1,14 +1,14 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Client } from 'cassandra-driver';
-import { stringify } from 'yaml';
-import { mavenClasspath } from './maven';
-import { loopback, ports, repoRoot } from './paths';
-import { portOpen, startProcess, waitFor, type ManagedProcess } from './processes';
-import { cassandraArtifacts, engineVersions } from './versions';
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Client } from "cassandra-driver";
+import { stringify } from "yaml";
+import { mavenClasspath } from "./maven";
+import { loopback, ports, repoRoot } from "./paths";
+import { portOpen, startProcess, waitFor, type ManagedProcess } from "./processes";
+import { cassandraArtifacts, engineVersions } from "./versions";
 
 /** A plain single-node Cassandra with SimpleSnitch reports this datacenter. */
-export const localDatacenter = 'datacenter1';
+export const localDatacenter = "datacenter1";
 
 export interface CassandraEngine {
   readonly host: string;
@@ -19,45 +19,68 @@ export interface CassandraEngine {
 
 /** The Java 17 module flags from upstream conf/jvm17-server.options; Cassandra 5 fails at start without them. */
 const java17ModuleOptions = [
-  '-Djdk.attach.allowAttachSelf=true',
-  '--add-exports', 'java.base/jdk.internal.misc=ALL-UNNAMED',
-  '--add-exports', 'java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED',
-  '--add-exports', 'java.rmi/sun.rmi.registry=ALL-UNNAMED',
-  '--add-exports', 'java.rmi/sun.rmi.server=ALL-UNNAMED',
-  '--add-exports', 'java.sql/java.sql=ALL-UNNAMED',
-  '--add-exports', 'java.base/java.lang.ref=ALL-UNNAMED',
-  '--add-exports', 'jdk.unsupported/sun.misc=ALL-UNNAMED',
-  '--add-exports', 'jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED',
-  '--add-exports', 'jdk.attach/sun.tools.attach=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.lang.module=ALL-UNNAMED',
-  '--add-opens', 'java.base/jdk.internal.loader=ALL-UNNAMED',
-  '--add-opens', 'java.base/jdk.internal.ref=ALL-UNNAMED',
-  '--add-opens', 'java.base/jdk.internal.reflect=ALL-UNNAMED',
-  '--add-opens', 'java.base/jdk.internal.math=ALL-UNNAMED',
-  '--add-opens', 'java.base/jdk.internal.module=ALL-UNNAMED',
-  '--add-opens', 'java.base/jdk.internal.util.jar=ALL-UNNAMED',
-  '--add-opens', 'jdk.management/com.sun.management.internal=ALL-UNNAMED',
-  '--add-opens', 'java.base/sun.nio.ch=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.io=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.lang.reflect=ALL-UNNAMED',
-  '--add-opens', 'jdk.compiler/com.sun.tools.javac=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.lang=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.util=ALL-UNNAMED',
-  '-Dio.netty.tryReflectionSetAccessible=true',
-  '-Dio.netty.allocator.useCacheForAllThreads=true',
-  '-Dio.netty.allocator.maxOrder=11',
+  "-Djdk.attach.allowAttachSelf=true",
+  "--add-exports",
+  "java.base/jdk.internal.misc=ALL-UNNAMED",
+  "--add-exports",
+  "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+  "--add-exports",
+  "java.rmi/sun.rmi.registry=ALL-UNNAMED",
+  "--add-exports",
+  "java.rmi/sun.rmi.server=ALL-UNNAMED",
+  "--add-exports",
+  "java.sql/java.sql=ALL-UNNAMED",
+  "--add-exports",
+  "java.base/java.lang.ref=ALL-UNNAMED",
+  "--add-exports",
+  "jdk.unsupported/sun.misc=ALL-UNNAMED",
+  "--add-exports",
+  "jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+  "--add-exports",
+  "jdk.attach/sun.tools.attach=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/java.lang.module=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/jdk.internal.loader=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/jdk.internal.ref=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/jdk.internal.reflect=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/jdk.internal.math=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/jdk.internal.module=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/jdk.internal.util.jar=ALL-UNNAMED",
+  "--add-opens",
+  "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/sun.nio.ch=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/java.io=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/java.lang.reflect=ALL-UNNAMED",
+  "--add-opens",
+  "jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/java.lang=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/java.util=ALL-UNNAMED",
+  "-Dio.netty.tryReflectionSetAccessible=true",
+  "-Dio.netty.allocator.useCacheForAllThreads=true",
+  "-Dio.netty.allocator.maxOrder=11",
 ];
 
 /** A minimal single-node configuration; everything not set keeps Cassandra's defaults. */
 export function cassandraYaml(dataRoot: string): string {
   return stringify({
-    cluster_name: 'streamstack-e2e',
+    cluster_name: "streamstack-e2e",
     num_tokens: 1,
-    partitioner: 'org.apache.cassandra.dht.Murmur3Partitioner',
-    endpoint_snitch: 'SimpleSnitch',
+    partitioner: "org.apache.cassandra.dht.Murmur3Partitioner",
+    endpoint_snitch: "SimpleSnitch",
     seed_provider: [
       {
-        class_name: 'org.apache.cassandra.locator.SimpleSeedProvider',
+        class_name: "org.apache.cassandra.locator.SimpleSeedProvider",
         parameters: [{ seeds: `${loopback}:${ports.cassandraStorage}` }],
       },
     ],
@@ -66,20 +89,20 @@ export function cassandraYaml(dataRoot: string): string {
     storage_port: ports.cassandraStorage,
     native_transport_port: ports.cassandraNative,
     start_native_transport: true,
-    data_file_directories: [join(dataRoot, 'data')],
-    commitlog_directory: join(dataRoot, 'commitlog'),
-    saved_caches_directory: join(dataRoot, 'saved_caches'),
-    hints_directory: join(dataRoot, 'hints'),
-    cdc_raw_directory: join(dataRoot, 'cdc_raw'),
-    commitlog_sync: 'periodic',
-    commitlog_sync_period: '10000ms',
-    authenticator: 'AllowAllAuthenticator',
-    authorizer: 'AllowAllAuthorizer',
-    disk_failure_policy: 'stop',
-    commit_failure_policy: 'stop',
+    data_file_directories: [join(dataRoot, "data")],
+    commitlog_directory: join(dataRoot, "commitlog"),
+    saved_caches_directory: join(dataRoot, "saved_caches"),
+    hints_directory: join(dataRoot, "hints"),
+    cdc_raw_directory: join(dataRoot, "cdc_raw"),
+    commitlog_sync: "periodic",
+    commitlog_sync_period: "10000ms",
+    authenticator: "AllowAllAuthenticator",
+    authorizer: "AllowAllAuthorizer",
+    disk_failure_policy: "stop",
+    commit_failure_policy: "stop",
     auto_snapshot: false,
     concurrent_compactors: 1,
-    memtable_allocation_type: 'heap_buffers',
+    memtable_allocation_type: "heap_buffers",
   });
 }
 
@@ -99,46 +122,46 @@ export function cassandraClasspath(): Promise<string> {
 }
 
 /** Starts one Cassandra node on loopback and waits until CQL queries succeed. */
-export async function startCassandra(runDir: string, heap = '1G'): Promise<CassandraEngine> {
+export async function startCassandra(runDir: string, heap = "1G"): Promise<CassandraEngine> {
   const classpathDir = await cassandraClasspath();
-  const configDir = join(runDir, 'cassandra-config');
-  const dataRoot = join(runDir, 'cassandra-data');
+  const configDir = join(runDir, "cassandra-config");
+  const dataRoot = join(runDir, "cassandra-data");
   mkdirSync(configDir, { recursive: true });
   mkdirSync(dataRoot, { recursive: true });
-  const configFile = join(configDir, 'cassandra.yaml');
+  const configFile = join(configDir, "cassandra.yaml");
   writeFileSync(configFile, cassandraYaml(dataRoot));
-  writeFileSync(join(configDir, 'logback.xml'), logbackXml());
+  writeFileSync(join(configDir, "logback.xml"), logbackXml());
 
   const process = startProcess({
-    name: 'cassandra',
-    command: 'java',
+    name: "cassandra",
+    command: "java",
     args: [
       `-Xms${heap}`,
       `-Xmx${heap}`,
-      '-Xss512k',
-      '-XX:+UseG1GC',
-      '-XX:+ParallelRefProcEnabled',
-      '-XX:MaxTenuringThreshold=1',
-      '-XX:G1HeapRegionSize=4m',
-      '-XX:MaxDirectMemorySize=512m',
-      '-XX:+AlwaysPreTouch',
-      '-XX:+ExitOnOutOfMemoryError',
+      "-Xss512k",
+      "-XX:+UseG1GC",
+      "-XX:+ParallelRefProcEnabled",
+      "-XX:MaxTenuringThreshold=1",
+      "-XX:G1HeapRegionSize=4m",
+      "-XX:MaxDirectMemorySize=512m",
+      "-XX:+AlwaysPreTouch",
+      "-XX:+ExitOnOutOfMemoryError",
       ...java17ModuleOptions,
       `-Dcassandra.config=file://${configFile}`,
-      `-Dlogback.configurationFile=${join(configDir, 'logback.xml')}`,
+      `-Dlogback.configurationFile=${join(configDir, "logback.xml")}`,
       `-Dcassandra.logdir=${runDir}`,
       `-Dcassandra.storagedir=${dataRoot}`,
-      '-Dcassandra-foreground=yes',
+      "-Dcassandra-foreground=yes",
       // A single fresh node has nobody to gossip with; skip the waits meant for real clusters.
-      '-Dcassandra.skip_wait_for_gossip_to_settle=0',
-      '-Dcassandra.ring_delay_ms=0',
-      '-Dcassandra.superuser_setup_delay_ms=0',
-      '-Dcassandra.jmx.local.port=0',
-      '-cp',
+      "-Dcassandra.skip_wait_for_gossip_to_settle=0",
+      "-Dcassandra.ring_delay_ms=0",
+      "-Dcassandra.superuser_setup_delay_ms=0",
+      "-Dcassandra.jmx.local.port=0",
+      "-cp",
       `${configDir}:${classpathDir}/*`,
-      'org.apache.cassandra.service.CassandraDaemon',
+      "org.apache.cassandra.service.CassandraDaemon",
     ],
-    logFile: join(runDir, 'cassandra.log'),
+    logFile: join(runDir, "cassandra.log"),
   });
   await waitFor(
     async () => {
@@ -146,7 +169,7 @@ export async function startCassandra(runDir: string, heap = '1G'): Promise<Cassa
       const client = cassandraClient();
       try {
         await client.connect();
-        await client.execute('SELECT release_version FROM system.local');
+        await client.execute("SELECT release_version FROM system.local");
         return true;
       } finally {
         await client.shutdown();
@@ -168,14 +191,14 @@ export function cassandraClient(keyspace?: string): Client {
 
 /** Creates the keyspace (SimpleStrategy, RF 1: one node) and the table from apps/schemas/created_users.cql. */
 export async function createSchema(keyspace: string): Promise<void> {
-  const tableCql = readFileSync(join(repoRoot, 'apps', 'schemas', 'created_users.cql'), 'utf8');
+  const tableCql = readFileSync(join(repoRoot, "apps", "schemas", "created_users.cql"), "utf8");
   const client = cassandraClient();
   await client.connect();
   try {
     await client.execute(
       `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
     );
-    for (const statement of cqlStatements(tableCql.replaceAll('{{keyspace}}', keyspace))) {
+    for (const statement of cqlStatements(tableCql.replaceAll("{{keyspace}}", keyspace))) {
       await client.execute(statement);
     }
   } finally {
@@ -186,10 +209,10 @@ export async function createSchema(keyspace: string): Promise<void> {
 /** Splits a CQL file into statements, dropping `--` comment lines. */
 export function cqlStatements(cql: string): string[] {
   return cql
-    .split('\n')
-    .filter((line) => !line.trim().startsWith('--'))
-    .join('\n')
-    .split(';')
+    .split("\n")
+    .filter((line) => !line.trim().startsWith("--"))
+    .join("\n")
+    .split(";")
     .map((statement) => statement.trim())
     .filter((statement) => statement.length > 0);
 }

@@ -3,13 +3,13 @@
  * is left alone): global BACKWARD, a compatible v2 accepted, an incompatible version refused with 409, a whitespace
  * variant resolving to the existing id, and the producer's registration on a subject another client created.
  */
-import { createSchemaRegistry, registerUserSchema } from '../../apps/producer/src/encoding';
-import { userSchema, userSchemaText, type AvroRecordSchema } from '../../apps/producer/src/schema';
-import { topicValueSubject } from '../../apps/shared/schema-subject';
-import type { AssertionReport } from './assertions';
-import { globalCompatibility } from './schema-registry';
+import { createSchemaRegistry, registerUserSchema } from "../../apps/producer/src/encoding";
+import { userSchema, userSchemaText, type AvroRecordSchema } from "../../apps/producer/src/schema";
+import { topicValueSubject } from "../../apps/shared/schema-subject";
+import type { AssertionReport } from "./assertions";
+import { globalCompatibility } from "./schema-registry";
 
-const headers = { 'content-type': 'application/vnd.schemaregistry.v1+json' };
+const headers = { "content-type": "application/vnd.schemaregistry.v1+json" };
 
 interface RegistryReply {
   readonly status: number;
@@ -22,39 +22,65 @@ async function call(url: string, method: string, body?: unknown): Promise<Regist
 }
 
 function post(registryUrl: string, subject: string, schema: string): Promise<RegistryReply> {
-  return call(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, 'POST', { schema });
+  return call(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, "POST", { schema });
 }
 
 function idOf(reply: RegistryReply): number | undefined {
   const parsed: unknown = reply.status === 200 ? JSON.parse(reply.body) : undefined;
-  return typeof parsed === 'object' && parsed !== null && 'id' in parsed && typeof parsed.id === 'number' ? parsed.id : undefined;
+  return typeof parsed === "object" && parsed !== null && "id" in parsed && typeof parsed.id === "number"
+    ? parsed.id
+    : undefined;
 }
 
-function withField(schema: AvroRecordSchema, field: AvroRecordSchema['fields'][number]): string {
+function withField(schema: AvroRecordSchema, field: AvroRecordSchema["fields"][number]): string {
   return JSON.stringify({ ...schema, fields: [...schema.fields, field] });
 }
 
 export async function checkSchemaEvolution(registryUrl: string, report: AssertionReport): Promise<void> {
   const run = Date.now().toString(36);
-  const global = await call(`${registryUrl}/config`, 'GET');
-  report.check(`registry's global compatibility is ${globalCompatibility}`, global.status === 200 && global.body.includes(`"${globalCompatibility}"`), `GET /config → ${global.status} ${global.body}`);
+  const global = await call(`${registryUrl}/config`, "GET");
+  report.check(
+    `registry's global compatibility is ${globalCompatibility}`,
+    global.status === 200 && global.body.includes(`"${globalCompatibility}"`),
+    `GET /config → ${global.status} ${global.body}`,
+  );
 
   const subject = topicValueSubject(`e2e-evolution-${run}`);
   const v1 = await post(registryUrl, subject, userSchemaText());
-  report.check('v1 (users_created.avsc) registered on a fresh subject', idOf(v1) !== undefined, `${v1.status} ${v1.body}`);
+  report.check(
+    "v1 (users_created.avsc) registered on a fresh subject",
+    idOf(v1) !== undefined,
+    `${v1.status} ${v1.body}`,
+  );
   const variant = await post(registryUrl, subject, JSON.stringify(userSchema(), null, 4));
-  report.check('a whitespace variant of v1 resolves to the same id', idOf(variant) !== undefined && idOf(variant) === idOf(v1), `${variant.status} ${variant.body}`);
-  const v2 = await post(registryUrl, subject, withField(userSchema(), { name: 'nickname', type: ['null', 'string'], default: null }));
-  report.check('compatible v2 (new optional field with a default) accepted', idOf(v2) !== undefined && idOf(v2) !== idOf(v1), `${v2.status} ${v2.body}`);
-  const incompatible = await post(registryUrl, subject, withField(userSchema(), { name: 'age', type: 'int' }));
-  report.check(`incompatible version (new required field) refused with 409 under ${globalCompatibility}`, incompatible.status === 409, `${incompatible.status} ${incompatible.body}`);
+  report.check(
+    "a whitespace variant of v1 resolves to the same id",
+    idOf(variant) !== undefined && idOf(variant) === idOf(v1),
+    `${variant.status} ${variant.body}`,
+  );
+  const v2 = await post(
+    registryUrl,
+    subject,
+    withField(userSchema(), { name: "nickname", type: ["null", "string"], default: null }),
+  );
+  report.check(
+    "compatible v2 (new optional field with a default) accepted",
+    idOf(v2) !== undefined && idOf(v2) !== idOf(v1),
+    `${v2.status} ${v2.body}`,
+  );
+  const incompatible = await post(registryUrl, subject, withField(userSchema(), { name: "age", type: "int" }));
+  report.check(
+    `incompatible version (new required field) refused with 409 under ${globalCompatibility}`,
+    incompatible.status === 409,
+    `${incompatible.status} ${incompatible.body}`,
+  );
 
   // Another client creates the subject (no level of its own); the producer must still get its schema's id.
   const foreignTopic = `e2e-foreign-${run}`;
   const foreign = await post(registryUrl, topicValueSubject(foreignTopic), userSchemaText());
-  const level = await call(`${registryUrl}/config/${encodeURIComponent(topicValueSubject(foreignTopic))}`, 'GET');
+  const level = await call(`${registryUrl}/config/${encodeURIComponent(topicValueSubject(foreignTopic))}`, "GET");
   let producerId: number | undefined;
-  let failure = '';
+  let failure = "";
   try {
     producerId = await registerUserSchema(createSchemaRegistry({ url: registryUrl }), registryUrl, foreignTopic);
   } catch (error) {
@@ -63,6 +89,6 @@ export async function checkSchemaEvolution(registryUrl: string, report: Assertio
   report.check(
     "producer registers on a subject another client created",
     producerId !== undefined && producerId === idOf(foreign),
-    `GET /config/<subject> → ${level.status} ${level.body}; producer got id ${String(producerId)} (other client ${String(idOf(foreign))})${failure ? `: ${failure}` : ''}`,
+    `GET /config/<subject> → ${level.status} ${level.body}; producer got id ${String(producerId)} (other client ${String(idOf(foreign))})${failure ? `: ${failure}` : ""}`,
   );
 }

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { cacheDir } from './paths';
-import { runCommand } from './processes';
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cacheDir } from "./paths";
+import { runCommand } from "./processes";
 
 /** One Maven artifact; exclusions use groupId:artifactId ("*:*" allowed). */
 export interface MavenArtifact {
@@ -15,20 +15,20 @@ export interface MavenArtifact {
 function dependencyXml(artifact: MavenArtifact): string {
   const exclusions = (artifact.exclusions ?? [])
     .map((exclusion) => {
-      const [groupId, artifactId] = exclusion.split(':');
+      const [groupId, artifactId] = exclusion.split(":");
       return `<exclusion><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId></exclusion>`;
     })
-    .join('');
+    .join("");
   return [
-    '    <dependency>',
+    "    <dependency>",
     `      <groupId>${artifact.groupId}</groupId>`,
     `      <artifactId>${artifact.artifactId}</artifactId>`,
     `      <version>${artifact.version}</version>`,
-    exclusions ? `      <exclusions>${exclusions}</exclusions>` : '',
-    '    </dependency>',
+    exclusions ? `      <exclusions>${exclusions}</exclusions>` : "",
+    "    </dependency>",
   ]
-    .filter((line) => line !== '')
-    .join('\n');
+    .filter((line) => line !== "")
+    .join("\n");
 }
 
 /** A throwaway pom whose only purpose is to let `mvn dependency:copy-dependencies` resolve a runtime classpath. */
@@ -41,7 +41,7 @@ export function minimalPom(name: string, artifacts: readonly MavenArtifact[]): s
   <version>1</version>
   <packaging>pom</packaging>
   <dependencies>
-${artifacts.map(dependencyXml).join('\n')}
+${artifacts.map(dependencyXml).join("\n")}
   </dependencies>
 </project>
 `;
@@ -53,31 +53,33 @@ ${artifacts.map(dependencyXml).join('\n')}
  */
 export async function mavenClasspath(name: string, artifacts: readonly MavenArtifact[]): Promise<string> {
   const home = join(cacheDir(), name);
-  const lib = join(home, 'lib');
-  const marker = join(home, '.complete');
+  const lib = join(home, "lib");
+  const marker = join(home, ".complete");
   const pom = minimalPom(name, artifacts);
-  const hash = createHash('sha256').update(pom).digest('hex');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === hash) return lib;
+  const hash = createHash("sha256").update(pom).digest("hex");
+  if (existsSync(marker) && readFileSync(marker, "utf8") === hash) return lib;
   mkdirSync(home, { recursive: true });
   rmSync(lib, { recursive: true, force: true });
-  writeFileSync(join(home, 'pom.xml'), pom);
+  writeFileSync(join(home, "pom.xml"), pom);
   process.stdout.write(`resolving ${name} jars with Maven (once; cached in ${home})…\n`);
   const started = Date.now();
   const result = await runCommand(
-    'mvn',
+    "mvn",
     [
-      '-q',
-      '-B',
-      '-f',
-      join(home, 'pom.xml'),
-      'dependency:copy-dependencies',
+      "-q",
+      "-B",
+      "-f",
+      join(home, "pom.xml"),
+      "dependency:copy-dependencies",
       `-DoutputDirectory=${lib}`,
-      '-DincludeScope=runtime',
+      "-DincludeScope=runtime",
     ],
     { cwd: home },
   );
   if (result.code !== 0) {
-    throw new Error(`mvn dependency:copy-dependencies for ${name} failed (exit ${result.code}):\n${result.output.slice(-4000)}`);
+    throw new Error(
+      `mvn dependency:copy-dependencies for ${name} failed (exit ${result.code}):\n${result.output.slice(-4000)}`,
+    );
   }
   writeFileSync(marker, hash);
   process.stdout.write(`resolved ${name} in ${((Date.now() - started) / 1000).toFixed(0)}s\n`);

@@ -1,13 +1,13 @@
-import { mkdtempSync, mkdirSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 /** Repository root (this file lives in e2e/lib). */
-export const repoRoot = resolve(__dirname, '..', '..');
+export const repoRoot = resolve(__dirname, "..", "..");
 
 /** Where engine jars, virtualenvs and the ivy cache are kept between runs. */
 export function cacheDir(): string {
-  const dir = process.env.STREAMSTACK_CACHE ?? join(homedir(), '.cache', 'streamstack');
+  const dir = process.env.STREAMSTACK_CACHE ?? join(homedir(), ".cache", "streamstack");
   mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -28,4 +28,4 @@ export const ports = {
   sparkUi: Number(process.env.E2E_SPARK_UI_PORT ?? 24040),
 } as const;
 
-export const loopback = '127.0.0.1';
+export const loopback = "127.0.0.1";

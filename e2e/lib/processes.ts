@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { createConnection } from "node:net";
 
 /** A long-running engine process started in its own process group, so stopping it stops its children too. */
 export interface ManagedProcess {
@@ -28,21 +28,21 @@ export interface StartOptions {
 /** Starts a detached process (its own process group) with stdout and stderr appended to logFile. */
 export function startProcess(options: StartOptions): ManagedProcess {
   if (stoppingEverything) throw new Error(`not starting ${options.name}: the run is being stopped`);
-  const logFd = openSync(options.logFile, 'a');
+  const logFd = openSync(options.logFile, "a");
   const child = spawn(options.command, [...options.args], {
     cwd: options.cwd,
     env: options.env ?? process.env,
     detached: true,
-    stdio: ['ignore', logFd, logFd],
+    stdio: ["ignore", logFd, logFd],
   });
   closeSync(logFd);
   let exitedFlag = false;
   const exited = new Promise<string>((resolvePromise) => {
-    child.once('exit', (code, signal) => {
+    child.once("exit", (code, signal) => {
       exitedFlag = true;
       resolvePromise(signal ?? String(code));
     });
-    child.once('error', (error) => {
+    child.once("error", (error) => {
       exitedFlag = true;
       resolvePromise(`spawn error: ${error.message}`);
     });
@@ -83,11 +83,11 @@ export async function stopProcess(managed: ManagedProcess, graceMs = 15_000): Pr
   const index = running.indexOf(managed);
   if (index >= 0) running.splice(index, 1);
   if (pid === undefined) return;
-  signalGroup(managed, 'SIGTERM');
+  signalGroup(managed, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (groupAlive(pid) && Date.now() < deadline) await sleep(200);
   if (groupAlive(pid)) {
-    signalGroup(managed, 'SIGKILL');
+    signalGroup(managed, "SIGKILL");
     while (groupAlive(pid) && Date.now() < deadline + 5_000) await sleep(100);
   }
 }
@@ -96,7 +96,7 @@ export async function stopProcess(managed: ManagedProcess, graceMs = 15_000): Pr
 export async function stopAll(): Promise<void> {
   stoppingEverything = true;
   while (running.length > 0) {
-    const managed = running[running.length - 1] as ManagedProcess;
+    const managed = running[running.length - 1];
     process.stdout.write(`stopping ${managed.name}…\n`);
     await stopProcess(managed);
   }
@@ -104,7 +104,7 @@ export async function stopAll(): Promise<void> {
 
 /** Synchronous last resort for process exit paths where awaiting is impossible. */
 function killAllNow(): void {
-  for (const managed of running) signalGroup(managed, 'SIGKILL');
+  for (const managed of running) signalGroup(managed, "SIGKILL");
 }
 
 let handlersInstalled = false;
@@ -123,18 +123,18 @@ export function installCleanupHandlers(): void {
     }
     stopping = true;
     process.stderr.write(`\nreceived ${signal}, stopping everything…\n`);
-    void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void stopAll().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.once('exit', killAllNow);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.once("exit", killAllNow);
 }
 
 /** The last lines of a log file, for showing why an engine broke. */
 export function logTail(file: string, lines = 60): string {
   if (!existsSync(file)) return `(no log at ${file})`;
-  const content = readFileSync(file, 'utf8').split('\n');
-  return content.slice(-lines - 1).join('\n');
+  const content = readFileSync(file, "utf8").split("\n");
+  return content.slice(-lines - 1).join("\n");
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -196,7 +196,7 @@ export async function waitFor(check: () => Promise<boolean>, options: WaitOption
         options.logFile ?? options.process?.logFile,
       );
     }
-    const extra = options.progress !== undefined ? ` (${options.progress()})` : '';
+    const extra = options.progress !== undefined ? ` (${options.progress()})` : "";
     if (interactive) {
       process.stdout.write(`\rwaiting for ${options.what}… ${elapsedSeconds}s${extra}\x1b[K`);
     } else if (elapsedSeconds >= lastPrinted + 10) {
@@ -208,7 +208,7 @@ export async function waitFor(check: () => Promise<boolean>, options: WaitOption
 }
 
 /** True when something accepts TCP connections on host:port. */
-export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+export function portOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolvePromise) => {
     const socket = createConnection({ port, host });
     const done = (result: boolean): void => {
@@ -216,8 +216,8 @@ export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
       resolvePromise(result);
     };
     socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
   });
 }
 
@@ -229,7 +229,7 @@ export async function assertPortsFree(portsToCheck: Record<string, number>): Pro
   }
   if (taken.length > 0) {
     throw new Error(
-      `ports already in use on 127.0.0.1: ${taken.join(', ')}. Stop whatever listens there or override with E2E_*_PORT variables.`,
+      `ports already in use on 127.0.0.1: ${taken.join(", ")}. Stop whatever listens there or override with E2E_*_PORT variables.`,
     );
   }
 }
@@ -254,13 +254,13 @@ export function runCommand(
       cwd: options.cwd,
       env: options.env ?? process.env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ["ignore", "pipe", "pipe"],
     });
     const pseudo: ManagedProcess = {
-      name: `${command} ${args.slice(0, 2).join(' ')}`,
+      name: `${command} ${args.slice(0, 2).join(" ")}`,
       child,
-      logFile: '',
-      exited: Promise.resolve(''),
+      logFile: "",
+      exited: Promise.resolve(""),
       hasExited: () => child.exitCode !== null,
     };
     running.push(pseudo);
@@ -269,17 +269,17 @@ export function runCommand(
       chunks.push(data.toString());
       if (options.echo === true) process.stdout.write(data);
     };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    child.once('error', (error) => {
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+    child.once("error", (error) => {
       const index = running.indexOf(pseudo);
       if (index >= 0) running.splice(index, 1);
       reject(new Error(`could not run ${command}: ${error.message}`));
     });
-    child.once('close', (code) => {
+    child.once("close", (code) => {
       const index = running.indexOf(pseudo);
       if (index >= 0) running.splice(index, 1);
-      resolvePromise({ code: code ?? 1, output: chunks.join('') });
+      resolvePromise({ code: code ?? 1, output: chunks.join("") });
     });
   });
 }

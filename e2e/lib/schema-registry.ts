@@ -1,16 +1,16 @@
-import { join } from 'node:path';
-import { apicurioLauncher, apicurioVersion } from './apicurio';
-import { loopback, ports, repoRoot } from './paths';
-import { startProcess, waitFor, type ManagedProcess } from './processes';
+import { join } from "node:path";
+import { apicurioLauncher, apicurioVersion } from "./apicurio";
+import { loopback, ports, repoRoot } from "./paths";
+import { startProcess, waitFor, type ManagedProcess } from "./processes";
 
 /** Path to tsx's CLI, so TypeScript entry points run under plain `node` (one process, one process group). */
-export const tsxCli = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+export const tsxCli = join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs");
 
 /** Apicurio serves the Confluent Schema Registry API (v7) under this path. */
-export const confluentApiPath = '/apis/ccompat/v7';
+export const confluentApiPath = "/apis/ccompat/v7";
 
 /** The level the cluster's registry applies to new subjects; Apicurio starts with NONE (no global rule). */
-export const globalCompatibility = 'BACKWARD';
+export const globalCompatibility = "BACKWARD";
 
 export interface SchemaRegistryEngine {
   /** Base URL of the Confluent-compatible API, as the producer's SCHEMA_REGISTRY_URL. */
@@ -20,11 +20,18 @@ export interface SchemaRegistryEngine {
   readonly process: ManagedProcess;
 }
 
-const registryHeaders = { 'content-type': 'application/vnd.schemaregistry.v1+json' };
+const registryHeaders = { "content-type": "application/vnd.schemaregistry.v1+json" };
 
 async function setGlobalCompatibility(url: string, level: string): Promise<void> {
-  const response = await fetch(`${url}/config`, { method: 'PUT', headers: registryHeaders, body: JSON.stringify({ compatibility: level }) });
-  if (!response.ok) throw new Error(`PUT ${url}/config {"compatibility":"${level}"} answered ${response.status}: ${await response.text()}`);
+  const response = await fetch(`${url}/config`, {
+    method: "PUT",
+    headers: registryHeaders,
+    body: JSON.stringify({ compatibility: level }),
+  });
+  if (!response.ok)
+    throw new Error(
+      `PUT ${url}/config {"compatibility":"${level}"} answered ${response.status}: ${await response.text()}`,
+    );
 }
 
 /**
@@ -36,18 +43,18 @@ export async function startSchemaRegistry(runDir: string): Promise<SchemaRegistr
   const launcher = await apicurioLauncher();
   const url = `http://${loopback}:${ports.schemaRegistry}${confluentApiPath}`;
   const process_ = startProcess({
-    name: 'schema-registry',
-    command: 'java',
+    name: "schema-registry",
+    command: "java",
     args: [
-      '-Xmx256m',
+      "-Xmx256m",
       `-Dquarkus.http.host=${loopback}`,
       `-Dquarkus.http.port=${ports.schemaRegistry}`,
-      '-Dregistry.ccompat.use-canonical-hash=true',
-      '-jar',
+      "-Dregistry.ccompat.use-canonical-hash=true",
+      "-jar",
       launcher,
     ],
     cwd: runDir,
-    logFile: join(runDir, 'schema-registry.log'),
+    logFile: join(runDir, "schema-registry.log"),
   });
   const readySeconds = await waitFor(
     async () => {
@@ -58,5 +65,9 @@ export async function startSchemaRegistry(runDir: string): Promise<SchemaRegistr
   );
   await setGlobalCompatibility(url, globalCompatibility);
   process.stdout.write(`Apicurio Registry ready after ${readySeconds.toFixed(1)}s\n`);
-  return { url, implementation: `Apicurio Registry ${apicurioVersion()} (Confluent API at ${confluentApiPath})`, process: process_ };
+  return {
+    url,
+    implementation: `Apicurio Registry ${apicurioVersion()} (Confluent API at ${confluentApiPath})`,
+    process: process_,
+  };
 }

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { cacheDir, loopback, ports, repoRoot } from './paths';
-import { runCommand, startProcess, waitFor, type ManagedProcess } from './processes';
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { cacheDir, loopback, ports, repoRoot } from "./paths";
+import { runCommand, startProcess, waitFor, type ManagedProcess } from "./processes";
 
-const sparkJobDir = join(repoRoot, 'apps', 'spark-job');
+const sparkJobDir = join(repoRoot, "apps", "spark-job");
 
 interface SparkVersions {
   readonly spark: string;
@@ -12,23 +12,26 @@ interface SparkVersions {
 }
 
 export function sparkVersions(): SparkVersions {
-  const file = join(sparkJobDir, 'versions.json');
-  if (!existsSync(file)) throw new Error(`${file} is missing: the Spark job's versions (Spark version, Maven packages) are needed to submit it`);
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SparkVersions>;
-  if (typeof parsed.spark !== 'string' || !Array.isArray(parsed.packages)) {
+  const file = join(sparkJobDir, "versions.json");
+  if (!existsSync(file))
+    throw new Error(
+      `${file} is missing: the Spark job's versions (Spark version, Maven packages) are needed to submit it`,
+    );
+  const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<SparkVersions>;
+  if (typeof parsed.spark !== "string" || !Array.isArray(parsed.packages)) {
     throw new Error(`${file} must hold "spark" (a version) and "packages" (Maven coordinates)`);
   }
-  return { spark: parsed.spark, packages: parsed.packages, mainFile: parsed.mainFile ?? 'streaming_job.py' };
+  return { spark: parsed.spark, packages: parsed.packages, mainFile: parsed.mainFile ?? "streaming_job.py" };
 }
 
 /** Creates (once) the PySpark virtualenv through the job's own setup script and returns its path. */
 export async function sparkVirtualenv(): Promise<string> {
-  const script = join(sparkJobDir, 'setup-venv.sh');
+  const script = join(sparkJobDir, "setup-venv.sh");
   if (!existsSync(script)) throw new Error(`${script} is missing: it creates the PySpark virtualenv`);
-  process.stdout.write('preparing the PySpark virtualenv (slow only the first time)…\n');
-  const result = await runCommand('bash', [script], { env: { ...process.env, STREAMSTACK_CACHE: cacheDir() } });
-  const venv = result.output.trim().split('\n').at(-1) ?? '';
-  if (result.code !== 0 || !existsSync(join(venv, 'bin', 'spark-submit'))) {
+  process.stdout.write("preparing the PySpark virtualenv (slow only the first time)…\n");
+  const result = await runCommand("bash", [script], { env: { ...process.env, STREAMSTACK_CACHE: cacheDir() } });
+  const venv = result.output.trim().split("\n").at(-1) ?? "";
+  if (result.code !== 0 || !existsSync(join(venv, "bin", "spark-submit"))) {
     throw new Error(`apps/spark-job/setup-venv.sh failed (exit ${result.code}):\n${result.output.slice(-3000)}`);
   }
   return venv;
@@ -60,30 +63,41 @@ export async function startSparkJob(runDir: string, options: SparkJobOptions): P
   const mainFile = join(sparkJobDir, versions.mainFile);
   if (!existsSync(mainFile)) throw new Error(`${mainFile} is missing: nothing to submit`);
   const venv = await sparkVirtualenv();
-  const checkpointLocation = join(runDir, 'spark-checkpoint');
+  const checkpointLocation = join(runDir, "spark-checkpoint");
   const process_ = startProcess({
-    name: 'spark-job',
-    command: join(venv, 'bin', 'spark-submit'),
+    name: "spark-job",
+    command: join(venv, "bin", "spark-submit"),
     args: [
-      '--master', 'local[2]',
-      '--driver-memory', options.driverMemory,
-      '--packages', versions.packages.join(','),
-      '--conf', `spark.jars.ivy=${join(cacheDir(), 'ivy')}`,
-      '--conf', `spark.driver.host=${loopback}`,
-      '--conf', `spark.driver.bindAddress=${loopback}`,
-      '--conf', `spark.ui.port=${ports.sparkUi}`,
-      '--conf', 'spark.sql.shuffle.partitions=2',
-      '--conf', 'spark.default.parallelism=2',
-      '--conf', 'spark.sql.streaming.stopGracefullyOnShutdown=true',
-      '--conf', `spark.local.dir=${join(runDir, 'spark-local')}`,
+      "--master",
+      "local[2]",
+      "--driver-memory",
+      options.driverMemory,
+      "--packages",
+      versions.packages.join(","),
+      "--conf",
+      `spark.jars.ivy=${join(cacheDir(), "ivy")}`,
+      "--conf",
+      `spark.driver.host=${loopback}`,
+      "--conf",
+      `spark.driver.bindAddress=${loopback}`,
+      "--conf",
+      `spark.ui.port=${ports.sparkUi}`,
+      "--conf",
+      "spark.sql.shuffle.partitions=2",
+      "--conf",
+      "spark.default.parallelism=2",
+      "--conf",
+      "spark.sql.streaming.stopGracefullyOnShutdown=true",
+      "--conf",
+      `spark.local.dir=${join(runDir, "spark-local")}`,
       mainFile,
     ],
-    logFile: join(runDir, 'spark-job.log'),
+    logFile: join(runDir, "spark-job.log"),
     cwd: sparkJobDir,
     env: {
       ...process.env,
-      PYSPARK_PYTHON: join(venv, 'bin', 'python'),
-      PYSPARK_DRIVER_PYTHON: join(venv, 'bin', 'python'),
+      PYSPARK_PYTHON: join(venv, "bin", "python"),
+      PYSPARK_DRIVER_PYTHON: join(venv, "bin", "python"),
       KAFKA_BOOTSTRAP_SERVERS: options.bootstrapServers,
       KAFKA_TOPIC: options.topic,
       KAFKA_DLQ_TOPIC: options.deadLetterTopic,
@@ -95,13 +109,13 @@ export async function startSparkJob(runDir: string, options: SparkJobOptions): P
       CHECKPOINT_LOCATION: checkpointLocation,
       STARTING_OFFSETS: options.startingOffsets,
       TRIGGER_INTERVAL: options.triggerInterval,
-      AVRO_SCHEMA_PATH: join(repoRoot, 'apps', 'schemas', 'users_created.avsc'),
+      AVRO_SCHEMA_PATH: join(repoRoot, "apps", "schemas", "users_created.avsc"),
     },
   });
   // The query writes its checkpoint metadata when it starts; the first offsets file follows once it has
   // planned a batch, which means it has reached Kafka.
-  await waitFor(async () => existsSync(join(checkpointLocation, 'offsets', '0')), {
-    what: 'Spark streaming query (first micro-batch planned)',
+  await waitFor(async () => existsSync(join(checkpointLocation, "offsets", "0")), {
+    what: "Spark streaming query (first micro-batch planned)",
     timeoutMs: 600_000,
     process: process_,
     intervalMs: 1000,
@@ -114,17 +128,17 @@ export async function startSparkJob(runDir: string, options: SparkJobOptions): P
  * commit file. Spark's Kafka source keeps its position in the checkpoint, not in a consumer group.
  */
 export function committedOffsets(checkpointLocation: string, topic: string): Map<number, bigint> {
-  const commitsDir = join(checkpointLocation, 'commits');
+  const commitsDir = join(checkpointLocation, "commits");
   if (!existsSync(commitsDir)) return new Map();
   const batchIds = readdirSync(commitsDir)
     .filter((name) => /^\d+$/.test(name))
     .map(Number)
     .sort((a, b) => b - a);
   for (const batchId of batchIds) {
-    const offsetsFile = join(checkpointLocation, 'offsets', String(batchId));
+    const offsetsFile = join(checkpointLocation, "offsets", String(batchId));
     if (!existsSync(offsetsFile)) continue;
     // Line 1 is the format version, line 2 batch metadata, then one JSON line per source.
-    const lines = readFileSync(offsetsFile, 'utf8').split('\n').slice(2);
+    const lines = readFileSync(offsetsFile, "utf8").split("\n").slice(2);
     for (const line of lines) {
       try {
         const parsed = JSON.parse(line) as Record<string, Record<string, number>>;
@@ -149,7 +163,7 @@ export function backlog(endOffsets: Map<number, bigint>, processed: Map<number, 
 
 /** When each micro-batch's commit file was written (ms, ascending): after foreachBatch returned, so its rows were in Cassandra. */
 export function commitTimes(checkpointLocation: string): number[] {
-  const commitsDir = join(checkpointLocation, 'commits');
+  const commitsDir = join(checkpointLocation, "commits");
   if (!existsSync(commitsDir)) return [];
   return readdirSync(commitsDir)
     .filter((entry) => /^\d+$/.test(entry))
@@ -171,13 +185,13 @@ export function firstCommitAfter(sortedCommitTimes: readonly number[], moment: n
 
 /** Per committed micro-batch: when it committed (ms) and how many records of the topic had been processed by then. */
 export function commitProgress(checkpointLocation: string, topic: string): { time: number; processed: number }[] {
-  const commitsDir = join(checkpointLocation, 'commits');
+  const commitsDir = join(checkpointLocation, "commits");
   if (!existsSync(commitsDir)) return [];
   const progress: { time: number; processed: number }[] = [];
   for (const name of readdirSync(commitsDir).filter((entry) => /^\d+$/.test(entry))) {
-    const offsetsFile = join(checkpointLocation, 'offsets', name);
+    const offsetsFile = join(checkpointLocation, "offsets", name);
     if (!existsSync(offsetsFile)) continue;
-    for (const line of readFileSync(offsetsFile, 'utf8').split('\n').slice(2)) {
+    for (const line of readFileSync(offsetsFile, "utf8").split("\n").slice(2)) {
       try {
         const partitions = (JSON.parse(line) as Record<string, Record<string, number>>)[topic];
         if (partitions !== undefined) {

@@ -3,12 +3,12 @@
  * the Spark job, the dashboard), hands them to a body, and always stops them again. run.ts and both
  * benchmarks use this one module.
  */
-import { cpus, loadavg } from 'node:os';
-import { buildApps, startDashboard, type Dashboard } from './apps';
-import { createSchema, startCassandra, type CassandraEngine } from './cassandra';
-import { createTopics, startKafka, topics, type KafkaEngine } from './kafka';
-import { stackNaming } from './naming';
-import { createRunDir, ports } from './paths';
+import { cpus, loadavg } from "node:os";
+import { buildApps, startDashboard, type Dashboard } from "./apps";
+import { createSchema, startCassandra, type CassandraEngine } from "./cassandra";
+import { createTopics, startKafka, topics, type KafkaEngine } from "./kafka";
+import { stackNaming } from "./naming";
+import { createRunDir, ports } from "./paths";
 import {
   assertPortsFree,
   EngineError,
@@ -17,9 +17,9 @@ import {
   portOpen,
   stopAll,
   type ManagedProcess,
-} from './processes';
-import { startSchemaRegistry, type SchemaRegistryEngine } from './schema-registry';
-import { startSparkJob, type SparkJob } from './spark';
+} from "./processes";
+import { startSchemaRegistry, type SchemaRegistryEngine } from "./schema-registry";
+import { startSparkJob, type SparkJob } from "./spark";
 
 export const { keyspace, table } = stackNaming.cassandra;
 
@@ -55,7 +55,7 @@ async function startStack(runDir: string, options: StackOptions): Promise<Stack>
   const started = Date.now();
   if (options.dashboard || options.buildApps === true) {
     // Fail on a broken app build before spending a minute on engines.
-    process.stdout.write('bundling producer and dashboard (apps/build.ts)…\n');
+    process.stdout.write("bundling producer and dashboard (apps/build.ts)…\n");
     await buildApps();
   }
   const [kafka, cassandra] = await Promise.all([
@@ -79,9 +79,9 @@ async function startStack(runDir: string, options: StackOptions): Promise<Stack>
       cassandraDatacenter: cassandra.datacenter,
       keyspace,
       table,
-      triggerInterval: options.sparkTriggerInterval ?? process.env.E2E_TRIGGER_INTERVAL ?? '2 seconds',
-      startingOffsets: 'earliest',
-      driverMemory: process.env.E2E_SPARK_DRIVER_MEMORY ?? '1200m',
+      triggerInterval: options.sparkTriggerInterval ?? process.env.E2E_TRIGGER_INTERVAL ?? "2 seconds",
+      startingOffsets: "earliest",
+      driverMemory: process.env.E2E_SPARK_DRIVER_MEMORY ?? "1200m",
     });
   }
   let dashboard: Dashboard | undefined;
@@ -132,7 +132,10 @@ export interface StackOutcome<Result> {
  * Starts the stack, runs body, stops every process (also on error and on SIGINT/SIGTERM), and reports what broke
  * with the tail of the responsible engine's log.
  */
-export async function withStack<Result>(options: StackOptions, body: (stack: Stack) => Promise<Result>): Promise<StackOutcome<Result>> {
+export async function withStack<Result>(
+  options: StackOptions,
+  body: (stack: Stack) => Promise<Result>,
+): Promise<StackOutcome<Result>> {
   installCleanupHandlers();
   const runDir = createRunDir(options.label);
   process.stdout.write(`run directory (logs, configs, data): ${runDir}\n`);
@@ -147,18 +150,23 @@ export async function withStack<Result>(options: StackOptions, body: (stack: Sta
     error = caught;
     process.stdout.write(`\nFAILED: ${caught instanceof Error ? caught.message : String(caught)}\n`);
     if (caught instanceof EngineError && caught.logFile !== undefined) {
-      process.stdout.write(`--- last 60 lines of ${caught.logFile} ---\n${logTail(caught.logFile, 60)}\n--- end of log ---\n`);
+      process.stdout.write(
+        `--- last 60 lines of ${caught.logFile} ---\n${logTail(caught.logFile, 60)}\n--- end of log ---\n`,
+      );
     }
     if (stack !== undefined) {
       for (const managed of stack.processes.filter((candidate) => candidate.hasExited())) {
-        process.stdout.write(`--- ${managed.name} exited; last 60 lines of ${managed.logFile} ---\n${logTail(managed.logFile, 60)}\n--- end of log ---\n`);
+        process.stdout.write(
+          `--- ${managed.name} exited; last 60 lines of ${managed.logFile} ---\n${logTail(managed.logFile, 60)}\n--- end of log ---\n`,
+        );
       }
     }
   } finally {
     await stopAll();
   }
   const leftListening = await portsStillListening();
-  if (leftListening.length > 0) process.stdout.write(`WARNING: still listening after stop: ${leftListening.join(', ')}\n`);
+  if (leftListening.length > 0)
+    process.stdout.write(`WARNING: still listening after stop: ${leftListening.join(", ")}\n`);
   process.stdout.write(`logs kept in ${runDir}\n`);
   return { result, error, runDir, leftListening };
 }
@@ -166,5 +174,5 @@ export async function withStack<Result>(options: StackOptions, body: (stack: Sta
 /** 1-minute load average and core count: benchmark figures mean little on a machine busy with other work. */
 export function machineLoad(): string {
   const [oneMinute] = loadavg();
-  return `load average ${oneMinute?.toFixed(1) ?? '?'} on ${cpus().length} cores`;
+  return `load average ${oneMinute?.toFixed(1) ?? "?"} on ${cpus().length} cores`;
 }

@@ -14,6 +14,10 @@ export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
  * A tool tools/build.sh puts in the cache (e.g. "bin", "helm"), unless the user names their own in `variable`
  * (e.g. STREAMSTACK_HELM); an empty value counts as unset here too.
  */
-export function cachedTool(variable: string, segments: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
+export function cachedTool(
+  variable: string,
+  segments: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   return env[variable] || join(cacheDirectory(env), ...segments);
 }

@@ -21,7 +21,12 @@ export interface MeasuredProcess {
 
 export interface MeasuredRss {
   readonly measuredAt: string;
-  readonly machine: { readonly cpus: number; readonly memoryGiB: number; readonly loadAverageAtStart: number; readonly note: string };
+  readonly machine: {
+    readonly cpus: number;
+    readonly memoryGiB: number;
+    readonly loadAverageAtStart: number;
+    readonly note: string;
+  };
   readonly versions: Readonly<Record<string, string>>;
   readonly method: string;
   readonly processes: Readonly<Record<string, MeasuredProcess>>;
@@ -32,23 +37,26 @@ export function readMeasuredRss(): MeasuredRss {
 }
 
 /** Which synthesized workload each measured process stands for (release name, workload label as requests.ts prints it). */
-const measuredWorkloads: readonly { readonly process: string; readonly release?: string; readonly workload: RegExp }[] = [
-  { process: "kafka", workload: /^(Kafka\/.* brokers|KafkaNodePool\/.*)$/ },
-  { process: "zookeeper", workload: /^Kafka\/.* zookeeper$/ },
-  { process: "cassandra", workload: /^K8ssandraCluster\// },
-  { process: "spark-job-local", workload: /^SparkApplication\/.* (driver|executors)$/ },
-  { process: "producer", release: "producer", workload: /^deployment$/ },
-  { process: "producer", workload: /^produce_users task pod/ },
-  { process: "dashboard", release: "dashboard", workload: /^deployment$/ },
-  { process: "airflow-scheduler", release: "airflow", workload: /^scheduler$/ },
-  { process: "airflow-api-server", release: "airflow", workload: /^api server$/ },
-  { process: "airflow-dag-processor", release: "airflow", workload: /^dag processor$/ },
-  { process: "airflow-triggerer", release: "airflow", workload: /^triggerer$/ },
-];
+const measuredWorkloads: readonly { readonly process: string; readonly release?: string; readonly workload: RegExp }[] =
+  [
+    { process: "kafka", workload: /^(Kafka\/.* brokers|KafkaNodePool\/.*)$/ },
+    { process: "zookeeper", workload: /^Kafka\/.* zookeeper$/ },
+    { process: "cassandra", workload: /^K8ssandraCluster\// },
+    { process: "spark-job-local", workload: /^SparkApplication\/.* (driver|executors)$/ },
+    { process: "producer", release: "producer", workload: /^deployment$/ },
+    { process: "producer", workload: /^produce_users task pod/ },
+    { process: "dashboard", release: "dashboard", workload: /^deployment$/ },
+    { process: "airflow-scheduler", release: "airflow", workload: /^scheduler$/ },
+    { process: "airflow-api-server", release: "airflow", workload: /^api server$/ },
+    { process: "airflow-dag-processor", release: "airflow", workload: /^dag processor$/ },
+    { process: "airflow-triggerer", release: "airflow", workload: /^triggerer$/ },
+  ];
 
 /** "load 812Mi, idle 700Mi" for a workload that has a measured process, else undefined. */
 export function measuredRssFor(release: string, workload: string): string | undefined {
-  const match = measuredWorkloads.find((entry) => (entry.release === undefined || entry.release === release) && entry.workload.test(workload));
+  const match = measuredWorkloads.find(
+    (entry) => (entry.release === undefined || entry.release === release) && entry.workload.test(workload),
+  );
   if (match === undefined) return undefined;
   let measured: MeasuredProcess | undefined;
   try {

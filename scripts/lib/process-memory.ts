@@ -17,7 +17,9 @@ function readProcess(pid: number): ProcessInfo | undefined {
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const groupId = Number(fields[2]);
     const field = (file: string, name: string) => {
-      const line = readFileSync(`/proc/${pid}/${file}`, "utf8").split("\n").find((candidate) => candidate.startsWith(`${name}:`));
+      const line = readFileSync(`/proc/${pid}/${file}`, "utf8")
+        .split("\n")
+        .find((candidate) => candidate.startsWith(`${name}:`));
       return line === undefined ? 0 : Number(/(\d+)/.exec(line)?.[1] ?? 0);
     };
     const rssKiB = field("status", "VmRSS");
@@ -52,7 +54,8 @@ export function groupRssMi(groupId: number): number {
 
 /** The process group of the first process whose command line contains the fragment (a short-lived client). */
 export function groupOfCommand(fragment: string): number | undefined {
-  return allProcesses().find((info) => info.commandLine.includes(fragment) && !info.commandLine.includes("measure-rss"))?.groupId;
+  return allProcesses().find((info) => info.commandLine.includes(fragment) && !info.commandLine.includes("measure-rss"))
+    ?.groupId;
 }
 
 /** Java processes of a group, for reading their native memory tracking. */
@@ -77,5 +80,8 @@ export async function javaMemory(pid: number): Promise<JavaMemory | undefined> {
   const heap = /Java Heap \(reserved=\d+KB, committed=(\d+)KB\)/.exec(result.output);
   if (total === null || heap === null) return undefined;
   const heapKiB = Number(heap[1]);
-  return { heapCommittedMi: Math.round(heapKiB / 1024), nonHeapCommittedMi: Math.round((Number(total[1]) - heapKiB) / 1024) };
+  return {
+    heapCommittedMi: Math.round(heapKiB / 1024),
+    nonHeapCommittedMi: Math.round((Number(total[1]) - heapKiB) / 1024),
+  };
 }

@@ -38,7 +38,8 @@ export interface RequestRow {
 }
 
 type Json = Record<string, unknown>;
-const asJson = (value: unknown): Json => (value && typeof value === "object" && !Array.isArray(value) ? (value as Json) : {});
+const asJson = (value: unknown): Json =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Json) : {};
 
 /** Raised when the stack deploys something this module cannot size: every workload must be counted. */
 export class UncountedWorkloadError extends Error {}
@@ -69,7 +70,7 @@ export function valueAt(root: unknown, path: string): unknown {
   for (const segment of path.split(".")) {
     const selector = /^(.+)\[name=(.+)\]$/.exec(segment);
     if (selector) {
-      const list = asJson(current)[selector[1] as string];
+      const list = asJson(current)[selector[1]];
       current = Array.isArray(list) ? list.find((item) => asJson(item).name === selector[2]) : undefined;
     } else {
       current = asJson(current)[segment];
@@ -87,8 +88,19 @@ function requestsIn(resources: unknown): Requests | undefined {
   return { cpu: String(requests.cpu ?? "0"), memory: String(requests.memory ?? "0Mi") };
 }
 
-function container(name: string, init: boolean, requests: Requests, source: ContainerRequest["source"]): ContainerRequest {
-  return { container: name, init, cpuMillicores: millicores(requests.cpu), memoryMi: mebibytes(requests.memory), source };
+function container(
+  name: string,
+  init: boolean,
+  requests: Requests,
+  source: ContainerRequest["source"],
+): ContainerRequest {
+  return {
+    container: name,
+    init,
+    cpuMillicores: millicores(requests.cpu),
+    memoryMi: mebibytes(requests.memory),
+    source,
+  };
 }
 
 function fromTable(entry: TableContainer, root: unknown): ContainerRequest | undefined {
@@ -104,9 +116,17 @@ function switchedOn(root: unknown, [path, chartDefault]: readonly [string, boole
 }
 
 /** The scheduler's view of a pod: init containers run one at a time, before the others run together. */
-function row(release: string, workload: string, pods: number, lifetime: Lifetime, containers: readonly ContainerRequest[]): RequestRow {
-  const sum = (key: "cpuMillicores" | "memoryMi") => containers.filter((c) => !c.init).reduce((total, c) => total + c[key], 0);
-  const maxInit = (key: "cpuMillicores" | "memoryMi") => Math.max(0, ...containers.filter((c) => c.init).map((c) => c[key]));
+function row(
+  release: string,
+  workload: string,
+  pods: number,
+  lifetime: Lifetime,
+  containers: readonly ContainerRequest[],
+): RequestRow {
+  const sum = (key: "cpuMillicores" | "memoryMi") =>
+    containers.filter((c) => !c.init).reduce((total, c) => total + c[key], 0);
+  const maxInit = (key: "cpuMillicores" | "memoryMi") =>
+    Math.max(0, ...containers.filter((c) => c.init).map((c) => c[key]));
   return {
     release,
     workload,
@@ -121,7 +141,9 @@ function row(release: string, workload: string, pods: number, lifetime: Lifetime
 /** Containers the operator adds to a pod of a custom resource (workload-table.ts). */
 function added(kind: string, pod: string, object: Json): ContainerRequest[] {
   const entry = (operatorAddedContainers[kind] ?? []).find((candidate) => candidate.pod === pod);
-  return (entry?.containers ?? []).map((c) => fromTable(c, object)).filter((c): c is ContainerRequest => c !== undefined);
+  return (entry?.containers ?? [])
+    .map((c) => fromTable(c, object))
+    .filter((c): c is ContainerRequest => c !== undefined);
 }
 
 function mainContainer(name: string, resources: unknown): ContainerRequest {
@@ -132,7 +154,9 @@ function mainContainer(name: string, resources: unknown): ContainerRequest {
 /** Containers and init containers of a built-in pod template. */
 function templateContainers(podSpec: Json): ContainerRequest[] {
   const list = (key: string, init: boolean) =>
-    ((podSpec[key] as Json[] | undefined) ?? []).map((c) => mainContainer(String(c.name), c.resources)).map((c) => ({ ...c, init }));
+    ((podSpec[key] as Json[] | undefined) ?? [])
+      .map((c) => mainContainer(String(c.name), c.resources))
+      .map((c) => ({ ...c, init }));
   return [...list("initContainers", true), ...list("containers", false)];
 }
 
@@ -152,7 +176,9 @@ function sparkPod(role: Json, name: string): ContainerRequest {
 function refuseUncounted(release: string, name: string, spec: Json, sections: readonly string[]): void {
   const present = sections.filter((section) => spec[section] !== undefined);
   if (present.length > 0) {
-    throw new UncountedWorkloadError(`release ${release}: ${name} sets ${present.join(", ")}, whose pods scripts/lib/requests.ts does not count yet: add rows (scripts/lib/workload-table.ts) and their sizing`);
+    throw new UncountedWorkloadError(
+      `release ${release}: ${name} sets ${present.join(", ")}, whose pods scripts/lib/requests.ts does not count yet: add rows (scripts/lib/workload-table.ts) and their sizing`,
+    );
   }
 }
 
@@ -167,9 +193,19 @@ function manifestRows(release: string, objects: readonly Json[]): RequestRow[] {
       case "Kafka": {
         refuseUncounted(release, name, spec, ["kafkaExporter", "cruiseControl"]);
         const kafka = asJson(spec.kafka);
-        if (kafka.replicas !== undefined) rows.push(row(release, `${name} brokers`, Number(kafka.replicas), "running", [mainContainer("kafka", kafka.resources)]));
+        if (kafka.replicas !== undefined)
+          rows.push(
+            row(release, `${name} brokers`, Number(kafka.replicas), "running", [
+              mainContainer("kafka", kafka.resources),
+            ]),
+          );
         const zookeeper = asJson(spec.zookeeper);
-        if (zookeeper.replicas !== undefined) rows.push(row(release, `${name} zookeeper`, Number(zookeeper.replicas), "running", [mainContainer("zookeeper", zookeeper.resources)]));
+        if (zookeeper.replicas !== undefined)
+          rows.push(
+            row(release, `${name} zookeeper`, Number(zookeeper.replicas), "running", [
+              mainContainer("zookeeper", zookeeper.resources),
+            ]),
+          );
         const entity = added(kind, "entity operator", object);
         if (entity.length > 0) rows.push(row(release, `${name} entity operator`, 1, "running", entity));
         break;
@@ -180,30 +216,66 @@ function manifestRows(release: string, objects: readonly Json[]): RequestRow[] {
       case "K8ssandraCluster": {
         refuseUncounted(release, name, spec, ["stargate", "reaper", "medusa"]);
         const cassandra = asJson(spec.cassandra);
-        const nodes = ((cassandra.datacenters as Json[] | undefined) ?? []).reduce((sum, dc) => sum + Number(dc.size), 0);
-        rows.push(row(release, name, nodes, "running", [mainContainer("cassandra", cassandra.resources), ...added(kind, "cassandra", object)]));
+        const nodes = ((cassandra.datacenters as Json[] | undefined) ?? []).reduce(
+          (sum, dc) => sum + Number(dc.size),
+          0,
+        );
+        rows.push(
+          row(release, name, nodes, "running", [
+            mainContainer("cassandra", cassandra.resources),
+            ...added(kind, "cassandra", object),
+          ]),
+        );
         break;
       }
       case "Cluster": {
-        rows.push(row(release, `${name} instances`, Number(spec.instances), "running", [mainContainer("postgres", spec.resources), ...added(kind, "instance", object)]));
-        if (asJson(spec.bootstrap).initdb !== undefined) rows.push(row(release, `${name} initdb Job`, 1, "once", added(kind, "initdb Job", object)));
+        rows.push(
+          row(release, `${name} instances`, Number(spec.instances), "running", [
+            mainContainer("postgres", spec.resources),
+            ...added(kind, "instance", object),
+          ]),
+        );
+        if (asJson(spec.bootstrap).initdb !== undefined)
+          rows.push(row(release, `${name} initdb Job`, 1, "once", added(kind, "initdb Job", object)));
         break;
       }
       case "SparkApplication": {
-        rows.push(row(release, `${name} driver`, 1, "running", [sparkPod(asJson(spec.driver), "spark-kubernetes-driver")]));
+        rows.push(
+          row(release, `${name} driver`, 1, "running", [sparkPod(asJson(spec.driver), "spark-kubernetes-driver")]),
+        );
         const executor = asJson(spec.executor);
-        rows.push(row(release, `${name} executors`, Number(executor.instances), "running", [sparkPod(executor, "spark-kubernetes-executor")]));
+        rows.push(
+          row(release, `${name} executors`, Number(executor.instances), "running", [
+            sparkPod(executor, "spark-kubernetes-executor"),
+          ]),
+        );
         break;
       }
       case "Job":
         rows.push(row(release, name, 1, "once", templateContainers(asJson(asJson(spec.template).spec))));
         break;
       case "CronJob":
-        rows.push(row(release, name, 1, "once", templateContainers(asJson(asJson(asJson(asJson(spec.jobTemplate).spec).template).spec))));
+        rows.push(
+          row(
+            release,
+            name,
+            1,
+            "once",
+            templateContainers(asJson(asJson(asJson(asJson(spec.jobTemplate).spec).template).spec)),
+          ),
+        );
         break;
       case "Deployment":
       case "StatefulSet":
-        rows.push(row(release, name, spec.replicas === undefined ? 1 : Number(spec.replicas), "running", templateContainers(asJson(asJson(spec.template).spec))));
+        rows.push(
+          row(
+            release,
+            name,
+            spec.replicas === undefined ? 1 : Number(spec.replicas),
+            "running",
+            templateContainers(asJson(asJson(spec.template).spec)),
+          ),
+        );
         break;
       case "DaemonSet":
         rows.push(row(release, name, 1, "running", templateContainers(asJson(asJson(spec.template).spec))));
@@ -236,7 +308,9 @@ function dagTaskRows(release: string, configMap: Json): RequestRow[] {
 function upstreamRows(release: string, chart: string, values: Json): RequestRow[] {
   const pods: readonly TablePod[] | undefined = upstreamChartPods[chart];
   if (pods === undefined) {
-    throw new UncountedWorkloadError(`release ${release} installs chart ${chart}, which has no rows in scripts/lib/workload-table.ts (upstreamChartPods): add its pods and containers with the upstream source`);
+    throw new UncountedWorkloadError(
+      `release ${release} installs chart ${chart}, which has no rows in scripts/lib/workload-table.ts (upstreamChartPods): add its pods and containers with the upstream source`,
+    );
   }
   const executor = String(values.executor ?? "");
   return pods
@@ -245,7 +319,9 @@ function upstreamRows(release: string, chart: string, values: Json): RequestRow[
     .filter((pod) => pod.executors === undefined || pod.executors.includes(executor))
     .map((pod) => {
       const replicas = pod.replicasPath === undefined ? undefined : valueAt(values, pod.replicasPath);
-      const containers = pod.containers.map((c) => fromTable(c, values)).filter((c): c is ContainerRequest => c !== undefined);
+      const containers = pod.containers
+        .map((c) => fromTable(c, values))
+        .filter((c): c is ContainerRequest => c !== undefined);
       return row(release, pod.pod, replicas === undefined ? 1 : Number(replicas), pod.lifetime, containers);
     });
 }
@@ -259,7 +335,10 @@ export function localChartName(chartPath: string): string | undefined {
     chartNameByHash = new Map();
     const stack = new TerraformStack(Testing.app(), "chart-hashes");
     for (const name of readdirSync(chartsDirectory)) {
-      chartNameByHash.set(new TerraformAsset(stack, name, { path: join(chartsDirectory, name), type: AssetType.DIRECTORY }).assetHash, name);
+      chartNameByHash.set(
+        new TerraformAsset(stack, name, { path: join(chartsDirectory, name), type: AssetType.DIRECTORY }).assetHash,
+        name,
+      );
     }
   }
   return chartNameByHash.get(chartPath.split("/").pop() ?? "");
@@ -271,19 +350,25 @@ export const singleDeploymentCharts: ReadonlySet<string> = new Set(["node-app", 
 function localChartRow(release: string, values: Json): RequestRow {
   const requests = requestsIn(values.resources);
   if (requests === undefined) {
-    throw new UncountedWorkloadError(`release ${release} uses a local chart without resources values: add how its pods are counted to scripts/lib/requests.ts`);
+    throw new UncountedWorkloadError(
+      `release ${release} uses a local chart without resources values: add how its pods are counted to scripts/lib/requests.ts`,
+    );
   }
   const pods = values.replicas === undefined ? 1 : Number(values.replicas);
   return row(release, "deployment", pods, "running", [container("app", false, requests, "values")]);
 }
 
-const workloadResourceTypes = /^kubernetes_(deployment|stateful_set|daemon_set|daemonset|job|cron_job|pod|replication_controller)(_v\d+)?$/;
+const workloadResourceTypes =
+  /^kubernetes_(deployment|stateful_set|daemon_set|daemonset|job|cron_job|pod|replication_controller)(_v\d+)?$/;
 
 /** Every workload's requests in one synthesized stack (cdk.tf.json). Throws UncountedWorkloadError for anything it cannot size. */
 export function requestRows(stackJson: Json): RequestRow[] {
   const resources = asJson(stackJson.resource);
   const unsized = Object.keys(resources).filter((type) => workloadResourceTypes.test(type));
-  if (unsized.length > 0) throw new UncountedWorkloadError(`the stack creates ${unsized.join(", ")} outside Helm: count them in scripts/lib/requests.ts`);
+  if (unsized.length > 0)
+    throw new UncountedWorkloadError(
+      `the stack creates ${unsized.join(", ")} outside Helm: count them in scripts/lib/requests.ts`,
+    );
   const rows: RequestRow[] = [];
   for (const release of helmReleases(stackJson as JsonObject)) {
     const name = release.name;
@@ -297,13 +382,17 @@ export function requestRows(stackJson: Json): RequestRow[] {
     const chart = localChartName(release.chart);
     if (chart === "manifests") {
       if (/"(resources|generatedSecrets)"\s*=/.test(fromExpressions)) {
-        throw new UncountedWorkloadError(`release ${name} takes its objects from a Terraform expression, which cannot be sized before apply: count them in scripts/lib/requests.ts`);
+        throw new UncountedWorkloadError(
+          `release ${name} takes its objects from a Terraform expression, which cannot be sized before apply: count them in scripts/lib/requests.ts`,
+        );
       }
       rows.push(...manifestRows(name, (values.resources as Json[] | undefined) ?? []));
     } else if (chart !== undefined && singleDeploymentCharts.has(chart)) {
       rows.push(localChartRow(name, values));
     } else {
-      throw new UncountedWorkloadError(`release ${name} uses local chart ${chart ?? release.chart}, which scripts/lib/requests.ts does not know: add how its pods are counted`);
+      throw new UncountedWorkloadError(
+        `release ${name} uses local chart ${chart ?? release.chart}, which scripts/lib/requests.ts does not know: add how its pods are counted`,
+      );
     }
   }
   return rows;
@@ -311,7 +400,9 @@ export function requestRows(stackJson: Json): RequestRow[] {
 
 /** kind's own pods (control plane, CoreDNS, CNI, storage provisioner). */
 export function kindSystemRows(): RequestRow[] {
-  return kindSystemPods.map((pod) => row("kind (kube-system)", pod.pod, pod.pods, "running", [container(pod.pod, false, pod.requests, "default")]));
+  return kindSystemPods.map((pod) =>
+    row("kind (kube-system)", pod.pod, pod.pods, "running", [container(pod.pod, false, pod.requests, "default")]),
+  );
 }
 
 export interface Totals {
@@ -322,7 +413,11 @@ export interface Totals {
 
 export function totals(rows: readonly RequestRow[]): Totals {
   return rows.reduce(
-    (sum, r) => ({ cpuMillicores: sum.cpuMillicores + r.pods * r.cpuMillicores, memoryMi: sum.memoryMi + r.pods * r.memoryMi, pods: sum.pods + r.pods }),
+    (sum, r) => ({
+      cpuMillicores: sum.cpuMillicores + r.pods * r.cpuMillicores,
+      memoryMi: sum.memoryMi + r.pods * r.memoryMi,
+      pods: sum.pods + r.pods,
+    }),
     { cpuMillicores: 0, memoryMi: 0, pods: 0 },
   );
 }

@@ -58,7 +58,9 @@ export function optionalString(value: Json | undefined): string | undefined {
 /** A values document as Helm reads it: Terraform's escapes undone, expressions kept as written. */
 export function parseValuesDocument(text: string): Record<string, unknown> {
   const parsed: unknown = parse(readTerraformTemplate(text).text);
-  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : {};
 }
 
 /**
@@ -70,7 +72,8 @@ export function mergedValues(release: HelmRelease): Record<string, unknown> {
   let merged: Record<string, unknown> = {};
   for (const text of release.values) {
     const parsed: unknown = parse(readTerraformTemplate(text).literal);
-    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) merged = deepMerge(merged, parsed) as Record<string, unknown>;
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
+      merged = deepMerge(merged, parsed) as Record<string, unknown>;
   }
   return merged;
 }
@@ -92,15 +95,24 @@ function helmSets(resource: JsonObject, address: string): HelmSet[] {
   const lists = resource.set_list;
   if (Array.isArray(lists)) {
     for (const entry of lists) {
-      if (!isObject(entry) || !Array.isArray(entry.value)) throw new Error(`${address}.set_list: expected {name, value: [...]}`);
+      if (!isObject(entry) || !Array.isArray(entry.value))
+        throw new Error(`${address}.set_list: expected {name, value: [...]}`);
       const items = entry.value.map((item) => asString(item, `${address}.set_list.value`));
-      sets.push({ name: asString(entry.name, `${address}.set_list.name`), value: `{${items.join(",")}}`, type: "auto" });
+      sets.push({
+        name: asString(entry.name, `${address}.set_list.name`),
+        value: `{${items.join(",")}}`,
+        type: "auto",
+      });
     }
   }
   return sets;
 }
 
-function localChartPath(stackDirectory: string | undefined, chart: string, repository: string | undefined): string | undefined {
+function localChartPath(
+  stackDirectory: string | undefined,
+  chart: string,
+  repository: string | undefined,
+): string | undefined {
   if (repository || stackDirectory === undefined) return undefined;
   const withoutModulePath = chart.replace(/^\$\{path\.(module|root|cwd)\}\/?/, "");
   const candidate = isAbsolute(withoutModulePath) ? withoutModulePath : resolve(stackDirectory, withoutModulePath);
@@ -118,7 +130,9 @@ export function helmReleases(document: JsonObject, stackDirectory?: string): Hel
     const chart = asString(resource.chart, `${address}.chart`);
     const repository = optionalString(resource.repository);
     const values = resource.values;
-    const dependsOn = Array.isArray(resource.depends_on) ? resource.depends_on.map((reference) => asString(reference, `${address}.depends_on`)) : [];
+    const dependsOn = Array.isArray(resource.depends_on)
+      ? resource.depends_on.map((reference) => asString(reference, `${address}.depends_on`))
+      : [];
     const path = localChartPath(stackDirectory, chart, repository);
     return {
       id,
@@ -131,7 +145,9 @@ export function helmReleases(document: JsonObject, stackDirectory?: string): Hel
       ...(resource.version !== undefined ? { version: asString(resource.version, `${address}.version`) } : {}),
       values: Array.isArray(values) ? values.map((value) => asString(value, `${address}.values`)) : [],
       sets: helmSets(resource, address),
-      dependsOn: dependsOn.filter((reference) => reference.startsWith("helm_release.")).map((reference) => reference.slice("helm_release.".length)),
+      dependsOn: dependsOn
+        .filter((reference) => reference.startsWith("helm_release."))
+        .map((reference) => reference.slice("helm_release.".length)),
     };
   });
 }

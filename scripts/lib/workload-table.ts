@@ -56,13 +56,43 @@ export interface TablePod {
 
 const thisRepository = "streamstack (this repository)";
 
-const certManager = (path: string, says: string): Evidence => ({ repository: "cert-manager/cert-manager", ref: "v1.21.1", path, says });
-const strimzi = (ref: "0.45.2" | "1.2.0", path: string, says: string): Evidence => ({ repository: "strimzi/strimzi-kafka-operator", ref, path, says });
-const sparkOperator = (path: string, says: string): Evidence => ({ repository: "kubeflow/spark-operator", ref: "v2.5.2", path, says });
-const k8ssandra = (path: string, says: string): Evidence => ({ repository: "k8ssandra/k8ssandra-operator", ref: "v1.32.5", path, says });
+const certManager = (path: string, says: string): Evidence => ({
+  repository: "cert-manager/cert-manager",
+  ref: "v1.21.1",
+  path,
+  says,
+});
+const strimzi = (ref: "0.45.2" | "1.2.0", path: string, says: string): Evidence => ({
+  repository: "strimzi/strimzi-kafka-operator",
+  ref,
+  path,
+  says,
+});
+const sparkOperator = (path: string, says: string): Evidence => ({
+  repository: "kubeflow/spark-operator",
+  ref: "v2.5.2",
+  path,
+  says,
+});
+const k8ssandra = (path: string, says: string): Evidence => ({
+  repository: "k8ssandra/k8ssandra-operator",
+  ref: "v1.32.5",
+  path,
+  says,
+});
 // k8ssandra-operator 1.32.5 builds on cass-operator v1.30.3 (its go.mod); the chart's cass-operator subchart is 0.64.x (appVersion 1.30.x).
-const cassOperator = (path: string, says: string): Evidence => ({ repository: "k8ssandra/cass-operator", ref: "v1.30.3", path, says });
-const cloudnativePg = (path: string, says: string): Evidence => ({ repository: "cloudnative-pg/cloudnative-pg", ref: "v1.30.0", path, says });
+const cassOperator = (path: string, says: string): Evidence => ({
+  repository: "k8ssandra/cass-operator",
+  ref: "v1.30.3",
+  path,
+  says,
+});
+const cloudnativePg = (path: string, says: string): Evidence => ({
+  repository: "cloudnative-pg/cloudnative-pg",
+  ref: "v1.30.0",
+  path,
+  says,
+});
 // apache/airflow is over the fetch limit; chart 1.22.0's templates are read from the vendored copy the pinned schema comes from.
 const airflowChart = (path: string, says: string): Evidence => ({
   repository: "nopega/ice-berg-platform (helm pull of apache-airflow/airflow 1.22.0)",
@@ -78,20 +108,41 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
       pod: "controller",
       lifetime: "running",
       replicasPath: "replicaCount",
-      containers: [{ container: "cert-manager-controller", resourcesPath: "resources", defaults: noRequests, evidence: certManager("deploy/charts/cert-manager/values.yaml", "resources: {}") }],
+      containers: [
+        {
+          container: "cert-manager-controller",
+          resourcesPath: "resources",
+          defaults: noRequests,
+          evidence: certManager("deploy/charts/cert-manager/values.yaml", "resources: {}"),
+        },
+      ],
     },
     {
       pod: "webhook",
       lifetime: "running",
       replicasPath: "webhook.replicaCount",
-      containers: [{ container: "cert-manager-webhook", resourcesPath: "webhook.resources", defaults: noRequests, evidence: certManager("deploy/charts/cert-manager/values.yaml", "webhook.resources: {}") }],
+      containers: [
+        {
+          container: "cert-manager-webhook",
+          resourcesPath: "webhook.resources",
+          defaults: noRequests,
+          evidence: certManager("deploy/charts/cert-manager/values.yaml", "webhook.resources: {}"),
+        },
+      ],
     },
     {
       pod: "cainjector",
       lifetime: "running",
       replicasPath: "cainjector.replicaCount",
       enabledPath: ["cainjector.enabled", true],
-      containers: [{ container: "cert-manager-cainjector", resourcesPath: "cainjector.resources", defaults: noRequests, evidence: certManager("deploy/charts/cert-manager/values.yaml", "cainjector.resources: {}") }],
+      containers: [
+        {
+          container: "cert-manager-cainjector",
+          resourcesPath: "cainjector.resources",
+          defaults: noRequests,
+          evidence: certManager("deploy/charts/cert-manager/values.yaml", "cainjector.resources: {}"),
+        },
+      ],
     },
     {
       pod: "startupapicheck Job (post-install hook)",
@@ -102,7 +153,10 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
           container: "cert-manager-startupapicheck",
           resourcesPath: "startupapicheck.resources",
           defaults: noRequests,
-          evidence: certManager("deploy/charts/cert-manager/templates/startupapicheck-job.yaml", "Job when startupapicheck.enabled (default true); resources from startupapicheck.resources ({})"),
+          evidence: certManager(
+            "deploy/charts/cert-manager/templates/startupapicheck-job.yaml",
+            "Job when startupapicheck.enabled (default true); resources from startupapicheck.resources ({})",
+          ),
         },
       ],
     },
@@ -117,7 +171,11 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
           container: "strimzi-cluster-operator",
           resourcesPath: "resources",
           defaults: { cpu: "200m", memory: "384Mi" },
-          evidence: strimzi("0.45.2", "packaging/helm-charts/helm3/strimzi-kafka-operator/values.yaml", "resources.requests 200m / 384Mi (same in 1.2.0)"),
+          evidence: strimzi(
+            "0.45.2",
+            "packaging/helm-charts/helm3/strimzi-kafka-operator/values.yaml",
+            "resources.requests 200m / 384Mi (same in 1.2.0)",
+          ),
         },
       ],
     },
@@ -127,14 +185,34 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
       pod: "controller",
       lifetime: "running",
       replicasPath: "controller.replicas",
-      containers: [{ container: "spark-operator-controller", resourcesPath: "controller.resources", defaults: noRequests, evidence: sparkOperator("charts/spark-operator-chart/values.yaml", "controller.resources: {}; sidecars: [] by default") }],
+      containers: [
+        {
+          container: "spark-operator-controller",
+          resourcesPath: "controller.resources",
+          defaults: noRequests,
+          evidence: sparkOperator(
+            "charts/spark-operator-chart/values.yaml",
+            "controller.resources: {}; sidecars: [] by default",
+          ),
+        },
+      ],
     },
     {
       pod: "webhook",
       lifetime: "running",
       replicasPath: "webhook.replicas",
       enabledPath: ["webhook.enable", true],
-      containers: [{ container: "spark-operator-webhook", resourcesPath: "webhook.resources", defaults: noRequests, evidence: sparkOperator("charts/spark-operator-chart/values.yaml", "webhook.enable: true, webhook.resources: {}") }],
+      containers: [
+        {
+          container: "spark-operator-webhook",
+          resourcesPath: "webhook.resources",
+          defaults: noRequests,
+          evidence: sparkOperator(
+            "charts/spark-operator-chart/values.yaml",
+            "webhook.enable: true, webhook.resources: {}",
+          ),
+        },
+      ],
     },
     {
       pod: "CRD upgrade hook Job",
@@ -144,7 +222,10 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
         {
           container: "spark-operator-hook",
           defaults: { cpu: "100m", memory: "64Mi" },
-          evidence: sparkOperator("charts/spark-operator-chart/templates/hook/job.yaml", "pre-install/pre-upgrade Job when hook.upgradeCrd; requests 100m / 64Mi"),
+          evidence: sparkOperator(
+            "charts/spark-operator-chart/templates/hook/job.yaml",
+            "pre-install/pre-upgrade Job when hook.upgradeCrd; requests 100m / 64Mi",
+          ),
         },
       ],
     },
@@ -154,7 +235,14 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
       pod: "k8ssandra operator",
       lifetime: "running",
       replicasPath: "replicaCount",
-      containers: [{ container: "k8ssandra-operator", resourcesPath: "resources", defaults: noRequests, evidence: k8ssandra("charts/k8ssandra-operator/values.yaml", "resources: {}") }],
+      containers: [
+        {
+          container: "k8ssandra-operator",
+          resourcesPath: "resources",
+          defaults: noRequests,
+          evidence: k8ssandra("charts/k8ssandra-operator/values.yaml", "resources: {}"),
+        },
+      ],
     },
     {
       pod: "cass-operator (subchart)",
@@ -178,7 +266,16 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
       pod: "CRD upgrader Job (pre-upgrade hook, upgrades only)",
       lifetime: "once",
       disabledPath: ["disableCrdUpgraderJob", false],
-      containers: [{ container: "crd-upgrader", defaults: noRequests, evidence: k8ssandra("charts/k8ssandra-operator/templates/crd/batch_job.yaml", "pre-upgrade hook unless disableCrdUpgraderJob; no resources block") }],
+      containers: [
+        {
+          container: "crd-upgrader",
+          defaults: noRequests,
+          evidence: k8ssandra(
+            "charts/k8ssandra-operator/templates/crd/batch_job.yaml",
+            "pre-upgrade hook unless disableCrdUpgraderJob; no resources block",
+          ),
+        },
+      ],
     },
   ],
   "cloudnative-pg": [
@@ -191,7 +288,12 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
           container: "manager",
           resourcesPath: "resources",
           defaults: noRequests,
-          evidence: { repository: "cloudnative-pg/charts", ref: "cloudnative-pg-v0.29.0", path: "charts/cloudnative-pg/values.yaml", says: "resources: {} (appVersion 1.30.0)" },
+          evidence: {
+            repository: "cloudnative-pg/charts",
+            ref: "cloudnative-pg-v0.29.0",
+            path: "charts/cloudnative-pg/values.yaml",
+            says: "resources: {} (appVersion 1.30.0)",
+          },
         },
       ],
     },
@@ -202,9 +304,36 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
       lifetime: "running",
       replicasPath: "scheduler.replicas",
       containers: [
-        { container: "wait-for-airflow-migrations", init: true, enabledPath: ["scheduler.waitForMigrations.enabled", true], resourcesPath: "scheduler.resources", defaults: noRequests, evidence: airflowChart("templates/scheduler/scheduler-deployment.yaml", "init container with scheduler.resources") },
-        { container: "scheduler", resourcesPath: "scheduler.resources", defaults: noRequests, evidence: airflowChart("templates/scheduler/scheduler-deployment.yaml", "resources: scheduler.resources ({})") },
-        { container: "scheduler-log-groomer", enabledPath: ["scheduler.logGroomerSidecar.enabled", true], resourcesPath: "scheduler.logGroomerSidecar.resources", defaults: noRequests, evidence: airflowChart("templates/scheduler/scheduler-deployment.yaml", "sidecar when logGroomerSidecar.enabled (default true), resources {}") },
+        {
+          container: "wait-for-airflow-migrations",
+          init: true,
+          enabledPath: ["scheduler.waitForMigrations.enabled", true],
+          resourcesPath: "scheduler.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/scheduler/scheduler-deployment.yaml",
+            "init container with scheduler.resources",
+          ),
+        },
+        {
+          container: "scheduler",
+          resourcesPath: "scheduler.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/scheduler/scheduler-deployment.yaml",
+            "resources: scheduler.resources ({})",
+          ),
+        },
+        {
+          container: "scheduler-log-groomer",
+          enabledPath: ["scheduler.logGroomerSidecar.enabled", true],
+          resourcesPath: "scheduler.logGroomerSidecar.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/scheduler/scheduler-deployment.yaml",
+            "sidecar when logGroomerSidecar.enabled (default true), resources {}",
+          ),
+        },
       ],
     },
     {
@@ -212,8 +341,26 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
       lifetime: "running",
       replicasPath: "apiServer.replicas",
       containers: [
-        { container: "wait-for-airflow-migrations", init: true, enabledPath: ["apiServer.waitForMigrations.enabled", true], resourcesPath: "apiServer.resources", defaults: noRequests, evidence: airflowChart("templates/api-server/api-server-deployment.yaml", "init container with apiServer.resources") },
-        { container: "api-server", resourcesPath: "apiServer.resources", defaults: noRequests, evidence: airflowChart("templates/api-server/api-server-deployment.yaml", "resources: apiServer.resources ({})") },
+        {
+          container: "wait-for-airflow-migrations",
+          init: true,
+          enabledPath: ["apiServer.waitForMigrations.enabled", true],
+          resourcesPath: "apiServer.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/api-server/api-server-deployment.yaml",
+            "init container with apiServer.resources",
+          ),
+        },
+        {
+          container: "api-server",
+          resourcesPath: "apiServer.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/api-server/api-server-deployment.yaml",
+            "resources: apiServer.resources ({})",
+          ),
+        },
       ],
     },
     {
@@ -222,9 +369,36 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
       replicasPath: "dagProcessor.replicas",
       enabledPath: ["dagProcessor.enabled", true],
       containers: [
-        { container: "wait-for-airflow-migrations", init: true, enabledPath: ["dagProcessor.waitForMigrations.enabled", true], resourcesPath: "dagProcessor.resources", defaults: noRequests, evidence: airflowChart("templates/dag-processor/dag-processor-deployment.yaml", "init container with dagProcessor.resources") },
-        { container: "dag-processor", resourcesPath: "dagProcessor.resources", defaults: noRequests, evidence: airflowChart("templates/dag-processor/dag-processor-deployment.yaml", "resources: dagProcessor.resources ({}); on by default with Airflow 3") },
-        { container: "dag-processor-log-groomer", enabledPath: ["dagProcessor.logGroomerSidecar.enabled", true], resourcesPath: "dagProcessor.logGroomerSidecar.resources", defaults: noRequests, evidence: airflowChart("templates/dag-processor/dag-processor-deployment.yaml", "sidecar when logGroomerSidecar.enabled (default true)") },
+        {
+          container: "wait-for-airflow-migrations",
+          init: true,
+          enabledPath: ["dagProcessor.waitForMigrations.enabled", true],
+          resourcesPath: "dagProcessor.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/dag-processor/dag-processor-deployment.yaml",
+            "init container with dagProcessor.resources",
+          ),
+        },
+        {
+          container: "dag-processor",
+          resourcesPath: "dagProcessor.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/dag-processor/dag-processor-deployment.yaml",
+            "resources: dagProcessor.resources ({}); on by default with Airflow 3",
+          ),
+        },
+        {
+          container: "dag-processor-log-groomer",
+          enabledPath: ["dagProcessor.logGroomerSidecar.enabled", true],
+          resourcesPath: "dagProcessor.logGroomerSidecar.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/dag-processor/dag-processor-deployment.yaml",
+            "sidecar when logGroomerSidecar.enabled (default true)",
+          ),
+        },
       ],
     },
     {
@@ -233,40 +407,109 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
       replicasPath: "triggerer.replicas",
       enabledPath: ["triggerer.enabled", true],
       containers: [
-        { container: "wait-for-airflow-migrations", init: true, enabledPath: ["triggerer.waitForMigrations.enabled", true], resourcesPath: "triggerer.resources", defaults: noRequests, evidence: airflowChart("templates/triggerer/triggerer-deployment.yaml", "init container with triggerer.resources") },
-        { container: "triggerer", resourcesPath: "triggerer.resources", defaults: noRequests, evidence: airflowChart("templates/triggerer/triggerer-deployment.yaml", "resources: triggerer.resources ({})") },
-        { container: "triggerer-log-groomer", enabledPath: ["triggerer.logGroomerSidecar.enabled", true], resourcesPath: "triggerer.logGroomerSidecar.resources", defaults: noRequests, evidence: airflowChart("templates/triggerer/triggerer-deployment.yaml", "sidecar when logGroomerSidecar.enabled (default true)") },
+        {
+          container: "wait-for-airflow-migrations",
+          init: true,
+          enabledPath: ["triggerer.waitForMigrations.enabled", true],
+          resourcesPath: "triggerer.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/triggerer/triggerer-deployment.yaml",
+            "init container with triggerer.resources",
+          ),
+        },
+        {
+          container: "triggerer",
+          resourcesPath: "triggerer.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/triggerer/triggerer-deployment.yaml",
+            "resources: triggerer.resources ({})",
+          ),
+        },
+        {
+          container: "triggerer-log-groomer",
+          enabledPath: ["triggerer.logGroomerSidecar.enabled", true],
+          resourcesPath: "triggerer.logGroomerSidecar.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/triggerer/triggerer-deployment.yaml",
+            "sidecar when logGroomerSidecar.enabled (default true)",
+          ),
+        },
       ],
     },
     {
       pod: "statsd",
       lifetime: "running",
       enabledPath: ["statsd.enabled", true],
-      containers: [{ container: "statsd", resourcesPath: "statsd.resources", defaults: noRequests, evidence: airflowChart("templates/statsd/statsd-deployment.yaml", "Deployment when statsd.enabled (default true)") }],
+      containers: [
+        {
+          container: "statsd",
+          resourcesPath: "statsd.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/statsd/statsd-deployment.yaml",
+            "Deployment when statsd.enabled (default true)",
+          ),
+        },
+      ],
     },
     {
       pod: "migrate-database Job",
       lifetime: "once",
       enabledPath: ["migrateDatabaseJob.enabled", true],
-      containers: [{ container: "run-airflow-migrations", resourcesPath: "migrateDatabaseJob.resources", defaults: noRequests, evidence: airflowChart("templates/jobs/migrate-database-job.yaml", "Job when migrateDatabaseJob.enabled; resources migrateDatabaseJob.resources ({})") }],
+      containers: [
+        {
+          container: "run-airflow-migrations",
+          resourcesPath: "migrateDatabaseJob.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/jobs/migrate-database-job.yaml",
+            "Job when migrateDatabaseJob.enabled; resources migrateDatabaseJob.resources ({})",
+          ),
+        },
+      ],
     },
     {
       pod: "create-user Job",
       lifetime: "once",
       enabledPath: ["createUserJob.enabled", true],
-      containers: [{ container: "create-user", resourcesPath: "createUserJob.resources", defaults: noRequests, evidence: airflowChart("templates/jobs/create-user-job.yaml", "Job when createUserJob enabled; resources createUserJob.resources ({})") }],
+      containers: [
+        {
+          container: "create-user",
+          resourcesPath: "createUserJob.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "templates/jobs/create-user-job.yaml",
+            "Job when createUserJob enabled; resources createUserJob.resources ({})",
+          ),
+        },
+      ],
     },
     {
       pod: "task worker (KubernetesExecutor, one per running task)",
       lifetime: "per-task",
       executors: ["KubernetesExecutor", "CeleryKubernetesExecutor", "LocalKubernetesExecutor"],
-      containers: [{ container: "base", resourcesPath: "workers.resources", defaults: noRequests, evidence: airflowChart("files/pod-template-file.kubernetes-helm-yaml", "container base: workers.kubernetes.resources | default workers.resources") }],
+      containers: [
+        {
+          container: "base",
+          resourcesPath: "workers.resources",
+          defaults: noRequests,
+          evidence: airflowChart(
+            "files/pod-template-file.kubernetes-helm-yaml",
+            "container base: workers.kubernetes.resources | default workers.resources",
+          ),
+        },
+      ],
     },
   ],
 };
 
 /** Containers the operators add to the pods of our custom resources, by kind and pod (as requests.ts names them). */
-export const operatorAddedContainers: Readonly<Record<string, readonly { readonly pod: string; readonly containers: readonly TableContainer[] }[]>> = {
+export const operatorAddedContainers: Readonly<
+  Record<string, readonly { readonly pod: string; readonly containers: readonly TableContainer[] }[]>
+> = {
   K8ssandraCluster: [
     {
       pod: "cassandra",
@@ -275,20 +518,29 @@ export const operatorAddedContainers: Readonly<Record<string, readonly { readonl
           container: "server-config-init-base",
           init: true,
           defaults: noRequests,
-          evidence: cassOperator("pkg/reconciliation/construct_podtemplatespec.go", "Cassandra ≥ 4.1 uses the client image: init container server-config-init-base, no resources"),
+          evidence: cassOperator(
+            "pkg/reconciliation/construct_podtemplatespec.go",
+            "Cassandra ≥ 4.1 uses the client image: init container server-config-init-base, no resources",
+          ),
         },
         {
           container: "server-config-init",
           init: true,
           resourcesPath: "spec.cassandra.initContainers[name=server-config-init].resources",
           defaults: { cpu: "1000m", memory: "256Mi" },
-          evidence: cassOperator("pkg/reconciliation/defaults.go", "DefaultsConfigInitContainer = buildResourceRequirements(1000, 256, 1000, 384); k8ssandra-operator pkg/cassandra/datacenter.go copies initContainers[server-config-init].resources to ConfigBuilderResources"),
+          evidence: cassOperator(
+            "pkg/reconciliation/defaults.go",
+            "DefaultsConfigInitContainer = buildResourceRequirements(1000, 256, 1000, 384); k8ssandra-operator pkg/cassandra/datacenter.go copies initContainers[server-config-init].resources to ConfigBuilderResources",
+          ),
         },
         {
           container: "server-system-logger",
           resourcesPath: "spec.cassandra.containers[name=server-system-logger].resources",
           defaults: { cpu: "100m", memory: "64Mi" },
-          evidence: cassOperator("pkg/reconciliation/defaults.go", "DefaultsLoggerContainer = buildResourceRequirements(100, 64, 0, 128); k8ssandra-operator datacenter.go copies containers[server-system-logger].resources to SystemLoggerResources"),
+          evidence: cassOperator(
+            "pkg/reconciliation/defaults.go",
+            "DefaultsLoggerContainer = buildResourceRequirements(100, 64, 0, 128); k8ssandra-operator datacenter.go copies containers[server-system-logger].resources to SystemLoggerResources",
+          ),
         },
       ],
     },
@@ -302,7 +554,10 @@ export const operatorAddedContainers: Readonly<Record<string, readonly { readonl
           init: true,
           resourcesPath: "spec.resources",
           defaults: noRequests,
-          evidence: cloudnativePg("pkg/specs/containers.go", "createBootstrapContainer: Resources = cluster.Spec.Resources"),
+          evidence: cloudnativePg(
+            "pkg/specs/containers.go",
+            "createBootstrapContainer: Resources = cluster.Spec.Resources",
+          ),
         },
       ],
     },
@@ -314,9 +569,17 @@ export const operatorAddedContainers: Readonly<Record<string, readonly { readonl
           init: true,
           resourcesPath: "spec.resources",
           defaults: noRequests,
-          evidence: cloudnativePg("pkg/specs/jobs.go", "initdb Job: init container bootstrap-controller and container initdb, both Resources = cluster.Spec.Resources"),
+          evidence: cloudnativePg(
+            "pkg/specs/jobs.go",
+            "initdb Job: init container bootstrap-controller and container initdb, both Resources = cluster.Spec.Resources",
+          ),
         },
-        { container: "initdb", resourcesPath: "spec.resources", defaults: noRequests, evidence: cloudnativePg("pkg/specs/jobs.go", "Resources: cluster.Spec.Resources") },
+        {
+          container: "initdb",
+          resourcesPath: "spec.resources",
+          defaults: noRequests,
+          evidence: cloudnativePg("pkg/specs/jobs.go", "Resources: cluster.Spec.Resources"),
+        },
       ],
     },
   ],
@@ -329,14 +592,22 @@ export const operatorAddedContainers: Readonly<Record<string, readonly { readonl
           resourcesPath: "spec.entityOperator.topicOperator.resources",
           enabledPath: ["spec.entityOperator.topicOperator", false],
           defaults: noRequests,
-          evidence: strimzi("0.45.2", "cluster-operator/src/main/java/io/strimzi/operator/cluster/model/EntityOperator.java", "adds topic-operator when spec.entityOperator.topicOperator is set (no TLS sidecar since 0.41); resources only from the spec (EntityTopicOperator.java); same in 1.2.0"),
+          evidence: strimzi(
+            "0.45.2",
+            "cluster-operator/src/main/java/io/strimzi/operator/cluster/model/EntityOperator.java",
+            "adds topic-operator when spec.entityOperator.topicOperator is set (no TLS sidecar since 0.41); resources only from the spec (EntityTopicOperator.java); same in 1.2.0",
+          ),
         },
         {
           container: "user-operator",
           resourcesPath: "spec.entityOperator.userOperator.resources",
           enabledPath: ["spec.entityOperator.userOperator", false],
           defaults: noRequests,
-          evidence: strimzi("0.45.2", "cluster-operator/src/main/java/io/strimzi/operator/cluster/model/EntityOperator.java", "adds user-operator when spec.entityOperator.userOperator is set; resources only from the spec (EntityUserOperator.java); same in 1.2.0"),
+          evidence: strimzi(
+            "0.45.2",
+            "cluster-operator/src/main/java/io/strimzi/operator/cluster/model/EntityOperator.java",
+            "adds user-operator when spec.entityOperator.userOperator is set; resources only from the spec (EntityUserOperator.java); same in 1.2.0",
+          ),
         },
       ],
     },
@@ -345,32 +616,109 @@ export const operatorAddedContainers: Readonly<Record<string, readonly { readonl
 
 /** Why no other operator-added container is counted: what each operator adds only under options we do not use. */
 export const notAddedUnderOurOptions: readonly Evidence[] = [
-  strimzi("0.45.2", "cluster-operator/src/main/java/io/strimzi/operator/cluster/model/KafkaCluster.java", "kafka-init init container only with rack awareness or node-port listeners, and with the pool's resources (1.2.0 the same)"),
-  k8ssandra("pkg/nodeconfig/mount.go", "per-node-config init container (10m/16Mi) only when initial tokens are computed, i.e. num_tokens < 16; Cassandra 4+ gets num_tokens 16 (pkg/cassandra/config.go)"),
-  { repository: "k8ssandra/management-api-for-apache-cassandra", ref: "stored revision", path: "docker-entrypoint.sh", says: "the cassandra container also runs the Management API server JVM with MGMT_API_HEAP_SIZE (default 128m): counted inside the cassandra container's request" },
+  strimzi(
+    "0.45.2",
+    "cluster-operator/src/main/java/io/strimzi/operator/cluster/model/KafkaCluster.java",
+    "kafka-init init container only with rack awareness or node-port listeners, and with the pool's resources (1.2.0 the same)",
+  ),
+  k8ssandra(
+    "pkg/nodeconfig/mount.go",
+    "per-node-config init container (10m/16Mi) only when initial tokens are computed, i.e. num_tokens < 16; Cassandra 4+ gets num_tokens 16 (pkg/cassandra/config.go)",
+  ),
+  {
+    repository: "k8ssandra/management-api-for-apache-cassandra",
+    ref: "stored revision",
+    path: "docker-entrypoint.sh",
+    says: "the cassandra container also runs the Management API server JVM with MGMT_API_HEAP_SIZE (default 128m): counted inside the cassandra container's request",
+  },
 ];
 
 /** Task pods our DAGs start (KubernetesPodOperator), by DAG file; requests are in the DAG itself. */
-export const dagTaskPods: readonly { readonly dagFile: string; readonly pod: string; readonly requests: Requests; readonly evidence: Evidence }[] = [
+export const dagTaskPods: readonly {
+  readonly dagFile: string;
+  readonly pod: string;
+  readonly requests: Requests;
+  readonly evidence: Evidence;
+}[] = [
   {
     dagFile: "produce_users.py",
     pod: "produce_users task pod (KubernetesPodOperator)",
     requests: { cpu: "50m", memory: "128Mi" },
-    evidence: { repository: thisRepository, ref: "working tree", path: "apps/dags/produce_users.py", says: 'container_resources requests {"cpu": "50m", "memory": "128Mi"}' },
+    evidence: {
+      repository: thisRepository,
+      ref: "working tree",
+      path: "apps/dags/produce_users.py",
+      says: 'container_resources requests {"cpu": "50m", "memory": "128Mi"}',
+    },
   },
 ];
 
-const kubeadm = (path: string, says: string): Evidence => ({ repository: "kubernetes/kubernetes", ref: "stored revisions of kubeadm (the values are unchanged since v1.9)", path, says });
-const kind = (path: string, says: string): Evidence => ({ repository: "kubernetes-sigs/kind", ref: "v0.32.0", path, says });
+const kubeadm = (path: string, says: string): Evidence => ({
+  repository: "kubernetes/kubernetes",
+  ref: "stored revisions of kubeadm (the values are unchanged since v1.9)",
+  path,
+  says,
+});
+const kind = (path: string, says: string): Evidence => ({
+  repository: "kubernetes-sigs/kind",
+  ref: "v0.32.0",
+  path,
+  says,
+});
 
 /** kind's own pods on the one node (kubeadm's control plane and add-ons, kind's CNI and storage provisioner). */
-export const kindSystemPods: readonly { readonly pod: string; readonly pods: number; readonly requests: Requests; readonly evidence: Evidence }[] = [
-  { pod: "kube-apiserver", pods: 1, requests: { cpu: "250m", memory: "0Mi" }, evidence: kubeadm("cmd/kubeadm/app/phases/controlplane/manifests.go", 'ComponentResources("250m")') },
-  { pod: "kube-controller-manager", pods: 1, requests: { cpu: "200m", memory: "0Mi" }, evidence: kubeadm("cmd/kubeadm/app/phases/controlplane/manifests.go", 'ComponentResources("200m")') },
-  { pod: "kube-scheduler", pods: 1, requests: { cpu: "100m", memory: "0Mi" }, evidence: kubeadm("cmd/kubeadm/app/phases/controlplane/manifests.go", 'ComponentResources("100m")') },
-  { pod: "etcd", pods: 1, requests: { cpu: "100m", memory: "100Mi" }, evidence: kubeadm("cmd/kubeadm/app/phases/etcd/local.go", "requests cpu 100m, memory 100Mi") },
-  { pod: "coredns", pods: 2, requests: { cpu: "100m", memory: "70Mi" }, evidence: kubeadm("cmd/kubeadm/app/phases/addons/dns/manifests.go", "requests cpu 100m, memory 70Mi; 2 replicas") },
-  { pod: "kube-proxy", pods: 1, requests: noRequests, evidence: kubeadm("cmd/kubeadm/app/phases/addons/proxy/manifests.go", "DaemonSet without resources") },
-  { pod: "kindnet", pods: 1, requests: { cpu: "100m", memory: "50Mi" }, evidence: kind("pkg/build/nodeimage/const_cni.go", "requests cpu 100m, memory 50Mi") },
-  { pod: "local-path-provisioner", pods: 1, requests: noRequests, evidence: kind("pkg/build/nodeimage/const_storage.go", "Deployment without resources") },
+export const kindSystemPods: readonly {
+  readonly pod: string;
+  readonly pods: number;
+  readonly requests: Requests;
+  readonly evidence: Evidence;
+}[] = [
+  {
+    pod: "kube-apiserver",
+    pods: 1,
+    requests: { cpu: "250m", memory: "0Mi" },
+    evidence: kubeadm("cmd/kubeadm/app/phases/controlplane/manifests.go", 'ComponentResources("250m")'),
+  },
+  {
+    pod: "kube-controller-manager",
+    pods: 1,
+    requests: { cpu: "200m", memory: "0Mi" },
+    evidence: kubeadm("cmd/kubeadm/app/phases/controlplane/manifests.go", 'ComponentResources("200m")'),
+  },
+  {
+    pod: "kube-scheduler",
+    pods: 1,
+    requests: { cpu: "100m", memory: "0Mi" },
+    evidence: kubeadm("cmd/kubeadm/app/phases/controlplane/manifests.go", 'ComponentResources("100m")'),
+  },
+  {
+    pod: "etcd",
+    pods: 1,
+    requests: { cpu: "100m", memory: "100Mi" },
+    evidence: kubeadm("cmd/kubeadm/app/phases/etcd/local.go", "requests cpu 100m, memory 100Mi"),
+  },
+  {
+    pod: "coredns",
+    pods: 2,
+    requests: { cpu: "100m", memory: "70Mi" },
+    evidence: kubeadm("cmd/kubeadm/app/phases/addons/dns/manifests.go", "requests cpu 100m, memory 70Mi; 2 replicas"),
+  },
+  {
+    pod: "kube-proxy",
+    pods: 1,
+    requests: noRequests,
+    evidence: kubeadm("cmd/kubeadm/app/phases/addons/proxy/manifests.go", "DaemonSet without resources"),
+  },
+  {
+    pod: "kindnet",
+    pods: 1,
+    requests: { cpu: "100m", memory: "50Mi" },
+    evidence: kind("pkg/build/nodeimage/const_cni.go", "requests cpu 100m, memory 50Mi"),
+  },
+  {
+    pod: "local-path-provisioner",
+    pods: 1,
+    requests: noRequests,
+    evidence: kind("pkg/build/nodeimage/const_storage.go", "Deployment without resources"),
+  },
 ];

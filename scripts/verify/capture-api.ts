@@ -16,7 +16,10 @@ export class CaptureApi {
   readonly requests: CapturedRequest[] = [];
   private readonly stored = new Map<string, unknown>();
   private readonly server: Server;
-  private readonly waiting: Array<{ test: (request: CapturedRequest) => boolean; done: (request: CapturedRequest) => void }> = [];
+  private readonly waiting: Array<{
+    test: (request: CapturedRequest) => boolean;
+    done: (request: CapturedRequest) => void;
+  }> = [];
 
   constructor() {
     this.server = createServer((request, response) => this.handle(request, response));
@@ -76,8 +79,16 @@ export class CaptureApi {
         if (stored) return send(200, stored);
         const last = url.pathname.split("/").pop() ?? "";
         // A collection (plural name) lists empty; a named object does not exist.
-        if (/^(pods|services|configmaps|persistentvolumeclaims|secrets)$/.test(last)) return send(200, { kind: "List", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: [] });
-        return send(404, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404, message: `${url.pathname} not found` });
+        if (/^(pods|services|configmaps|persistentvolumeclaims|secrets)$/.test(last))
+          return send(200, { kind: "List", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: [] });
+        return send(404, {
+          kind: "Status",
+          apiVersion: "v1",
+          status: "Failure",
+          reason: "NotFound",
+          code: 404,
+          message: `${url.pathname} not found`,
+        });
       }
       let body: unknown = text;
       try {
@@ -95,8 +106,18 @@ export class CaptureApi {
       }
       if (method === "DELETE") return send(200, { kind: "Status", apiVersion: "v1", status: "Success" });
       const object = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
-      const metadata = typeof object.metadata === "object" && object.metadata !== null ? (object.metadata as Record<string, unknown>) : {};
-      send(method === "POST" ? 201 : 200, { ...object, metadata: { ...metadata, uid: `00000000-0000-0000-0000-${String(this.requests.length).padStart(12, "0")}`, resourceVersion: "1" } });
+      const metadata =
+        typeof object.metadata === "object" && object.metadata !== null
+          ? (object.metadata as Record<string, unknown>)
+          : {};
+      send(method === "POST" ? 201 : 200, {
+        ...object,
+        metadata: {
+          ...metadata,
+          uid: `00000000-0000-0000-0000-${String(this.requests.length).padStart(12, "0")}`,
+          resourceVersion: "1",
+        },
+      });
     });
   }
 }

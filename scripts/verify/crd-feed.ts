@@ -10,7 +10,11 @@ import { isObject, type HelmRelease, type SynthesizedStack } from "./stack";
  */
 const crdFeed = /^\$\{yamlencode\(\{"([A-Za-z]\w*)" = data\.helm_template\.([\w-]+)\.crds\}\)\}$/;
 
-export function resolveCrdFeeds(release: HelmRelease, stack: SynthesizedStack, folders: readonly UpstreamFolder[]): HelmRelease {
+export function resolveCrdFeeds(
+  release: HelmRelease,
+  stack: SynthesizedStack,
+  folders: readonly UpstreamFolder[],
+): HelmRelease {
   const data = stack.document.data;
   const templates = isObject(data) && isObject(data.helm_template) ? data.helm_template : {};
   const values = release.values.map((text) => {
@@ -18,10 +22,14 @@ export function resolveCrdFeeds(release: HelmRelease, stack: SynthesizedStack, f
     if (!match) return text;
     const [, key = "", id = ""] = match;
     const source = templates[id];
-    if (!isObject(source) || typeof source.chart !== "string") throw new Error(`${release.address}: values read data.helm_template.${id}, which the stack does not define`);
+    if (!isObject(source) || typeof source.chart !== "string")
+      throw new Error(`${release.address}: values read data.helm_template.${id}, which the stack does not define`);
     const version = typeof source.version === "string" ? source.version : undefined;
     const folder = folderFor(folders, source.chart, version);
-    if (!folder) throw new Error(`${release.address}: no pinned CRDs for ${source.chart} ${version ?? "?"} (data.helm_template.${id})`);
+    if (!folder)
+      throw new Error(
+        `${release.address}: no pinned CRDs for ${source.chart} ${version ?? "?"} (data.helm_template.${id})`,
+      );
     return stringify({ [key]: folder.crdFiles.map((file) => readFileSync(file, "utf8")) }, { lineWidth: 0 });
   });
   return { ...release, values };

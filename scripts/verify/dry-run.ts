@@ -85,7 +85,9 @@ export class ApiClient {
 }
 
 export function message(response: Response): string {
-  return isObject(response.body) && typeof response.body.message === "string" ? response.body.message : JSON.stringify(response.body).slice(0, 500);
+  return isObject(response.body) && typeof response.body.message === "string"
+    ? response.body.message
+    : JSON.stringify(response.body).slice(0, 500);
 }
 
 async function waitFor(what: string, seconds: number, check: () => Promise<boolean>): Promise<void> {
@@ -114,7 +116,8 @@ async function discover(client: ApiClient): Promise<Map<string, ResourceInfo>> {
   if (isObject(groups.body) && Array.isArray(groups.body.groups)) {
     for (const group of groups.body.groups) {
       if (!isObject(group) || !Array.isArray(group.versions)) continue;
-      for (const version of group.versions) if (isObject(version) && typeof version.groupVersion === "string") groupVersions.push(version.groupVersion);
+      for (const version of group.versions)
+        if (isObject(version) && typeof version.groupVersion === "string") groupVersions.push(version.groupVersion);
     }
   }
   for (const groupVersion of groupVersions) {
@@ -122,7 +125,10 @@ async function discover(client: ApiClient): Promise<Map<string, ResourceInfo>> {
     if (!isObject(list.body) || !Array.isArray(list.body.resources)) continue;
     for (const resource of list.body.resources) {
       if (!isObject(resource) || typeof resource.name !== "string" || resource.name.includes("/")) continue;
-      found.set(`${groupVersion}/${String(resource.kind)}`, { plural: resource.name, namespaced: resource.namespaced === true });
+      found.set(`${groupVersion}/${String(resource.kind)}`, {
+        plural: resource.name,
+        namespaced: resource.namespaced === true,
+      });
     }
   }
   return found;
@@ -154,12 +160,18 @@ export async function startCluster(directory: string): Promise<{ client: ApiClie
   const etcd = spawn(
     binaries.etcd,
     [
-      "--data-dir", join(directory, "etcd"),
-      "--listen-client-urls", `http://127.0.0.1:${etcdClient}`,
-      "--advertise-client-urls", `http://127.0.0.1:${etcdClient}`,
-      "--listen-peer-urls", `http://127.0.0.1:${etcdPeer}`,
-      "--initial-advertise-peer-urls", `http://127.0.0.1:${etcdPeer}`,
-      "--initial-cluster", `default=http://127.0.0.1:${etcdPeer}`,
+      "--data-dir",
+      join(directory, "etcd"),
+      "--listen-client-urls",
+      `http://127.0.0.1:${etcdClient}`,
+      "--advertise-client-urls",
+      `http://127.0.0.1:${etcdClient}`,
+      "--listen-peer-urls",
+      `http://127.0.0.1:${etcdPeer}`,
+      "--initial-advertise-peer-urls",
+      `http://127.0.0.1:${etcdPeer}`,
+      "--initial-cluster",
+      `default=http://127.0.0.1:${etcdPeer}`,
       "--unsafe-no-fsync",
     ],
     { stdio: ["ignore", log("etcd"), log("etcd-err")] },
@@ -187,7 +199,8 @@ export async function startCluster(directory: string): Promise<{ client: ApiClie
   );
   const client = new ApiClient(apiPort, undefined);
   await waitFor("kube-apiserver", 180, async () => {
-    if (apiserver.exitCode !== null || etcd.exitCode !== null) throw new Error(`kube-apiserver or etcd exited; see ${directory}/*-err.log`);
+    if (apiserver.exitCode !== null || etcd.exitCode !== null)
+      throw new Error(`kube-apiserver or etcd exited; see ${directory}/*-err.log`);
     return (await client.call("GET", "/readyz")).status === 200;
   }).catch((error: unknown) => {
     etcd.kill("SIGTERM");
@@ -206,7 +219,10 @@ async function applyCrds(client: ApiClient, crds: readonly JsonObject[]): Promis
     let response: Response;
     if (existing.status === 200 && isObject(existing.body) && isObject(existing.body.metadata)) {
       const metadata = isObject(crd.metadata) ? crd.metadata : {};
-      response = await client.call("PUT", `${path}/${name}`, { ...crd, metadata: { ...metadata, resourceVersion: existing.body.metadata.resourceVersion ?? null } });
+      response = await client.call("PUT", `${path}/${name}`, {
+        ...crd,
+        metadata: { ...metadata, resourceVersion: existing.body.metadata.resourceVersion ?? null },
+      });
     } else {
       response = await client.call("POST", path, crd);
     }
@@ -218,7 +234,9 @@ async function applyCrds(client: ApiClient, crds: readonly JsonObject[]): Promis
       const response = await client.call("GET", `${path}/${name}`);
       const status = isObject(response.body) ? response.body.status : undefined;
       const conditions = isObject(status) && Array.isArray(status.conditions) ? status.conditions : [];
-      return conditions.some((condition) => isObject(condition) && condition.type === "Established" && condition.status === "True");
+      return conditions.some(
+        (condition) => isObject(condition) && condition.type === "Established" && condition.status === "True",
+      );
     });
   }
   return problems;
@@ -234,14 +252,21 @@ async function sendDryRun(client: ApiClient, collection: string, query: string, 
     const existing = await client.call("GET", `${collection}/${name}`);
     if (existing.status === 200 && isObject(existing.body) && isObject(existing.body.metadata)) {
       const metadata = isObject(object.metadata) ? object.metadata : {};
-      const update = { ...object, metadata: { ...metadata, resourceVersion: existing.body.metadata.resourceVersion ?? null } };
+      const update = {
+        ...object,
+        metadata: { ...metadata, resourceVersion: existing.body.metadata.resourceVersion ?? null },
+      };
       return client.call("PUT", `${collection}/${name}${query}`, update);
     }
   }
   return client.call("POST", `${collection}${query}`, object);
 }
 
-async function dryRunStack(client: ApiClient, stack: string, work: string): Promise<{ sent: number; problems: string[] }> {
+async function dryRunStack(
+  client: ApiClient,
+  stack: string,
+  work: string,
+): Promise<{ sent: number; problems: string[] }> {
   const crdList = join(work, `crds-${stack}.txt`);
   const crds = existsSync(crdList)
     ? readFileSync(crdList, "utf8")
@@ -255,7 +280,10 @@ async function dryRunStack(client: ApiClient, stack: string, work: string): Prom
   let sent = 0;
   const unjudged: string[] = [];
   // Namespaces are created for real: a namespaced dry-run needs its namespace to exist.
-  const ordered = [...objects.filter((object) => object.kind === "Namespace"), ...objects.filter((object) => object.kind !== "Namespace")];
+  const ordered = [
+    ...objects.filter((object) => object.kind === "Namespace"),
+    ...objects.filter((object) => object.kind !== "Namespace"),
+  ];
   for (const object of ordered) {
     const apiVersion = String(object.apiVersion);
     const kind = String(object.kind);
@@ -273,7 +301,12 @@ async function dryRunStack(client: ApiClient, stack: string, work: string): Prom
     const namespace = typeof metadata.namespace === "string" ? metadata.namespace : undefined;
     if (namespace && info.namespaced) {
       const exists = await client.call("GET", `/api/v1/namespaces/${namespace}`);
-      if (exists.status === 404) await client.call("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+      if (exists.status === 404)
+        await client.call("POST", "/api/v1/namespaces", {
+          apiVersion: "v1",
+          kind: "Namespace",
+          metadata: { name: namespace },
+        });
     }
     const isNamespace = kind === "Namespace" && apiVersion === "v1";
     const query = isNamespace ? "?fieldValidation=Strict" : "?dryRun=All&fieldValidation=Strict";
@@ -282,7 +315,10 @@ async function dryRunStack(client: ApiClient, stack: string, work: string): Prom
     if (isNamespace && response.status === 409) continue;
     if (response.status >= 300) problems.push(`${label}: HTTP ${response.status}: ${message(response)}`);
   }
-  if (unjudged.length) console.log(`[dry-run] SKIP ${stack}: ${unjudged.length} objects of API groups without pinned CRDs (${[...new Set(unjudged)].join(", ")})`);
+  if (unjudged.length)
+    console.log(
+      `[dry-run] SKIP ${stack}: ${unjudged.length} objects of API groups without pinned CRDs (${[...new Set(unjudged)].join(", ")})`,
+    );
   return { sent, problems };
 }
 
@@ -303,7 +339,8 @@ async function main(): Promise<void> {
   const index = process.argv.indexOf("--work");
   const work = resolve(process.argv[index + 1] ?? ".cache/verify/work");
   for (const binary of Object.values(binaries)) {
-    if (!existsSync(binary)) throw new Error(`${binary} is missing: run STREAMSTACK_BUILD_APISERVER=1 bash tools/build.sh`);
+    if (!existsSync(binary))
+      throw new Error(`${binary} is missing: run STREAMSTACK_BUILD_APISERVER=1 bash tools/build.sh`);
   }
   const stacks = readdirSync(work)
     .filter((file) => /^objects-.+\.yaml$/.test(file))
@@ -324,7 +361,9 @@ async function main(): Promise<void> {
         for (const problem of problems) console.log(`          ${problem}`);
       } else {
         passed += 1;
-        console.log(`[dry-run] ok   ${stack}: ${sent} objects accepted by kube-apiserver (dry run, strict fields, CEL rules) (${seconds}s)`);
+        console.log(
+          `[dry-run] ok   ${stack}: ${sent} objects accepted by kube-apiserver (dry run, strict fields, CEL rules) (${seconds}s)`,
+        );
       }
     } finally {
       await Promise.all(processes.map(stop));

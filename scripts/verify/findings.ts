@@ -40,7 +40,12 @@ export function readAcceptedFindings(file: string): AcceptedFinding[] {
   return entries.map((entry, index) => {
     if (!isObject(entry)) throw new Error(`${file}: accepted[${index}] must be a mapping`);
     const { check, resource, stacks, reason } = entry;
-    if (typeof check !== "string" || typeof resource !== "string" || typeof reason !== "string" || reason.trim().length < 10) {
+    if (
+      typeof check !== "string" ||
+      typeof resource !== "string" ||
+      typeof reason !== "string" ||
+      reason.trim().length < 10
+    ) {
       throw new Error(`${file}: accepted[${index}] needs check, resource and a reason of at least 10 characters`);
     }
     return { check, resource, stacks: typeof stacks === "string" ? stacks : "*", reason };
@@ -60,7 +65,10 @@ export function triage(findings: readonly Finding[], allowlist: readonly Accepte
   const fresh: Finding[] = [];
   for (const finding of findings) {
     const entry = allowlist.find(
-      (candidate) => candidate.check === finding.check && glob(candidate.resource).test(finding.resource) && glob(candidate.stacks).test(finding.stack),
+      (candidate) =>
+        candidate.check === finding.check &&
+        glob(candidate.resource).test(finding.resource) &&
+        glob(candidate.stacks).test(finding.stack),
     );
     if (entry) {
       used.add(entry);
@@ -81,13 +89,37 @@ export interface ScanOrigin {
  * Runs checkov once over a staging directory that holds every stack's cdk.tf.json and rendered
  * manifests; `originOf` maps a scanned file back to the stack and release it came from.
  */
-export function runCheckov(checkov: string, directory: string, originOf: (file: string) => ScanOrigin): { findings: Finding[]; passed: number; seconds: number; frameworks: string[]; raw: string } {
+export function runCheckov(
+  checkov: string,
+  directory: string,
+  originOf: (file: string) => ScanOrigin,
+): { findings: Finding[]; passed: number; seconds: number; frameworks: string[]; raw: string } {
   const result = runCommand(
     checkov,
     // Scanned as "." from inside: checkov skips any path with a hidden component such as .cache/.
-    ["--directory", ".", "--framework", "terraform_json", "kubernetes", "--output", "json", "--soft-fail", "--compact", "--skip-download"],
+    [
+      "--directory",
+      ".",
+      "--framework",
+      "terraform_json",
+      "kubernetes",
+      "--output",
+      "json",
+      "--soft-fail",
+      "--compact",
+      "--skip-download",
+    ],
     // No platform account: keep checkov from calling out for guideline links it cannot reach.
-    { cwd: directory, env: { ...process.env, BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false", PYTHONWARNINGS: "ignore" }, timeoutSeconds: 1200 },
+    {
+      cwd: directory,
+      env: {
+        ...process.env,
+        BC_SKIP_MAPPING: "TRUE",
+        CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false",
+        PYTHONWARNINGS: "ignore",
+      },
+      timeoutSeconds: 1200,
+    },
   );
   if (result.code !== 0) throw new Error(`checkov failed (exit ${result.code}):\n${tail(result)}`);
   let parsed: Json;
@@ -110,7 +142,10 @@ export function runCheckov(checkov: string, directory: string, originOf: (file: 
     if (!Array.isArray(results.failed_checks)) continue;
     for (const failed of results.failed_checks) {
       if (!isObject(failed)) continue;
-      const file = typeof failed.file_abs_path === "string" ? resolve(directory, failed.file_abs_path) : join(directory, String(failed.file_path));
+      const file =
+        typeof failed.file_abs_path === "string"
+          ? resolve(directory, failed.file_abs_path)
+          : join(directory, String(failed.file_path));
       const origin = originOf(relative(directory, file).split(sep).join("/"));
       findings.push({
         tool,

@@ -29,22 +29,33 @@ async function main(): Promise<void> {
   let failed = 0;
   for (const stack of stacks) {
     const started = Date.now();
-    const objects = parseAllDocuments(readFileSync(join(work, `objects-${stack}.yaml`), "utf8")).map((document) => document.toJS() as unknown);
+    const objects = parseAllDocuments(readFileSync(join(work, `objects-${stack}.yaml`), "utf8")).map(
+      (document) => document.toJS() as unknown,
+    );
     const pods = workloadPods(objects);
     const outcomes = await rehearse(pods, objects, { runConsumers: true, sparkPython: venv.python });
     const failures = outcomes.filter((outcome) => !outcome.ok);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (failures.length) {
       failed += 1;
-      console.log(`[kubelet-rehearsal] FAIL ${stack}: ${failures.length} of ${outcomes.length} containers cannot start from their laid-out volumes (${seconds}s)`);
+      console.log(
+        `[kubelet-rehearsal] FAIL ${stack}: ${failures.length} of ${outcomes.length} containers cannot start from their laid-out volumes (${seconds}s)`,
+      );
     } else {
       passed += 1;
-      console.log(`[kubelet-rehearsal] ok   ${stack}: ${outcomes.length} containers of ${pods.length} pods start from their laid-out volumes (${seconds}s)`);
+      console.log(
+        `[kubelet-rehearsal] ok   ${stack}: ${outcomes.length} containers of ${pods.length} pods start from their laid-out volumes (${seconds}s)`,
+      );
     }
     for (const outcome of outcomes) {
       const mark = outcome.ok ? "ok  " : "FAIL";
-      const detail = outcome.detail.split("\n").map((line, position) => (position === 0 ? line : `             ${line}`)).join("\n");
-      console.log(`           ${mark} ${outcome.workload} [${outcome.container}] (${outcome.seconds.toFixed(1)}s): ${detail}`);
+      const detail = outcome.detail
+        .split("\n")
+        .map((line, position) => (position === 0 ? line : `             ${line}`))
+        .join("\n");
+      console.log(
+        `           ${mark} ${outcome.workload} [${outcome.container}] (${outcome.seconds.toFixed(1)}s): ${detail}`,
+      );
     }
   }
   console.log(`kubelet-rehearsal: ${passed} passed, ${failed} failed`);

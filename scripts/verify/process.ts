@@ -30,7 +30,13 @@ export function runCommand(program: string, args: readonly string[], options: Co
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const command = [program, ...args].join(" ");
   if (result.error) {
-    return { command, code: 127, stdout: result.stdout ?? "", stderr: `${result.error.message}\n${result.stderr ?? ""}`, seconds };
+    return {
+      command,
+      code: 127,
+      stdout: result.stdout ?? "",
+      stderr: `${result.error.message}\n${result.stderr ?? ""}`,
+      seconds,
+    };
   }
   return { command, code: result.status ?? 128, stdout: result.stdout, stderr: result.stderr, seconds };
 }

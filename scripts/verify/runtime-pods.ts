@@ -28,7 +28,9 @@ let failed = 0;
 function report(ok: boolean, stack: string, what: string, detail = ""): void {
   if (ok) passed += 1;
   else failed += 1;
-  console.log(`[runtime-pods] ${ok ? "ok  " : "FAIL"} ${stack}: ${what}${detail ? `\n               ${detail.split("\n").join("\n               ")}` : ""}`);
+  console.log(
+    `[runtime-pods] ${ok ? "ok  " : "FAIL"} ${stack}: ${what}${detail ? `\n               ${detail.split("\n").join("\n               ")}` : ""}`,
+  );
 }
 
 function argument(name: string): string {
@@ -66,17 +68,27 @@ function nonCompliant(pod: Loose, enforce: string): Loose {
 
 async function admit(client: ApiClient, pod: Loose): Promise<{ status: number; text: string }> {
   const namespace = String(metadataOf(pod).namespace);
-  const response = await client.call("POST", `/api/v1/namespaces/${namespace}/pods?dryRun=All&fieldValidation=Strict`, pod as unknown as Json);
+  const response = await client.call(
+    "POST",
+    `/api/v1/namespaces/${namespace}/pods?dryRun=All&fieldValidation=Strict`,
+    pod as unknown as Json,
+  );
   return { status: response.status, text: message(response) };
 }
 
 const sparkCache = new Map<string, Promise<{ driver: Loose; executor: Loose }>>();
 
-async function runtimePods(stack: string, stacksDirectory: string, objects: readonly unknown[], sparkVenv: string): Promise<RuntimePod[]> {
+async function runtimePods(
+  stack: string,
+  stacksDirectory: string,
+  objects: readonly unknown[],
+  sparkVenv: string,
+): Promise<RuntimePod[]> {
   const pods: RuntimePod[] = [];
   const taskPods = renderTaskPods(readStack(join(stacksDirectory, stack), stack), objects, repoRoot);
   if (taskPods === undefined) console.log(`[runtime-pods] ${stack}: no Airflow release, so no task pods`);
-  for (const task of taskPods ?? []) pods.push({ label: `KubernetesPodOperator ${task.dagId}.${task.taskId}`, pod: task.pod });
+  for (const task of taskPods ?? [])
+    pods.push({ label: `KubernetesPodOperator ${task.dagId}.${task.taskId}`, pod: task.pod });
   for (const object of objects) {
     if (!isLoose(object) || object.kind !== "SparkApplication") continue;
     const key = JSON.stringify(object);
@@ -84,13 +96,18 @@ async function runtimePods(stack: string, stacksDirectory: string, objects: read
     if (!sparkCache.has(key)) sparkCache.set(key, sparkApplicationPods(object, sparkVenv));
     const built = await (sparkCache.get(key) ?? Promise.reject(new Error("unreachable")));
     const name = String(metadataOf(object).name);
-    pods.push({ label: `SparkApplication ${name} driver`, pod: built.driver }, { label: `SparkApplication ${name} executor`, pod: built.executor });
+    pods.push(
+      { label: `SparkApplication ${name} driver`, pod: built.driver },
+      { label: `SparkApplication ${name} executor`, pod: built.executor },
+    );
   }
   return pods;
 }
 
 async function checkStack(stack: string, stacksDirectory: string, work: string, sparkVenv: string): Promise<void> {
-  const objects = parseAllDocuments(readFileSync(join(work, `objects-${stack}.yaml`), "utf8")).map((document) => document.toJS() as unknown);
+  const objects = parseAllDocuments(readFileSync(join(work, `objects-${stack}.yaml`), "utf8")).map(
+    (document) => document.toJS() as unknown,
+  );
   let pods: RuntimePod[];
   try {
     pods = await runtimePods(stack, stacksDirectory, objects, sparkVenv);
@@ -101,10 +118,24 @@ async function checkStack(stack: string, stacksDirectory: string, work: string, 
   if (pods.length === 0) return;
   writeFileSync(join(work, `runtime-pods-${stack}.json`), JSON.stringify(pods, null, 2));
 
-  const rehearsal = await rehearse(workloadPods(pods.filter(({ label }) => label.startsWith("KubernetesPodOperator")).map(({ pod }) => pod)), objects, { runConsumers: true });
-  for (const outcome of rehearsal) report(outcome.ok, stack, `kubelet rehearsal of task pod ${outcome.workload} [${outcome.container}]`, outcome.detail);
+  const rehearsal = await rehearse(
+    workloadPods(pods.filter(({ label }) => label.startsWith("KubernetesPodOperator")).map(({ pod }) => pod)),
+    objects,
+    { runConsumers: true },
+  );
+  for (const outcome of rehearsal)
+    report(
+      outcome.ok,
+      stack,
+      `kubelet rehearsal of task pod ${outcome.workload} [${outcome.container}]`,
+      outcome.detail,
+    );
 
-  const namespaces = new Map(objects.filter((object): object is Loose => isLoose(object) && object.kind === "Namespace").map((object) => [String(metadataOf(object).name), object]));
+  const namespaces = new Map(
+    objects
+      .filter((object): object is Loose => isLoose(object) && object.kind === "Namespace")
+      .map((object) => [String(metadataOf(object).name), object]),
+  );
   const { client, processes } = await startCluster(join(work, "apiserver-runtime-pods", stack));
   try {
     const created = new Set<string>();
@@ -118,7 +149,8 @@ async function checkStack(stack: string, stacksDirectory: string, work: string, 
       }
       if (!created.has(namespace)) {
         const response = await client.call("POST", "/api/v1/namespaces", emitted as unknown as Json);
-        if (response.status >= 300) throw new Error(`namespace ${namespace}: HTTP ${response.status} ${message(response)}`);
+        if (response.status >= 300)
+          throw new Error(`namespace ${namespace}: HTTP ${response.status} ${message(response)}`);
         created.add(namespace);
       }
       // One control per namespace and kind of pod (task pods, Spark pods): each builder's security contexts are what pass.
@@ -127,20 +159,36 @@ async function checkStack(stack: string, stacksDirectory: string, work: string, 
       const labels = isLoose(metadataOf(emitted).labels) ? (metadataOf(emitted).labels as Loose) : {};
       const enforce = String(labels["pod-security.kubernetes.io/enforce"] ?? "privileged");
       const { status, text } = await admit(client, pod);
-      report(status < 300, stack, `${label} admitted into ${namespace} (enforce ${enforce})`, status < 300 ? "" : `HTTP ${status}: ${text}`);
+      report(
+        status < 300,
+        stack,
+        `${label} admitted into ${namespace} (enforce ${enforce})`,
+        status < 300 ? "" : `HTTP ${status}: ${text}`,
+      );
     }
     for (const { label, pod } of controls.values()) {
       const namespace = String(metadataOf(pod).namespace);
       const labels = metadataOf(namespaces.get(namespace) ?? {}).labels;
-      const enforce = String((isLoose(labels) ? labels["pod-security.kubernetes.io/enforce"] : undefined) ?? "privileged");
+      const enforce = String(
+        (isLoose(labels) ? labels["pod-security.kubernetes.io/enforce"] : undefined) ?? "privileged",
+      );
       if (enforce === "privileged") {
-        report(false, stack, `negative control in ${namespace}: the namespace enforces no Pod Security level, so nothing is checked`);
+        report(
+          false,
+          stack,
+          `negative control in ${namespace}: the namespace enforces no Pod Security level, so nothing is checked`,
+        );
         continue;
       }
       const { status, text } = await admit(client, nonCompliant(pod, enforce));
       const rejected = status === 403 && /violates PodSecurity/.test(text);
       const change = enforce === "restricted" ? "without its security contexts" : "made privileged";
-      report(rejected, stack, `negative control: ${label} ${change} is rejected in ${namespace} (enforce ${enforce})`, rejected ? text.slice(0, 300) : `HTTP ${status}: ${text}`);
+      report(
+        rejected,
+        stack,
+        `negative control: ${label} ${change} is rejected in ${namespace} (enforce ${enforce})`,
+        rejected ? text.slice(0, 300) : `HTTP ${status}: ${text}`,
+      );
     }
   } finally {
     await Promise.all(processes.map(stop));
@@ -166,6 +214,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`[runtime-pods] ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  console.error(`[runtime-pods] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exit(2);
 });

@@ -26,20 +26,53 @@ function isLoose(value: unknown): value is Loose {
 
 /** Every SparkApplication spec field the port models; any other field set is an error, so the port cannot go stale silently. */
 const SUPPORTED_SPEC_FIELDS = new Set([
-  "type", "pythonVersion", "mode", "image", "sparkVersion", "mainApplicationFile", "deps", "sparkConf", "restartPolicy", "volumes", "driver", "executor",
+  "type",
+  "pythonVersion",
+  "mode",
+  "image",
+  "sparkVersion",
+  "mainApplicationFile",
+  "deps",
+  "sparkConf",
+  "restartPolicy",
+  "volumes",
+  "driver",
+  "executor",
 ]);
 const SUPPORTED_ROLE_FIELDS = new Set([
-  "cores", "coreRequest", "memory", "memoryOverhead", "serviceAccount", "labels", "env", "volumeMounts", "podSecurityContext", "securityContext", "instances",
+  "cores",
+  "coreRequest",
+  "memory",
+  "memoryOverhead",
+  "serviceAccount",
+  "labels",
+  "env",
+  "volumeMounts",
+  "podSecurityContext",
+  "securityContext",
+  "instances",
 ]);
 const SUPPORTED_DEPS = new Set(["packages"]);
 
 export function unsupportedFields(spec: Loose): string[] {
-  const problems = Object.keys(spec).filter((key) => !SUPPORTED_SPEC_FIELDS.has(key)).map((key) => `spec.${key}`);
+  const problems = Object.keys(spec)
+    .filter((key) => !SUPPORTED_SPEC_FIELDS.has(key))
+    .map((key) => `spec.${key}`);
   for (const role of ["driver", "executor"]) {
     const roleSpec = spec[role];
-    if (isLoose(roleSpec)) problems.push(...Object.keys(roleSpec).filter((key) => !SUPPORTED_ROLE_FIELDS.has(key)).map((key) => `spec.${role}.${key}`));
+    if (isLoose(roleSpec))
+      problems.push(
+        ...Object.keys(roleSpec)
+          .filter((key) => !SUPPORTED_ROLE_FIELDS.has(key))
+          .map((key) => `spec.${role}.${key}`),
+      );
   }
-  if (isLoose(spec.deps)) problems.push(...Object.keys(spec.deps).filter((key) => !SUPPORTED_DEPS.has(key)).map((key) => `spec.deps.${key}`));
+  if (isLoose(spec.deps))
+    problems.push(
+      ...Object.keys(spec.deps)
+        .filter((key) => !SUPPORTED_DEPS.has(key))
+        .map((key) => `spec.deps.${key}`),
+    );
   return problems;
 }
 
@@ -55,7 +88,11 @@ const conf = (key: string, value: string | number) => ["--conf", `${key}=${Strin
  * (dependenciesOption), whose Ivy resolution needs the network and changes only spark.jars in the
  * driver's properties, not the pod spec.
  */
-export function sparkSubmitArguments(app: Loose, master: string, submissionId: string): { args: string[]; mainFile: string } {
+export function sparkSubmitArguments(
+  app: Loose,
+  master: string,
+  submissionId: string,
+): { args: string[]; mainFile: string } {
   const metadata = isLoose(app.metadata) ? app.metadata : {};
   const spec = isLoose(app.spec) ? app.spec : {};
   const name = String(metadata.name);
@@ -65,9 +102,11 @@ export function sparkSubmitArguments(app: Loose, master: string, submissionId: s
   const args = ["--master", `k8s://${master}`, "--deploy-mode", String(spec.mode ?? "cluster"), "--name", name];
   args.push(...conf("spark.kubernetes.namespace", String(metadata.namespace)));
   if (typeof spec.image === "string") args.push(...conf("spark.kubernetes.container.image", spec.image));
-  if (typeof spec.pythonVersion === "string") args.push(...conf("spark.kubernetes.pyspark.pythonVersion", spec.pythonVersion));
+  if (typeof spec.pythonVersion === "string")
+    args.push(...conf("spark.kubernetes.pyspark.pythonVersion", spec.pythonVersion));
   args.push(...conf("spark.kubernetes.submission.waitAppCompletion", "false"));
-  for (const [key, value] of Object.entries(isLoose(spec.sparkConf) ? spec.sparkConf : {})) if (key !== "spark.kubernetes.driver.pod.name") args.push(...conf(key, String(value)));
+  for (const [key, value] of Object.entries(isLoose(spec.sparkConf) ? spec.sparkConf : {}))
+    if (key !== "spark.kubernetes.driver.pod.name") args.push(...conf(key, String(value)));
   args.push(...conf("spark.kubernetes.driver.pod.name", driverPodName(name)));
   // driverConfOption
   args.push(...conf("spark.kubernetes.driver.label.sparkoperator.k8s.io/app-name", name));
@@ -76,11 +115,15 @@ export function sparkSubmitArguments(app: Loose, master: string, submissionId: s
   args.push(...conf("spark.kubernetes.driver.label.sparkoperator.k8s.io/submission-id", submissionId));
   if (typeof spec.image === "string") args.push(...conf("spark.kubernetes.driver.container.image", spec.image));
   if (driver.cores !== undefined) args.push(...conf("spark.driver.cores", String(driver.cores)));
-  if (driver.coreRequest !== undefined) args.push(...conf("spark.kubernetes.driver.request.cores", String(driver.coreRequest)));
+  if (driver.coreRequest !== undefined)
+    args.push(...conf("spark.kubernetes.driver.request.cores", String(driver.coreRequest)));
   if (driver.memory !== undefined) args.push(...conf("spark.driver.memory", String(driver.memory)));
-  if (driver.memoryOverhead !== undefined) args.push(...conf("spark.driver.memoryOverhead", String(driver.memoryOverhead)));
-  if (typeof driver.serviceAccount === "string") args.push(...conf("spark.kubernetes.authenticate.driver.serviceAccountName", driver.serviceAccount));
-  for (const [key, value] of Object.entries({ ...appLabels, ...(isLoose(driver.labels) ? driver.labels : {}) })) args.push(...conf(`spark.kubernetes.driver.label.${key}`, String(value)));
+  if (driver.memoryOverhead !== undefined)
+    args.push(...conf("spark.driver.memoryOverhead", String(driver.memoryOverhead)));
+  if (typeof driver.serviceAccount === "string")
+    args.push(...conf("spark.kubernetes.authenticate.driver.serviceAccountName", driver.serviceAccount));
+  for (const [key, value] of Object.entries({ ...appLabels, ...(isLoose(driver.labels) ? driver.labels : {}) }))
+    args.push(...conf(`spark.kubernetes.driver.label.${key}`, String(value)));
   // executorConfOption
   args.push(...conf("spark.kubernetes.executor.label.sparkoperator.k8s.io/app-name", name));
   args.push(...conf("spark.kubernetes.executor.label.sparkoperator.k8s.io/launched-by-spark-operator", "true"));
@@ -89,10 +132,13 @@ export function sparkSubmitArguments(app: Loose, master: string, submissionId: s
   if (executor.instances !== undefined) args.push(...conf("spark.executor.instances", String(executor.instances)));
   if (typeof spec.image === "string") args.push(...conf("spark.kubernetes.executor.container.image", spec.image));
   if (executor.cores !== undefined) args.push(...conf("spark.executor.cores", String(executor.cores)));
-  if (executor.coreRequest !== undefined) args.push(...conf("spark.kubernetes.executor.request.cores", String(executor.coreRequest)));
+  if (executor.coreRequest !== undefined)
+    args.push(...conf("spark.kubernetes.executor.request.cores", String(executor.coreRequest)));
   if (executor.memory !== undefined) args.push(...conf("spark.executor.memory", String(executor.memory)));
-  if (executor.memoryOverhead !== undefined) args.push(...conf("spark.executor.memoryOverhead", String(executor.memoryOverhead)));
-  for (const [key, value] of Object.entries({ ...appLabels, ...(isLoose(executor.labels) ? executor.labels : {}) })) args.push(...conf(`spark.kubernetes.executor.label.${key}`, String(value)));
+  if (executor.memoryOverhead !== undefined)
+    args.push(...conf("spark.executor.memoryOverhead", String(executor.memoryOverhead)));
+  for (const [key, value] of Object.entries({ ...appLabels, ...(isLoose(executor.labels) ? executor.labels : {}) }))
+    args.push(...conf(`spark.kubernetes.executor.label.${key}`, String(value)));
   // mainApplicationFileOption
   return { args, mainFile: String(spec.mainApplicationFile) };
 }
@@ -111,7 +157,7 @@ function sparkContainer(pod: Loose, role: "driver" | "executor"): Loose {
 export function applyWebhook(pod: Loose, app: Loose, role: "driver" | "executor"): Loose {
   const copy = JSON.parse(JSON.stringify(pod)) as Loose;
   const spec = isLoose(app.spec) ? app.spec : {};
-  const roleSpec = isLoose(spec[role]) ? (spec[role] as Loose) : {};
+  const roleSpec = isLoose(spec[role]) ? spec[role] : {};
   const podSpec = isLoose(copy.spec) ? copy.spec : (copy.spec = {});
   const metadata = isLoose(copy.metadata) ? copy.metadata : (copy.metadata = {});
   const appMetadata = isLoose(app.metadata) ? app.metadata : {};
@@ -119,12 +165,22 @@ export function applyWebhook(pod: Loose, app: Loose, role: "driver" | "executor"
   if (role === "driver") {
     metadata.ownerReferences = [
       ...((metadata.ownerReferences as unknown[] | undefined) ?? []),
-      { apiVersion: String(app.apiVersion), kind: String(app.kind), name: String(appMetadata.name), uid: "00000000-0000-0000-0000-0000000000aa", controller: true, blockOwnerDeletion: true },
+      {
+        apiVersion: String(app.apiVersion),
+        kind: String(app.kind),
+        name: String(appMetadata.name),
+        uid: "00000000-0000-0000-0000-0000000000aa",
+        controller: true,
+        blockOwnerDeletion: true,
+      },
     ];
   }
-  if (Array.isArray(roleSpec.env) && roleSpec.env.length) container.env = [...((container.env as unknown[] | undefined) ?? []), ...roleSpec.env];
+  if (Array.isArray(roleSpec.env) && roleSpec.env.length)
+    container.env = [...((container.env as unknown[] | undefined) ?? []), ...roleSpec.env];
   // addVolumes: only volumes a mount of this role names, each once.
-  const volumes = new Map(((Array.isArray(spec.volumes) ? spec.volumes : []) as Loose[]).map((volume) => [String(volume.name), volume]));
+  const volumes = new Map(
+    ((Array.isArray(spec.volumes) ? spec.volumes : []) as Loose[]).map((volume) => [String(volume.name), volume]),
+  );
   const added = new Set<string>();
   for (const mount of (Array.isArray(roleSpec.volumeMounts) ? roleSpec.volumeMounts : []) as Loose[]) {
     const name = String(mount.name);
@@ -143,7 +199,9 @@ export function applyWebhook(pod: Loose, app: Loose, role: "driver" | "executor"
 }
 
 function isPodCreate(request: CapturedRequest): boolean {
-  return request.method === "POST" && /^\/api\/v1\/namespaces\/[^/]+\/pods$/.test(request.path) && isLoose(request.body);
+  return (
+    request.method === "POST" && /^\/api\/v1\/namespaces\/[^/]+\/pods$/.test(request.path) && isLoose(request.body)
+  );
 }
 
 /** The pod as the API server stores it: the namespace of the collection it was POSTed to. */
@@ -153,7 +211,12 @@ function createdPod(request: CapturedRequest): Loose {
   return { ...pod, metadata: { ...(isLoose(pod.metadata) ? pod.metadata : {}), namespace } };
 }
 
-function run(program: string, args: readonly string[], env: NodeJS.ProcessEnv, output: string[]): { exited: Promise<number>; stop: () => void } {
+function run(
+  program: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  output: string[],
+): { exited: Promise<number>; stop: () => void } {
   const child = spawn(program, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString()));
@@ -172,15 +235,26 @@ time.sleep(120)
  * The driver and executor pods, as built by Spark and completed by the operator's webhook. `venv` is the
  * Spark job's venv (its pyspark carries spark-submit and the spark-kubernetes jar of the job's Spark line).
  */
-export async function sparkApplicationPods(app: Loose, venv: string): Promise<{ driver: Loose; executor: Loose; argv: string[] }> {
+export async function sparkApplicationPods(
+  app: Loose,
+  venv: string,
+): Promise<{ driver: Loose; executor: Loose; argv: string[] }> {
   const spec = isLoose(app.spec) ? app.spec : {};
   const unsupported = unsupportedFields(spec);
-  if (unsupported.length) throw new Error(`the SparkApplication sets ${unsupported.join(", ")}, which scripts/verify/spark-pods.ts does not model: port it from submission.go / sparkpod_defaulter.go`);
+  if (unsupported.length)
+    throw new Error(
+      `the SparkApplication sets ${unsupported.join(", ")}, which scripts/verify/spark-pods.ts does not model: port it from submission.go / sparkpod_defaulter.go`,
+    );
   const api = new CaptureApi();
   const master = await api.start();
   const scratch = mkdtempSync(join(tmpdir(), "spark-pods-"));
   const output: string[] = [];
-  const env = { ...process.env, SPARK_LOCAL_IP: "127.0.0.1", PYSPARK_PYTHON: join(venv, "bin", "python"), SPARK_CONF_DIR: scratch };
+  const env = {
+    ...process.env,
+    SPARK_LOCAL_IP: "127.0.0.1",
+    PYSPARK_PYTHON: join(venv, "bin", "python"),
+    SPARK_CONF_DIR: scratch,
+  };
   const stops: Array<() => void> = [];
   try {
     const { args, mainFile } = sparkSubmitArguments(app, master, "00000000-0000-0000-0000-00000000submit");
@@ -197,12 +271,20 @@ export async function sparkApplicationPods(app: Loose, venv: string): Promise<{ 
     const driverName = driverPodName(String(isLoose(app.metadata) ? app.metadata.name : ""));
     const driver = applyWebhook(built, app, "driver");
     // What a GET returns once the API server has created it: with its uid, which executors' ownerReferences carry.
-    api.store(`/api/v1/namespaces/${namespace}/pods/${driverName}`, { ...driver, metadata: { ...(driver.metadata as Loose), uid: "00000000-0000-0000-0000-0000000000dd" } });
+    api.store(`/api/v1/namespaces/${namespace}/pods/${driverName}`, {
+      ...driver,
+      metadata: { ...(driver.metadata as Loose), uid: "00000000-0000-0000-0000-0000000000dd" },
+    });
 
     // The driver in the pod runs spark-submit in client mode with the submitted configuration.
     writeFileSync(join(scratch, "driver.py"), driverStandIn);
     const clientArgs = args.map((arg) => (arg === "cluster" ? "client" : arg));
-    const client = run(join(venv, "bin", "spark-submit"), [...clientArgs, "--conf", "spark.driver.host=127.0.0.1", join(scratch, "driver.py")], env, output);
+    const client = run(
+      join(venv, "bin", "spark-submit"),
+      [...clientArgs, "--conf", "spark.driver.host=127.0.0.1", join(scratch, "driver.py")],
+      env,
+      output,
+    );
     stops.push(client.stop);
     const executorRequest = await Promise.race([
       api.next((request) => isPodCreate(request) && request !== driverRequest, 180, "executor pod from the driver"),

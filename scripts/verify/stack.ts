@@ -1,7 +1,15 @@
 /** verify's view of a synthesized stack: the shared reader (scripts/lib/synthesized-stack.ts) plus the file, providers and counts. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { helmReleases, isObject, optionalString, resourcesOfType as resourcesOfDocument, type HelmRelease, type Json, type JsonObject } from "../lib/synthesized-stack";
+import {
+  helmReleases,
+  isObject,
+  optionalString,
+  resourcesOfType as resourcesOfDocument,
+  type HelmRelease,
+  type Json,
+  type JsonObject,
+} from "../lib/synthesized-stack";
 
 export { isObject, type HelmRelease, type HelmSet, type Json, type JsonObject } from "../lib/synthesized-stack";
 

@@ -23,7 +23,8 @@ function providerAddress(provider: RequiredProvider): ProviderAddress {
 function mirrorHas(mirror: string, host: string, address: ProviderAddress, version: string): boolean {
   const base = join(mirror, host, address.namespace, address.type);
   return (
-    existsSync(join(base, version, "linux_amd64")) || existsSync(join(base, `terraform-provider-${address.type}_${version}_linux_amd64.zip`))
+    existsSync(join(base, version, "linux_amd64")) ||
+    existsSync(join(base, `terraform-provider-${address.type}_${version}_linux_amd64.zip`))
   );
 }
 
@@ -61,7 +62,12 @@ export function missingProviders(mirror: string, providers: readonly RequiredPro
     const source = present[0];
     for (const host of hosts) {
       if (source === undefined || host === source || mirrorHas(mirror, host, address, version)) continue;
-      linkProviderVersion(join(mirror, source, address.namespace, address.type), join(mirror, host, address.namespace, address.type), address.type, version);
+      linkProviderVersion(
+        join(mirror, source, address.namespace, address.type),
+        join(mirror, host, address.namespace, address.type),
+        address.type,
+        version,
+      );
     }
   }
   return missing;
@@ -69,10 +75,7 @@ export function missingProviders(mirror: string, providers: readonly RequiredPro
 
 /** A CLI configuration that installs providers only from the local mirror: init never goes online. */
 export function writeOfflineCliConfig(file: string, mirror: string): void {
-  writeFileSync(
-    file,
-    `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n  }\n}\n`,
-  );
+  writeFileSync(file, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n  }\n}\n`);
 }
 
 /** A kubeconfig for a cluster that does not exist: nothing listens on port 1 of loopback. */
@@ -143,18 +146,36 @@ export function runTofu(
   if (init.code !== 0) return { init };
   const validate = runCommand(tofu, ["validate", "-no-color"], { cwd: copy, env, timeoutSeconds: 600 });
   if (!withPlan || validate.code !== 0) return { init, validate };
-  const plan = runCommand(tofu, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"], { cwd: copy, env, timeoutSeconds: 900 });
+  const plan = runCommand(tofu, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"], {
+    cwd: copy,
+    env,
+    timeoutSeconds: 900,
+  });
   return { init, validate, plan };
 }
 
 /** Loads the configuration only (no providers): catches what the language itself rejects. */
-export function loadConfigurationOnly(tofu: string, stack: SynthesizedStack, workDirectory: string, cliConfig: string): CommandResult {
+export function loadConfigurationOnly(
+  tofu: string,
+  stack: SynthesizedStack,
+  workDirectory: string,
+  cliConfig: string,
+): CommandResult {
   const copy = join(workDirectory, "tofu-config-only", stack.name);
   rmSync(copy, { recursive: true, force: true });
   mkdirSync(copy, { recursive: true });
   cpSync(stack.file, join(copy, "cdk.tf.json"));
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
-  return runCommand(tofu, ["init", "-backend=false", "-input=false", "-no-color"], { cwd: copy, env, timeoutSeconds: 300 });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: "1",
+    CHECKPOINT_DISABLE: "1",
+  };
+  return runCommand(tofu, ["init", "-backend=false", "-input=false", "-no-color"], {
+    cwd: copy,
+    env,
+    timeoutSeconds: 300,
+  });
 }
 
 export { tail };

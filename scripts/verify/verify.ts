@@ -19,11 +19,24 @@ import { resolveCrdFeeds } from "./crd-feed";
 import { checkUpstreamValues } from "../../validation/chart-values-validator";
 import { CrdRegistry } from "../../validation/crd-registry";
 import { isClusterScoped, validateObject } from "../../validation/object-validator";
-import { crdFilesOfReleases, folderFor, readUpstreamFolders, type UpstreamFolder } from "../../validation/upstream-folders";
+import {
+  crdFilesOfReleases,
+  folderFor,
+  readUpstreamFolders,
+  type UpstreamFolder,
+} from "../../validation/upstream-folders";
 import { schemaDirectory as locateSchemaDirectory } from "../../validation/schema-directory";
 import { readTerraformTemplate } from "../../constructs/terraform-template";
 import { mergedValues } from "../lib/synthesized-stack";
-import { isObject, readStack, resourcesOfType, type HelmRelease, type Json, type JsonObject, type SynthesizedStack } from "./stack";
+import {
+  isObject,
+  readStack,
+  resourcesOfType,
+  type HelmRelease,
+  type Json,
+  type JsonObject,
+  type SynthesizedStack,
+} from "./stack";
 import { loadConfigurationOnly, missingProviders, runTofu, writeDummyKubeconfig, writeOfflineCliConfig } from "./tofu";
 
 type Status = "pass" | "fail" | "skip";
@@ -42,7 +55,9 @@ const steps: Step[] = [];
 function record(stack: string, name: string, status: Status, seconds: number, detail = ""): void {
   steps.push({ stack, name, status, seconds, detail });
   const mark = status === "pass" ? "ok  " : status === "skip" ? "SKIP" : "FAIL";
-  console.log(`[verify] ${mark} ${stack ? `${stack}: ` : ""}${name} (${seconds.toFixed(1)}s)${detail ? `\n${indent(detail)}` : ""}`);
+  console.log(
+    `[verify] ${mark} ${stack ? `${stack}: ` : ""}${name} (${seconds.toFixed(1)}s)${detail ? `\n${indent(detail)}` : ""}`,
+  );
 }
 
 function indent(text: string): string {
@@ -93,7 +108,9 @@ function helmEnvironment(work: string): NodeJS.ProcessEnv {
 }
 
 function describeExpressions(where: string, text: string, expressions: readonly string[], work: string): string {
-  const shown = expressions.slice(0, 3).map((expression) => (expression.length > 60 ? `${expression.slice(0, 60)}…` : expression));
+  const shown = expressions
+    .slice(0, 3)
+    .map((expression) => (expression.length > 60 ? `${expression.slice(0, 60)}…` : expression));
   const verdict = tofuVerdictOnTemplate(text, work);
   return (
     `${where} holds ${expressions.length} Terraform template sequence(s) ("\${" or "%{"), e.g. ${shown.join(", ")}; ` +
@@ -122,14 +139,16 @@ function valueArguments(release: HelmRelease, directory: string, work: string): 
   const problems: string[] = [];
   release.values.forEach((text, index) => {
     const { literal, expressions } = readTerraformTemplate(text);
-    if (expressions.length > 0) problems.push(describeExpressions(`${release.address} values[${index}]`, text, expressions, work));
+    if (expressions.length > 0)
+      problems.push(describeExpressions(`${release.address} values[${index}]`, text, expressions, work));
     const file = join(directory, `values-${index}.yaml`);
     writeFileSync(file, literal);
     args.push("--values", file);
   });
   for (const set of release.sets) {
     const { literal, expressions } = readTerraformTemplate(set.value);
-    if (expressions.length > 0) problems.push(describeExpressions(`${release.address} set ${set.name}`, set.value, expressions, work));
+    if (expressions.length > 0)
+      problems.push(describeExpressions(`${release.address} set ${set.name}`, set.value, expressions, work));
     const flag = set.type === "string" ? "--set-string" : set.type === "literal" ? "--set-literal" : "--set";
     args.push(flag, `${set.name}=${literal}`);
   }
@@ -163,7 +182,12 @@ function checkUpstreamRelease(stack: string, release: HelmRelease, folders: read
   record(stack, name, problems.length ? "fail" : "pass", (Date.now() - started) / 1000, problems.join("\n"));
 }
 
-function renderLocalRelease(stack: SynthesizedStack, release: HelmRelease, work: string, crds: CrdRegistry): EmittedObject[] {
+function renderLocalRelease(
+  stack: SynthesizedStack,
+  release: HelmRelease,
+  work: string,
+  crds: CrdRegistry,
+): EmittedObject[] {
   const chartPath = release.localChartPath ?? "";
   const directory = join(work, "releases", stack.name, release.name);
   mkdirSync(directory, { recursive: true });
@@ -173,12 +197,33 @@ function renderLocalRelease(stack: SynthesizedStack, release: HelmRelease, work:
     return [];
   }
   const env = helmEnvironment(work);
-  const lint = runCommand(tools.helm, ["lint", "--strict", chartPath, "--namespace", release.namespace, "--kube-version", kubeVersion, ...values], { env });
-  record(stack.name, `helm lint --strict ${release.name}`, lint.code === 0 ? "pass" : "fail", lint.seconds, lint.code === 0 ? "" : tail(lint));
+  const lint = runCommand(
+    tools.helm,
+    ["lint", "--strict", chartPath, "--namespace", release.namespace, "--kube-version", kubeVersion, ...values],
+    { env },
+  );
+  record(
+    stack.name,
+    `helm lint --strict ${release.name}`,
+    lint.code === 0 ? "pass" : "fail",
+    lint.seconds,
+    lint.code === 0 ? "" : tail(lint),
+  );
   const apiVersions = crds.apiVersions().flatMap((version) => ["--api-versions", version]);
   const template = runCommand(
     tools.helm,
-    ["template", release.name, chartPath, "--namespace", release.namespace, "--kube-version", kubeVersion, "--include-crds", ...apiVersions, ...values],
+    [
+      "template",
+      release.name,
+      chartPath,
+      "--namespace",
+      release.namespace,
+      "--kube-version",
+      kubeVersion,
+      "--include-crds",
+      ...apiVersions,
+      ...values,
+    ],
     { env },
   );
   if (template.code !== 0) {
@@ -189,7 +234,13 @@ function renderLocalRelease(stack: SynthesizedStack, release: HelmRelease, work:
   const objects: EmittedObject[] = [];
   for (const document of parseAllDocuments(template.stdout)) {
     if (document.errors.length) {
-      record(stack.name, `helm template ${release.name}`, "fail", template.seconds, `rendered YAML does not parse: ${document.errors[0]?.message ?? ""}`);
+      record(
+        stack.name,
+        `helm template ${release.name}`,
+        "fail",
+        template.seconds,
+        `rendered YAML does not parse: ${document.errors[0]?.message ?? ""}`,
+      );
       return [];
     }
     const object = document.toJS() as Json;
@@ -243,7 +294,9 @@ function validateObjects(stack: string, objects: readonly EmittedObject[], crds:
         // An API group none of the pinned CRDs define: nothing offline can judge it (the dry-run can).
         unpinned.set(`${apiVersion} ${kind}`, (unpinned.get(`${apiVersion} ${kind}`) ?? 0) + 1);
       } else {
-        problems.push(`${objectName(object)} from ${origin}: no schema for ${apiVersion} ${kind} (not a built-in kind, and the pinned CRDs of group ${group || "core"} do not define it)`);
+        problems.push(
+          `${objectName(object)} from ${origin}: no schema for ${apiVersion} ${kind} (not a built-in kind, and the pinned CRDs of group ${group || "core"} do not define it)`,
+        );
       }
       continue;
     }
@@ -251,10 +304,22 @@ function validateObjects(stack: string, objects: readonly EmittedObject[], crds:
     for (const error of outcome.errors) problems.push(`${objectName(object)} from ${origin}: ${error}`);
   }
   const summary = `${objects.length} objects (${custom} custom resources); ${celRules} CEL rules in their CRD schemas need an API server to evaluate`;
-  record(stack, "schema validation of emitted objects", problems.length ? "fail" : "pass", (Date.now() - started) / 1000, problems.length ? problems.join("\n") : summary);
+  record(
+    stack,
+    "schema validation of emitted objects",
+    problems.length ? "fail" : "pass",
+    (Date.now() - started) / 1000,
+    problems.length ? problems.join("\n") : summary,
+  );
   if (unpinned.size) {
     const kinds = [...unpinned].map(([kind, count]) => `${kind} ×${count}`).join(", ");
-    record(stack, "schema validation of objects whose CRDs are not pinned", "skip", 0, `${kinds}: no CRD for their API group in ${schemaDirectory}`);
+    record(
+      stack,
+      "schema validation of objects whose CRDs are not pinned",
+      "skip",
+      0,
+      `${kinds}: no CRD for their API group in ${schemaDirectory}`,
+    );
   }
 }
 
@@ -301,7 +366,10 @@ function main(): void {
       record(name, "read cdk.tf.json", "fail", 0, error instanceof Error ? error.message : String(error));
       continue;
     }
-    const crdFiles = crdFilesOfReleases(folders, stack.helmReleases.filter((release) => !release.localChartPath));
+    const crdFiles = crdFilesOfReleases(
+      folders,
+      stack.helmReleases.filter((release) => !release.localChartPath),
+    );
     const crds = new CrdRegistry(crdFiles, schemaDirectory);
     writeFileSync(join(work, `crds-${name}.txt`), `${crdFiles.join("\n")}\n`);
 
@@ -309,8 +377,12 @@ function main(): void {
     if (missing.length) {
       const configOnly = loadConfigurationOnly(tools.tofu, stack, work, cliConfig);
       // Init loads and parses the whole configuration before it looks for providers.
-      const errors = `${configOnly.stdout}\n${configOnly.stderr}`.split("\n").filter((line) => /^\s*(│\s*)?Error: /.test(line));
-      const onlyProvidersMissing = errors.length > 0 && errors.every((line) => /Failed to (query available provider packages|install provider)/.test(line));
+      const errors = `${configOnly.stdout}\n${configOnly.stderr}`
+        .split("\n")
+        .filter((line) => /^\s*(│\s*)?Error: /.test(line));
+      const onlyProvidersMissing =
+        errors.length > 0 &&
+        errors.every((line) => /Failed to (query available provider packages|install provider)/.test(line));
       record(
         name,
         "tofu init: configuration loads (providers not installed)",
@@ -327,21 +399,40 @@ function main(): void {
       );
     } else {
       const run = runTofu(tools.tofu, stack, work, cliConfig, kubeconfig, !planned);
-      record(name, "tofu init (offline, mirror only)", run.init.code === 0 ? "pass" : "fail", run.init.seconds, run.init.code === 0 ? "" : tail(run.init));
+      record(
+        name,
+        "tofu init (offline, mirror only)",
+        run.init.code === 0 ? "pass" : "fail",
+        run.init.seconds,
+        run.init.code === 0 ? "" : tail(run.init),
+      );
       if (run.validate) {
-        record(name, "tofu validate", run.validate.code === 0 ? "pass" : "fail", run.validate.seconds, run.validate.code === 0 ? "" : tail(run.validate));
+        record(
+          name,
+          "tofu validate",
+          run.validate.code === 0 ? "pass" : "fail",
+          run.validate.seconds,
+          run.validate.code === 0 ? "" : tail(run.validate),
+        );
       }
       if (run.plan) {
         planned = true;
         // Without a cluster the plan is informational: its outcome is reported, not judged.
-        record(name, `tofu plan against a kubeconfig with no cluster (exit ${run.plan.code}, informational)`, "pass", run.plan.seconds, tail(run.plan, 30));
+        record(
+          name,
+          `tofu plan against a kubeconfig with no cluster (exit ${run.plan.code}, informational)`,
+          "pass",
+          run.plan.seconds,
+          tail(run.plan, 30),
+        );
         writeFileSync(join(work, `plan-${name}.log`), `${run.plan.stdout}\n${run.plan.stderr}`);
       }
     }
 
     const objects: EmittedObject[] = providerObjects(stack);
     for (const release of stack.helmReleases) {
-      if (release.localChartPath) objects.push(...renderLocalRelease(stack, resolveCrdFeeds(release, stack, folders), work, crds));
+      if (release.localChartPath)
+        objects.push(...renderLocalRelease(stack, resolveCrdFeeds(release, stack, folders), work, crds));
       else checkUpstreamRelease(name, release, folders);
     }
     validateObjects(name, objects, crds);
@@ -365,7 +456,11 @@ function main(): void {
   let findings: Finding[] = [];
   const scanStarted = Date.now();
   try {
-    const scan = runCheckov(tools.checkov, staging, (file) => origins.get(file) ?? { stack: file.split("/")[0] ?? "?", origin: file });
+    const scan = runCheckov(
+      tools.checkov,
+      staging,
+      (file) => origins.get(file) ?? { stack: file.split("/")[0] ?? "?", origin: file },
+    );
     findings = scan.findings;
     writeFileSync(join(work, "checkov.json"), scan.raw);
     // checkov leaves out a framework's report when none of its checks applies to anything scanned.
@@ -378,27 +473,44 @@ function main(): void {
       `checkov over ${stackNames.length} stacks (${frameworks})`,
       blind ? "fail" : "pass",
       scan.seconds,
-      blind ? `checkov reported nothing for ${renderedObjects} staged objects in ${staging}` : `${scan.passed} checks passed, ${findings.length} failed`,
+      blind
+        ? `checkov reported nothing for ${renderedObjects} staged objects in ${staging}`
+        : `${scan.passed} checks passed, ${findings.length} failed`,
     );
   } catch (error) {
-    record("", "checkov", "fail", (Date.now() - scanStarted) / 1000, error instanceof Error ? error.message : String(error));
+    record(
+      "",
+      "checkov",
+      "fail",
+      (Date.now() - scanStarted) / 1000,
+      error instanceof Error ? error.message : String(error),
+    );
   }
   const allowlist = readAcceptedFindings(allowlistFile);
   const result = triage(findings, allowlist);
-  writeFileSync(join(work, "findings.json"), JSON.stringify({ findings, fresh: result.fresh, stale: result.stale }, null, 2));
+  writeFileSync(
+    join(work, "findings.json"),
+    JSON.stringify({ findings, fresh: result.fresh, stale: result.stale }, null, 2),
+  );
   if (result.fresh.length) {
     record(
       "",
       `scanner findings not in verify/accepted-findings.yaml: ${result.fresh.length}`,
       "fail",
       0,
-      result.fresh.map((finding) => `${finding.check} ${finding.resource} [${finding.stack}, ${finding.origin}]: ${finding.title}`).join("\n"),
+      result.fresh
+        .map(
+          (finding) => `${finding.check} ${finding.resource} [${finding.stack}, ${finding.origin}]: ${finding.title}`,
+        )
+        .join("\n"),
     );
   } else {
     record("", `scanner findings: ${findings.length}, all accepted`, "pass", 0);
   }
   if (result.stale.length) {
-    console.log(`[verify] note: ${result.stale.length} accepted-findings entries matched nothing (fixed? remove them):`);
+    console.log(
+      `[verify] note: ${result.stale.length} accepted-findings entries matched nothing (fixed? remove them):`,
+    );
     for (const entry of result.stale) console.log(`         ${entry.check} ${entry.resource}`);
   }
 
@@ -411,8 +523,11 @@ function main(): void {
   }
   const byCheck = new Map<string, number>();
   for (const finding of findings) byCheck.set(finding.check, (byCheck.get(finding.check) ?? 0) + 1);
-  console.log(`  stacks: ${stackNames.length}; findings: ${findings.length} (${result.accepted.length} accepted, ${result.fresh.length} new)`);
-  if (byCheck.size) console.log(`  findings by check: ${[...byCheck].map(([check, count]) => `${check}×${count}`).join(", ")}`);
+  console.log(
+    `  stacks: ${stackNames.length}; findings: ${findings.length} (${result.accepted.length} accepted, ${result.fresh.length} new)`,
+  );
+  if (byCheck.size)
+    console.log(`  findings by check: ${[...byCheck].map(([check, count]) => `${check}×${count}`).join(", ")}`);
   console.log(`  time: ${((Date.now() - overall) / 1000).toFixed(0)}s; work directory ${work}`);
   writeFileSync(join(work, "steps.json"), JSON.stringify(steps, null, 2));
   console.log(`verify: ${passed} passed, ${failed} failed, ${skipped} skipped`);
@@ -422,6 +537,6 @@ function main(): void {
 try {
   main();
 } catch (error) {
-  console.error(`[verify] ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  console.error(`[verify] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 2;
 }

@@ -36,9 +36,13 @@ function airflowInputs(scenario: Scenario) {
     if (!volume.configMap) return [];
     const name = volume.configMap.name;
     const carried = stack.manifestObjects.find(
-      ({ object, release }) => object.kind === "ConfigMap" && object.metadata.name === name && release.namespace === airflow.namespace,
+      ({ object, release }) =>
+        object.kind === "ConfigMap" && object.metadata.name === name && release.namespace === airflow.namespace,
     );
-    if (!carried) throw new Error(`the airflow release mounts ConfigMap ${name}, which no manifests release in ${airflow.namespace} carries`);
+    if (!carried)
+      throw new Error(
+        `the airflow release mounts ConfigMap ${name}, which no manifests release in ${airflow.namespace} carries`,
+      );
     return [
       {
         name,
@@ -49,7 +53,8 @@ function airflowInputs(scenario: Scenario) {
     ];
   });
   // RBAC the stack grants anywhere; the tests pick the bindings whose subjects live in Airflow's namespace.
-  const rbac = (kind: string) => stack.manifestObjects.filter(({ object }) => object.kind === kind).map(({ object }) => object);
+  const rbac = (kind: string) =>
+    stack.manifestObjects.filter(({ object }) => object.kind === kind).map(({ object }) => object);
   return {
     airflow: true as const,
     namespace: airflow.namespace,

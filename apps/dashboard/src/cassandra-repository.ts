@@ -1,8 +1,9 @@
-import { Client, auth, errors, policies, types, type ClientOptions } from 'cassandra-driver';
-import type { DashboardConfig } from './config';
-import type { UserDetails, UserRepository, UserSummaryRow } from './repository';
+import { Client, auth, errors, policies, type types, type ClientOptions } from "cassandra-driver";
+import type { DashboardConfig } from "./config";
+import type { UserDetails, UserRepository, UserSummaryRow } from "./repository";
 
-const detailColumns = 'id, first_name, last_name, gender, country, email, username, address, registered_date, produced_at, ingested_at';
+const detailColumns =
+  "id, first_name, last_name, gender, country, email, username, address, registered_date, produced_at, ingested_at";
 
 export function buildClientOptions(config: DashboardConfig): ClientOptions {
   const { environment } = config;
@@ -14,7 +15,12 @@ export function buildClientOptions(config: DashboardConfig): ClientOptions {
       ? { authProvider: new auth.PlainTextAuthProvider(environment.CASSANDRA_USERNAME, environment.CASSANDRA_PASSWORD) }
       : {}),
     ...(environment.CASSANDRA_TLS
-      ? { sslOptions: config.cassandraCertificateAuthority !== undefined ? { ca: [config.cassandraCertificateAuthority] } : { rejectUnauthorized: true } }
+      ? {
+          sslOptions:
+            config.cassandraCertificateAuthority !== undefined
+              ? { ca: [config.cassandraCertificateAuthority] }
+              : { rejectUnauthorized: true },
+        }
       : {}),
     socketOptions: { readTimeout: environment.CASSANDRA_REQUEST_TIMEOUT_MS, connectTimeout: 5_000 },
     // The default policy backs off up to 10 minutes; a dashboard should notice a restarted node within seconds.
@@ -38,7 +44,7 @@ export function explainCassandraError(error: unknown, keyspace: string, table: s
     const perHost = Object.entries(error.innerErrors as Record<string, unknown>).map(
       ([host, inner]) => `${host}: ${inner instanceof Error ? inner.message : String(inner)}`,
     );
-    return `no Cassandra host available${perHost.length > 0 ? ` (${perHost.join('; ')})` : ''}`;
+    return `no Cassandra host available${perHost.length > 0 ? ` (${perHost.join("; ")})` : ""}`;
   }
   const message = error instanceof Error ? error.message : String(error);
   if (/unconfigured table|Keyspace .* does not exist/i.test(message)) {
@@ -69,7 +75,7 @@ export class CassandraUserRepository implements UserRepository {
 
   describe(): string {
     const { CASSANDRA_CONTACT_POINTS: points, CASSANDRA_PORT: port } = this.config.environment;
-    return `${this.table} at ${points.map((point) => (/:\d+$/.test(point) ? point : `${point}:${port}`)).join(',')}`;
+    return `${this.table} at ${points.map((point) => (/:\d+$/.test(point) ? point : `${point}:${port}`)).join(",")}`;
   }
 
   private async connectedClient(): Promise<Client> {
@@ -86,7 +92,9 @@ export class CassandraUserRepository implements UserRepository {
       await client.connect();
     } catch (error) {
       await client.shutdown().catch(() => undefined);
-      throw new Error(`cannot connect: ${explainCassandraError(error, this.config.environment.CASSANDRA_KEYSPACE, this.config.environment.CASSANDRA_TABLE)}`);
+      throw new Error(
+        `cannot connect: ${explainCassandraError(error, this.config.environment.CASSANDRA_KEYSPACE, this.config.environment.CASSANDRA_TABLE)}`,
+      );
     }
     this.log(`connected to Cassandra (${this.describe()})`);
     this.client = client;
@@ -104,13 +112,21 @@ export class CassandraUserRepository implements UserRepository {
       this.failingSince ??= now;
       const limitMs = this.config.environment.DASHBOARD_RECONNECT_AFTER_SECONDS * 1000;
       if (this.client !== undefined && now - this.failingSince >= limitMs) {
-        this.log(`Cassandra unavailable for ${Math.round((now - this.failingSince) / 1000)} s; recreating the client to re-resolve contact points`);
+        this.log(
+          `Cassandra unavailable for ${Math.round((now - this.failingSince) / 1000)} s; recreating the client to re-resolve contact points`,
+        );
         const stale = this.client;
         this.client = undefined;
         this.failingSince = now;
         void stale.shutdown().catch(() => undefined);
       }
-      throw new Error(explainCassandraError(error, this.config.environment.CASSANDRA_KEYSPACE, this.config.environment.CASSANDRA_TABLE));
+      throw new Error(
+        explainCassandraError(
+          error,
+          this.config.environment.CASSANDRA_KEYSPACE,
+          this.config.environment.CASSANDRA_TABLE,
+        ),
+      );
     }
   }
 
@@ -119,10 +135,20 @@ export class CassandraUserRepository implements UserRepository {
     let pageState: string | undefined;
     do {
       const page = await this.guarded((client) =>
-        client.execute(query, [], { prepare: true, fetchSize: this.config.environment.DASHBOARD_SCAN_PAGE_SIZE, ...(pageState !== undefined ? { pageState } : {}) }),
+        client.execute(query, [], {
+          prepare: true,
+          fetchSize: this.config.environment.DASHBOARD_SCAN_PAGE_SIZE,
+          ...(pageState !== undefined ? { pageState } : {}),
+        }),
       );
       for (const row of page.rows) {
-        yield { id: String(row.get('id')), gender: text(row, 'gender'), country: text(row, 'country'), producedAt: timestamp(row, 'produced_at'), ingestedAt: timestamp(row, 'ingested_at') };
+        yield {
+          id: String(row.get("id")),
+          gender: text(row, "gender"),
+          country: text(row, "country"),
+          producedAt: timestamp(row, "produced_at"),
+          ingestedAt: timestamp(row, "ingested_at"),
+        };
       }
       pageState = page.pageState ?? undefined;
     } while (pageState !== undefined);
@@ -130,19 +156,21 @@ export class CassandraUserRepository implements UserRepository {
 
   async getUsers(ids: readonly string[]): Promise<UserDetails[]> {
     if (ids.length === 0) return [];
-    const result = await this.guarded((client) => client.execute(`SELECT ${detailColumns} FROM ${this.table} WHERE id IN ?`, [[...ids]], { prepare: true }));
+    const result = await this.guarded((client) =>
+      client.execute(`SELECT ${detailColumns} FROM ${this.table} WHERE id IN ?`, [[...ids]], { prepare: true }),
+    );
     return result.rows.map((row) => ({
-      id: String(row.get('id')),
-      firstName: text(row, 'first_name'),
-      lastName: text(row, 'last_name'),
-      gender: text(row, 'gender'),
-      country: text(row, 'country'),
-      email: text(row, 'email'),
-      username: text(row, 'username'),
-      address: text(row, 'address'),
-      registeredDate: text(row, 'registered_date'),
-      producedAt: timestamp(row, 'produced_at')?.toISOString() ?? null,
-      ingestedAt: timestamp(row, 'ingested_at')?.toISOString() ?? null,
+      id: String(row.get("id")),
+      firstName: text(row, "first_name"),
+      lastName: text(row, "last_name"),
+      gender: text(row, "gender"),
+      country: text(row, "country"),
+      email: text(row, "email"),
+      username: text(row, "username"),
+      address: text(row, "address"),
+      registeredDate: text(row, "registered_date"),
+      producedAt: timestamp(row, "produced_at")?.toISOString() ?? null,
+      ingestedAt: timestamp(row, "ingested_at")?.toISOString() ?? null,
     }));
   }
 

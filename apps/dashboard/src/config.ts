@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { readFileSync } from 'node:fs';
+import * as z from "zod";
+import { readFileSync } from "node:fs";
 import {
   ConfigurationError,
   booleanVariable,
@@ -8,21 +8,26 @@ import {
   integerVariable,
   parseEnvironment,
   type EnvironmentVariables,
-} from '../../shared/environment';
+} from "../../shared/environment";
 
 const cqlIdentifier = (defaultValue: string) =>
-  z.string().regex(cqlIdentifierPattern, { message: 'expected a CQL identifier (letter, then letters, digits or _; at most 48)' }).default(defaultValue);
+  z
+    .string()
+    .regex(cqlIdentifierPattern, {
+      message: "expected a CQL identifier (letter, then letters, digits or _; at most 48)",
+    })
+    .default(defaultValue);
 
 /** Every variable the dashboard reads: the one declaration its loader and the stack's constructs share. */
 export const dashboardEnvironmentSchema = z
   .object({
-    CASSANDRA_CONTACT_POINTS: commaListVariable(/^(\[[0-9a-fA-F:]+\]|[^\s:,[\]]+)(:\d{1,5})?$/, 'host or host:port'),
+    CASSANDRA_CONTACT_POINTS: commaListVariable(/^(\[[0-9a-fA-F:]+\]|[^\s:,[\]]+)(:\d{1,5})?$/, "host or host:port"),
     CASSANDRA_PORT: integerVariable(9042, 1, 65_535),
-    CASSANDRA_LOCAL_DATACENTER: z.string().default('datacenter1'),
+    CASSANDRA_LOCAL_DATACENTER: z.string().default("datacenter1"),
     CASSANDRA_USERNAME: z.string().optional(),
     CASSANDRA_PASSWORD: z.string().optional(),
-    CASSANDRA_KEYSPACE: cqlIdentifier('spark_streams'),
-    CASSANDRA_TABLE: cqlIdentifier('created_users'),
+    CASSANDRA_KEYSPACE: cqlIdentifier("spark_streams"),
+    CASSANDRA_TABLE: cqlIdentifier("created_users"),
     CASSANDRA_TLS: booleanVariable(false),
     CASSANDRA_TLS_CA_FILE: z.string().optional(),
     CASSANDRA_REQUEST_TIMEOUT_MS: integerVariable(12_000, 100),
@@ -36,7 +41,11 @@ export const dashboardEnvironmentSchema = z
   })
   .superRefine((environment, context) => {
     if ((environment.CASSANDRA_USERNAME === undefined) !== (environment.CASSANDRA_PASSWORD === undefined)) {
-      context.addIssue({ code: 'custom', path: ['CASSANDRA_PASSWORD'], message: 'CASSANDRA_USERNAME and CASSANDRA_PASSWORD must be set together' });
+      context.addIssue({
+        code: "custom",
+        path: ["CASSANDRA_PASSWORD"],
+        message: "CASSANDRA_USERNAME and CASSANDRA_PASSWORD must be set together",
+      });
     }
   });
 
@@ -51,13 +60,15 @@ export interface DashboardConfig {
 }
 
 export function loadDashboardConfig(environment: NodeJS.ProcessEnv): DashboardConfig {
-  const parsed = parseEnvironment(dashboardEnvironmentSchema, environment, 'dashboard');
+  const parsed = parseEnvironment(dashboardEnvironmentSchema, environment, "dashboard");
   let cassandraCertificateAuthority: string | undefined;
   if (parsed.CASSANDRA_TLS_CA_FILE !== undefined) {
     try {
-      cassandraCertificateAuthority = readFileSync(parsed.CASSANDRA_TLS_CA_FILE, 'utf8');
+      cassandraCertificateAuthority = readFileSync(parsed.CASSANDRA_TLS_CA_FILE, "utf8");
     } catch (error) {
-      throw new ConfigurationError(`invalid dashboard configuration:\n  - CASSANDRA_TLS_CA_FILE: cannot read ${parsed.CASSANDRA_TLS_CA_FILE}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ConfigurationError(
+        `invalid dashboard configuration:\n  - CASSANDRA_TLS_CA_FILE: cannot read ${parsed.CASSANDRA_TLS_CA_FILE}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return { environment: parsed, cassandraCertificateAuthority };

@@ -1,8 +1,8 @@
-import { ConfigurationError } from '../../shared/environment';
-import { CassandraUserRepository } from './cassandra-repository';
-import { loadDashboardConfig, type DashboardConfig } from './config';
-import { DashboardServer } from './server';
-import { SnapshotService } from './snapshot';
+import { ConfigurationError } from "../../shared/environment";
+import { CassandraUserRepository } from "./cassandra-repository";
+import { loadDashboardConfig, type DashboardConfig } from "./config";
+import { DashboardServer } from "./server";
+import { SnapshotService } from "./snapshot";
 
 const log = (line: string): void => {
   process.stderr.write(`[dashboard] ${line}\n`);
@@ -44,8 +44,8 @@ async function main(): Promise<void> {
     forced.unref();
     void Promise.allSettled([server.close(), repository.close()]).then(() => process.exit(0));
   };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
 }
 
 void main();

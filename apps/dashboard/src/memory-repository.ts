@@ -1,4 +1,4 @@
-import type { UserDetails, UserRepository, UserSummaryRow } from './repository';
+import type { UserDetails, UserRepository, UserSummaryRow } from "./repository";
 
 /** In-memory stand-in for tests and local demos; `failWith` simulates an outage. */
 export class InMemoryUserRepository implements UserRepository {
@@ -39,7 +39,7 @@ export class InMemoryUserRepository implements UserRepository {
   }
 
   describe(): string {
-    return 'in-memory repository';
+    return "in-memory repository";
   }
 
   async close(): Promise<void> {}

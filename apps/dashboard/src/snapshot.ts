@@ -1,4 +1,4 @@
-import type { UserDetails, UserRepository, UserSummaryRow } from './repository';
+import type { UserDetails, UserRepository, UserSummaryRow } from "./repository";
 
 export interface CountByKey {
   key: string;
@@ -23,8 +23,8 @@ export interface Aggregates {
   latestIds: string[];
 }
 
-export interface DashboardSnapshot extends Omit<Aggregates, 'latestIds'> {
-  status: 'ok' | 'degraded';
+export interface DashboardSnapshot extends Omit<Aggregates, "latestIds"> {
+  status: "ok" | "degraded";
   /** Why the data is missing or stale; present only when degraded. */
   reason?: string;
   /** When the numbers were read from the store (null if never). */
@@ -41,7 +41,7 @@ export interface AggregateOptions {
 }
 
 const minuteMs = 60_000;
-const unknownKey = 'unknown';
+const unknownKey = "unknown";
 
 function sortedCounts(counts: Map<string, number>): CountByKey[] {
   return [...counts.entries()]
@@ -50,7 +50,7 @@ function sortedCounts(counts: Map<string, number>): CountByKey[] {
 }
 
 function increment(counts: Map<string, number>, key: string | null): void {
-  const normalized = key === null || key.trim() === '' ? unknownKey : key;
+  const normalized = key === null || key.trim() === "" ? unknownKey : key;
   counts.set(normalized, (counts.get(normalized) ?? 0) + 1);
 }
 
@@ -58,7 +58,10 @@ function increment(counts: Map<string, number>, key: string | null): void {
  * One pass over the rows, in memory proportional to the window and the breakdown keys,
  * not to the table: the latest rows are kept in a small sorted buffer.
  */
-export async function aggregateUsers(rows: AsyncIterable<UserSummaryRow> | Iterable<UserSummaryRow>, options: AggregateOptions): Promise<Aggregates> {
+export async function aggregateUsers(
+  rows: AsyncIterable<UserSummaryRow> | Iterable<UserSummaryRow>,
+  options: AggregateOptions,
+): Promise<Aggregates> {
   const currentMinuteStart = Math.floor(options.now.getTime() / minuteMs) * minuteMs;
   const windowStart = currentMinuteStart - (options.ingestMinutes - 1) * minuteMs;
   const perMinute = new Array<number>(options.ingestMinutes).fill(0);
@@ -93,7 +96,10 @@ export async function aggregateUsers(rows: AsyncIterable<UserSummaryRow> | Itera
 
   return {
     totalUsers,
-    ingestPerMinute: perMinute.map((count, index) => ({ minute: new Date(windowStart + index * minuteMs).toISOString(), count })),
+    ingestPerMinute: perMinute.map((count, index) => ({
+      minute: new Date(windowStart + index * minuteMs).toISOString(),
+      count,
+    })),
     byGender: sortedCounts(genders),
     byCountry: sortedCounts(countries),
     averageLatencyMs: latencyCount === 0 ? null : Math.round(latencySum / latencyCount),
@@ -101,15 +107,20 @@ export async function aggregateUsers(rows: AsyncIterable<UserSummaryRow> | Itera
   };
 }
 
-export function emptySnapshot(options: Pick<AggregateOptions, 'now' | 'ingestMinutes'>, reason: string): DashboardSnapshot {
+export function emptySnapshot(
+  options: Pick<AggregateOptions, "now" | "ingestMinutes">,
+  reason: string,
+): DashboardSnapshot {
   return {
-    status: 'degraded',
+    status: "degraded",
     reason,
     generatedAt: null,
     stale: false,
     totalUsers: 0,
     ingestPerMinute: Array.from({ length: options.ingestMinutes }, (_, index) => ({
-      minute: new Date((Math.floor(options.now.getTime() / minuteMs) - options.ingestMinutes + 1 + index) * minuteMs).toISOString(),
+      minute: new Date(
+        (Math.floor(options.now.getTime() / minuteMs) - options.ingestMinutes + 1 + index) * minuteMs,
+      ).toISOString(),
       count: 0,
     })),
     byGender: [],
@@ -139,7 +150,10 @@ export class SnapshotService {
   private refreshing: Promise<DashboardSnapshot> | undefined;
   private readonly clock: () => Date;
 
-  constructor(private readonly repository: UserRepository, private readonly options: SnapshotServiceOptions) {
+  constructor(
+    private readonly repository: UserRepository,
+    private readonly options: SnapshotServiceOptions,
+  ) {
     this.clock = options.clock ?? (() => new Date());
   }
 
@@ -158,22 +172,28 @@ export class SnapshotService {
     const now = this.clock();
     let snapshot: DashboardSnapshot;
     try {
-      const { latestIds, ...aggregates } = await aggregateUsers(this.repository.scanSummaries(), { now, ingestMinutes: this.options.ingestMinutes, latestLimit: this.options.latestLimit });
+      const { latestIds, ...aggregates } = await aggregateUsers(this.repository.scanSummaries(), {
+        now,
+        ingestMinutes: this.options.ingestMinutes,
+        latestLimit: this.options.latestLimit,
+      });
       const details = await this.repository.getUsers(latestIds);
       const byId = new Map(details.map((user) => [user.id, user]));
       const latestUsers = latestIds.flatMap((id) => {
         const user = byId.get(id);
         return user === undefined ? [] : [user];
       });
-      snapshot = { status: 'ok', generatedAt: now.toISOString(), stale: false, ...aggregates, latestUsers };
-      if (this.cached?.snapshot.status === 'degraded') this.options.log?.(`recovered: reading ${this.repository.describe()} again`);
+      snapshot = { status: "ok", generatedAt: now.toISOString(), stale: false, ...aggregates, latestUsers };
+      if (this.cached?.snapshot.status === "degraded")
+        this.options.log?.(`recovered: reading ${this.repository.describe()} again`);
       this.lastGood = snapshot;
     } catch (error) {
       const reason = `cannot read ${this.repository.describe()}: ${error instanceof Error ? error.message : String(error)}`;
       if (this.cached?.snapshot.reason !== reason) this.options.log?.(`degraded: ${reason}`);
-      snapshot = this.lastGood !== undefined
-        ? { ...this.lastGood, status: 'degraded', reason, stale: true }
-        : emptySnapshot({ now, ingestMinutes: this.options.ingestMinutes }, reason);
+      snapshot =
+        this.lastGood !== undefined
+          ? { ...this.lastGood, status: "degraded", reason, stale: true }
+          : emptySnapshot({ now, ingestMinutes: this.options.ingestMinutes }, reason);
     }
     this.cached = { snapshot, at: this.clock().getTime() };
     return snapshot;

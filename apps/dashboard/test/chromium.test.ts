@@ -1,29 +1,34 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { browserSources, defaultBrowserSettings, launchTestBrowser } from './chromium';
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { browserSources, defaultBrowserSettings, launchTestBrowser } from "./chromium";
 
 // Which Chromium the browser test gets, and the message when none can be launched (./chromium.ts).
 
 let userDataDirectory: string;
 beforeEach(() => {
-  userDataDirectory = mkdtempSync(join(tmpdir(), 'dashboard-chromium-choice-'));
+  userDataDirectory = mkdtempSync(join(tmpdir(), "dashboard-chromium-choice-"));
 });
 afterEach(() => rmSync(userDataDirectory, { recursive: true, force: true }));
 
-it('tries the packaged browser first, then the system one; STREAMSTACK_BROWSER picks one', () => {
-  expect(browserSources({})).toEqual(['packaged', 'system']);
-  expect(browserSources({ STREAMSTACK_BROWSER: '' })).toEqual(['packaged', 'system']);
-  expect(browserSources({ STREAMSTACK_BROWSER: 'packaged' })).toEqual(['packaged']);
-  expect(browserSources({ STREAMSTACK_BROWSER: 'system' })).toEqual(['system']);
-  expect(() => browserSources({ STREAMSTACK_BROWSER: 'firefox' })).toThrow(/STREAMSTACK_BROWSER=firefox .*use packaged .* or system/);
+it("tries the packaged browser first, then the system one; STREAMSTACK_BROWSER picks one", () => {
+  expect(browserSources({})).toEqual(["packaged", "system"]);
+  expect(browserSources({ STREAMSTACK_BROWSER: "" })).toEqual(["packaged", "system"]);
+  expect(browserSources({ STREAMSTACK_BROWSER: "packaged" })).toEqual(["packaged"]);
+  expect(browserSources({ STREAMSTACK_BROWSER: "system" })).toEqual(["system"]);
+  expect(() => browserSources({ STREAMSTACK_BROWSER: "firefox" })).toThrow(
+    /STREAMSTACK_BROWSER=firefox .*use packaged .* or system/,
+  );
 });
 
-it('launches the packaged Chromium that npm ci installed, with no system browser involved', async () => {
-  const settings = { ...defaultBrowserSettings({ ...process.env, STREAMSTACK_BROWSER: undefined }), systemPath: '/nonexistent/chromium' };
-  const launched = await launchTestBrowser(userDataDirectory, { headless: true, args: ['--no-sandbox'] }, settings);
+it("launches the packaged Chromium that npm ci installed, with no system browser involved", async () => {
+  const settings = {
+    ...defaultBrowserSettings({ ...process.env, STREAMSTACK_BROWSER: undefined }),
+    systemPath: "/nonexistent/chromium",
+  };
+  const launched = await launchTestBrowser(userDataDirectory, { headless: true, args: ["--no-sandbox"] }, settings);
   try {
-    expect(launched.source).toBe('packaged');
+    expect(launched.source).toBe("packaged");
     const page = launched.context.pages()[0] ?? (await launched.context.newPage());
     expect(await page.evaluate(() => navigator.userAgent)).toMatch(/HeadlessChrome\/\d+/);
   } finally {
@@ -31,10 +36,10 @@ it('launches the packaged Chromium that npm ci installed, with no system browser
   }
 });
 
-it('fails naming every source tried and the fix when no browser can be launched', async () => {
+it("fails naming every source tried and the fix when no browser can be launched", async () => {
   const settings = {
     ...defaultBrowserSettings({}),
-    systemPath: '/nonexistent/chromium',
+    systemPath: "/nonexistent/chromium",
     resolvePackage: () => {
       throw new Error("Cannot find module '@sparticuz/chromium'");
     },
@@ -42,10 +47,10 @@ it('fails naming every source tried and the fix when no browser can be launched'
   const failure = launchTestBrowser(userDataDirectory, { headless: true }, settings);
   await expect(failure).rejects.toThrow(
     [
-      'no browser could be launched for the dashboard test:',
-      '  - packaged: @sparticuz/chromium is not installed: run `npm ci`',
-      '  - system: no Chromium at /nonexistent/chromium',
-      'Fix: run `npm ci`',
-    ].join('\n'),
+      "no browser could be launched for the dashboard test:",
+      "  - packaged: @sparticuz/chromium is not installed: run `npm ci`",
+      "  - system: no Chromium at /nonexistent/chromium",
+      "Fix: run `npm ci`",
+    ].join("\n"),
   );
 });

@@ -1,53 +1,75 @@
-import { ConfigurationError } from '../../shared/environment';
-import { buildClientOptions, explainCassandraError } from '../src/cassandra-repository';
-import { loadDashboardConfig } from '../src/config';
-import { errors } from 'cassandra-driver';
+import { ConfigurationError } from "../../shared/environment";
+import { buildClientOptions, explainCassandraError } from "../src/cassandra-repository";
+import { loadDashboardConfig } from "../src/config";
+import { errors } from "cassandra-driver";
 
-describe('loadDashboardConfig', () => {
-  it('applies defaults', () => {
-    const { environment } = loadDashboardConfig({ CASSANDRA_CONTACT_POINTS: 'cassandra-0, cassandra-1:9142' });
+describe("loadDashboardConfig", () => {
+  it("applies defaults", () => {
+    const { environment } = loadDashboardConfig({ CASSANDRA_CONTACT_POINTS: "cassandra-0, cassandra-1:9142" });
     expect(environment).toMatchObject({
-      CASSANDRA_CONTACT_POINTS: ['cassandra-0', 'cassandra-1:9142'],
+      CASSANDRA_CONTACT_POINTS: ["cassandra-0", "cassandra-1:9142"],
       CASSANDRA_PORT: 9042,
-      CASSANDRA_KEYSPACE: 'spark_streams',
-      CASSANDRA_TABLE: 'created_users',
+      CASSANDRA_KEYSPACE: "spark_streams",
+      CASSANDRA_TABLE: "created_users",
       PORT: 8080,
       DASHBOARD_CACHE_SECONDS: 5,
     });
   });
 
-  it('names bad variables', () => {
-    let message = '';
+  it("names bad variables", () => {
+    let message = "";
     try {
-      loadDashboardConfig({ CASSANDRA_PORT: '70000', CASSANDRA_KEYSPACE: 'spark-streams; DROP', CASSANDRA_USERNAME: 'reader' });
+      loadDashboardConfig({
+        CASSANDRA_PORT: "70000",
+        CASSANDRA_KEYSPACE: "spark-streams; DROP",
+        CASSANDRA_USERNAME: "reader",
+      });
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigurationError);
       message = (error as Error).message;
     }
-    expect(message).toContain('CASSANDRA_CONTACT_POINTS: required but not set');
-    expect(message).toContain('CASSANDRA_PORT: expected at most 65535');
-    expect(message).toContain('CASSANDRA_KEYSPACE: expected a CQL identifier');
+    expect(message).toContain("CASSANDRA_CONTACT_POINTS: required but not set");
+    expect(message).toContain("CASSANDRA_PORT: expected at most 65535");
+    expect(message).toContain("CASSANDRA_KEYSPACE: expected a CQL identifier");
   });
 
-  it('requires username and password together', () => {
-    expect(() => loadDashboardConfig({ CASSANDRA_CONTACT_POINTS: 'c', CASSANDRA_USERNAME: 'reader' })).toThrow('CASSANDRA_USERNAME and CASSANDRA_PASSWORD must be set together');
+  it("requires username and password together", () => {
+    expect(() => loadDashboardConfig({ CASSANDRA_CONTACT_POINTS: "c", CASSANDRA_USERNAME: "reader" })).toThrow(
+      "CASSANDRA_USERNAME and CASSANDRA_PASSWORD must be set together",
+    );
   });
 
-  it('builds driver options from the environment', () => {
-    const options = buildClientOptions(loadDashboardConfig({ CASSANDRA_CONTACT_POINTS: 'c1,c2', CASSANDRA_PORT: '9142', CASSANDRA_LOCAL_DATACENTER: 'dc1', CASSANDRA_USERNAME: 'u', CASSANDRA_PASSWORD: 'p' }));
-    expect(options).toMatchObject({ contactPoints: ['c1', 'c2'], localDataCenter: 'dc1', protocolOptions: { port: 9142 } });
+  it("builds driver options from the environment", () => {
+    const options = buildClientOptions(
+      loadDashboardConfig({
+        CASSANDRA_CONTACT_POINTS: "c1,c2",
+        CASSANDRA_PORT: "9142",
+        CASSANDRA_LOCAL_DATACENTER: "dc1",
+        CASSANDRA_USERNAME: "u",
+        CASSANDRA_PASSWORD: "p",
+      }),
+    );
+    expect(options).toMatchObject({
+      contactPoints: ["c1", "c2"],
+      localDataCenter: "dc1",
+      protocolOptions: { port: 9142 },
+    });
     expect(options.authProvider).toBeDefined();
     expect(options.sslOptions).toBeUndefined();
   });
 });
 
-describe('explainCassandraError', () => {
-  it('summarizes unreachable hosts on one line', () => {
-    const error = new errors.NoHostAvailableError({ '10.0.0.1:9042': new Error('connect ECONNREFUSED 10.0.0.1:9042') });
-    expect(explainCassandraError(error, 'ks', 't')).toBe('no Cassandra host available (10.0.0.1:9042: connect ECONNREFUSED 10.0.0.1:9042)');
+describe("explainCassandraError", () => {
+  it("summarizes unreachable hosts on one line", () => {
+    const error = new errors.NoHostAvailableError({ "10.0.0.1:9042": new Error("connect ECONNREFUSED 10.0.0.1:9042") });
+    expect(explainCassandraError(error, "ks", "t")).toBe(
+      "no Cassandra host available (10.0.0.1:9042: connect ECONNREFUSED 10.0.0.1:9042)",
+    );
   });
 
-  it('says when the table does not exist yet', () => {
-    expect(explainCassandraError(new Error('unconfigured table created_users'), 'spark_streams', 'created_users')).toContain('table spark_streams.created_users does not exist yet');
+  it("says when the table does not exist yet", () => {
+    expect(
+      explainCassandraError(new Error("unconfigured table created_users"), "spark_streams", "created_users"),
+    ).toContain("table spark_streams.created_users does not exist yet");
   });
 });

@@ -31,17 +31,17 @@ const segmentPattern = /^([A-Za-z0-9_-]+)(?:\[([A-Za-z0-9_-]+)=([^\]]*)\])?$/;
 
 /** Parses a path; throws on a malformed one so a wrong gate fails at start, not after its time limit. */
 export function parsePath(path: string): Segment[] {
-  if (path === '') throw new Error('empty check path');
-  return path.split('.').map((part) => {
+  if (path === "") throw new Error("empty check path");
+  return path.split(".").map((part) => {
     const match = segmentPattern.exec(part);
     if (!match) throw new Error(`malformed check path segment '${part}' in '${path}'`);
     const [, field, key, value] = match;
-    return key === undefined ? { field: field as string } : { field: field as string, select: { key, value: value ?? '' } };
+    return key === undefined ? { field: field } : { field: field, select: { key, value: value ?? "" } };
   });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The value at a path, or undefined when any step is missing. */
@@ -60,7 +60,7 @@ export function valueAt(object: unknown, path: string): unknown {
 }
 
 function show(value: unknown): string {
-  return value === undefined ? '(absent)' : typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  return value === undefined ? "(absent)" : typeof value === "string" ? `'${value}'` : JSON.stringify(value);
 }
 
 /** One line per check that does not hold, saying what was expected and what was found; empty when ready. */
@@ -92,20 +92,24 @@ export function parseTargets(json: string): Target[] {
   } catch (error) {
     throw new Error(`GATE_TARGETS is not JSON: ${(error as Error).message}`);
   }
-  if (!Array.isArray(parsed) || parsed.length === 0) throw new Error('GATE_TARGETS must be a non-empty JSON list of targets');
+  if (!Array.isArray(parsed) || parsed.length === 0)
+    throw new Error("GATE_TARGETS must be a non-empty JSON list of targets");
   return parsed.map((raw, index) => {
     if (!isRecord(raw)) throw new Error(`GATE_TARGETS[${index}] is not an object`);
     const { apiPath, description, checks, hint } = raw;
-    if (typeof apiPath !== 'string' || !/^\/apis?\//.test(apiPath)) throw new Error(`GATE_TARGETS[${index}].apiPath must start with /api/ or /apis/`);
-    if (typeof description !== 'string' || description === '') throw new Error(`GATE_TARGETS[${index}].description is required`);
-    if (typeof hint !== 'string') throw new Error(`GATE_TARGETS[${index}].hint must be a string`);
-    if (!Array.isArray(checks) || checks.length === 0) throw new Error(`GATE_TARGETS[${index}].checks must be a non-empty list`);
+    if (typeof apiPath !== "string" || !/^\/apis?\//.test(apiPath))
+      throw new Error(`GATE_TARGETS[${index}].apiPath must start with /api/ or /apis/`);
+    if (typeof description !== "string" || description === "")
+      throw new Error(`GATE_TARGETS[${index}].description is required`);
+    if (typeof hint !== "string") throw new Error(`GATE_TARGETS[${index}].hint must be a string`);
+    if (!Array.isArray(checks) || checks.length === 0)
+      throw new Error(`GATE_TARGETS[${index}].checks must be a non-empty list`);
     const parsedChecks = checks.map((check, checkIndex): Check => {
       const where = `GATE_TARGETS[${index}].checks[${checkIndex}]`;
-      if (!isRecord(check) || typeof check.path !== 'string') throw new Error(`${where}.path is required`);
+      if (!isRecord(check) || typeof check.path !== "string") throw new Error(`${where}.path is required`);
       parsePath(check.path);
-      if (typeof check.equals === 'string') return { path: check.path, equals: check.equals };
-      if (typeof check.equalsPath === 'string') {
+      if (typeof check.equals === "string") return { path: check.path, equals: check.equals };
+      if (typeof check.equalsPath === "string") {
         parsePath(check.equalsPath);
         return { path: check.path, equalsPath: check.equalsPath };
       }

@@ -1,4 +1,4 @@
-import { parseTargets, type Target } from './condition';
+import { parseTargets, type Target } from "./condition";
 
 export interface GateSettings {
   readonly targets: readonly Target[];
@@ -14,24 +14,26 @@ export interface GateSettings {
   readonly caFile: string;
 }
 
-const serviceAccountDirectory = '/var/run/secrets/kubernetes.io/serviceaccount';
+const serviceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 function positiveInteger(environment: NodeJS.ProcessEnv, name: string, fallback?: number): number {
   const raw = environment[name]?.trim();
-  if (raw === undefined || raw === '') {
+  if (raw === undefined || raw === "") {
     if (fallback === undefined) throw new Error(`${name} is required (a whole number of seconds)`);
     return fallback;
   }
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a whole number of seconds above 0, got '${raw}'`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a whole number of seconds above 0, got '${raw}'`);
   return value;
 }
 
 function wholeSeconds(environment: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = environment[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of seconds, 0 or more, got '${raw}'`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a whole number of seconds, 0 or more, got '${raw}'`);
   return value;
 }
 
@@ -39,20 +41,20 @@ function apiServerUrl(environment: NodeJS.ProcessEnv): URL {
   const configured = environment.GATE_API_SERVER?.trim();
   if (configured) return new URL(configured);
   const host = environment.KUBERNETES_SERVICE_HOST?.trim();
-  const port = environment.KUBERNETES_SERVICE_PORT?.trim() || '443';
-  if (!host) throw new Error('KUBERNETES_SERVICE_HOST is unset: run the gate in a pod, or set GATE_API_SERVER');
+  const port = environment.KUBERNETES_SERVICE_PORT?.trim() || "443";
+  if (!host) throw new Error("KUBERNETES_SERVICE_HOST is unset: run the gate in a pod, or set GATE_API_SERVER");
   // An IPv6 service address needs brackets in a URL.
-  return new URL(`https://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  return new URL(`https://${host.includes(":") ? `[${host}]` : host}:${port}`);
 }
 
 /** Every problem of the environment at once would need more code than it is worth here: the first one is fatal. */
 export function readSettings(environment: NodeJS.ProcessEnv): GateSettings {
-  const targets = parseTargets(environment.GATE_TARGETS ?? '');
+  const targets = parseTargets(environment.GATE_TARGETS ?? "");
   return {
     targets,
-    timeoutSeconds: positiveInteger(environment, 'GATE_TIMEOUT_SECONDS'),
-    intervalSeconds: positiveInteger(environment, 'GATE_INTERVAL_SECONDS', 5),
-    forbiddenGraceSeconds: wholeSeconds(environment, 'GATE_FORBIDDEN_GRACE_SECONDS', 30),
+    timeoutSeconds: positiveInteger(environment, "GATE_TIMEOUT_SECONDS"),
+    intervalSeconds: positiveInteger(environment, "GATE_INTERVAL_SECONDS", 5),
+    forbiddenGraceSeconds: wholeSeconds(environment, "GATE_FORBIDDEN_GRACE_SECONDS", 30),
     apiServer: apiServerUrl(environment),
     tokenFile: environment.GATE_TOKEN_FILE?.trim() || `${serviceAccountDirectory}/token`,
     caFile: environment.GATE_CA_FILE?.trim() || `${serviceAccountDirectory}/ca.crt`,

@@ -1,15 +1,15 @@
-import type { Fetched } from '../src/api';
-import type { Target } from '../src/condition';
-import { waitForTargets } from '../src/wait';
+import type { Fetched } from "../src/api";
+import type { Target } from "../src/condition";
+import { waitForTargets } from "../src/wait";
 
 const target: Target = {
-  apiPath: '/apis/postgresql.cnpg.io/v1/namespaces/ns/clusters/db',
-  description: 'Cluster ns/db',
-  checks: [{ path: 'status.conditions[type=Ready].status', equals: 'True' }],
-  hint: 'kubectl -n ns get cluster db',
+  apiPath: "/apis/postgresql.cnpg.io/v1/namespaces/ns/clusters/db",
+  description: "Cluster ns/db",
+  checks: [{ path: "status.conditions[type=Ready].status", equals: "True" }],
+  hint: "kubectl -n ns get cluster db",
 };
-const ready: Fetched = { kind: 'object', object: { status: { conditions: [{ type: 'Ready', status: 'True' }] } } };
-const notReady: Fetched = { kind: 'object', object: { status: { conditions: [{ type: 'Ready', status: 'False' }] } } };
+const ready: Fetched = { kind: "object", object: { status: { conditions: [{ type: "Ready", status: "True" }] } } };
+const notReady: Fetched = { kind: "object", object: { status: { conditions: [{ type: "Ready", status: "False" }] } } };
 
 /** A clock that advances only when the gate sleeps, so tests take no real time. */
 function fakeClock() {
@@ -17,9 +17,9 @@ function fakeClock() {
   return { now: () => now, sleep: async (milliseconds: number) => void (now += milliseconds) };
 }
 
-describe('waitForTargets', () => {
-  it('returns ready once the object reports ready, logging each change', async () => {
-    const answers: Fetched[] = [{ kind: 'absent' }, notReady, notReady, ready];
+describe("waitForTargets", () => {
+  it("returns ready once the object reports ready, logging each change", async () => {
+    const answers: Fetched[] = [{ kind: "absent" }, notReady, notReady, ready];
     const lines: string[] = [];
     const outcome = await waitForTargets({
       targets: [target],
@@ -31,57 +31,64 @@ describe('waitForTargets', () => {
     });
     expect(outcome).toEqual({ ready: true });
     expect(lines).toEqual([
-      'waiting up to 60 s for: Cluster ns/db',
-      'not ready after 0 s: Cluster ns/db: the object does not exist (yet)',
+      "waiting up to 60 s for: Cluster ns/db",
+      "not ready after 0 s: Cluster ns/db: the object does not exist (yet)",
       "not ready after 5 s: Cluster ns/db: status.conditions[type=Ready].status is 'False', expected 'True'",
-      'ready after 15 s: Cluster ns/db',
+      "ready after 15 s: Cluster ns/db",
     ]);
   });
 
-  it('gives up after the time limit, naming the object, what it found and what to check', async () => {
-    const outcome = await waitForTargets({ targets: [target], timeoutSeconds: 30, intervalSeconds: 5, get: async () => notReady, log: () => undefined, ...fakeClock() });
+  it("gives up after the time limit, naming the object, what it found and what to check", async () => {
+    const outcome = await waitForTargets({
+      targets: [target],
+      timeoutSeconds: 30,
+      intervalSeconds: 5,
+      get: async () => notReady,
+      log: () => undefined,
+      ...fakeClock(),
+    });
     expect(outcome).toEqual({
       ready: false,
-      reason: 'timeout',
+      reason: "timeout",
       report:
-        'NOT READY after 30 s (the gate\'s time limit):\n' +
+        "NOT READY after 30 s (the gate's time limit):\n" +
         "  - Cluster ns/db: status.conditions[type=Ready].status is 'False', expected 'True'\n" +
-        '    check: kubectl -n ns get cluster db',
+        "    check: kubectl -n ns get cluster db",
     });
   });
 
-  it('stops once a refusal outlasts the grace period, long before its time limit', async () => {
+  it("stops once a refusal outlasts the grace period, long before its time limit", async () => {
     let calls = 0;
     const outcome = await waitForTargets({
       targets: [target],
       timeoutSeconds: 600,
       intervalSeconds: 5,
       forbiddenGraceSeconds: 30,
-      get: async () => (calls++, { kind: 'forbidden', status: 403, message: 'cannot get resource' }),
+      get: async () => (calls++, { kind: "forbidden", status: 403, message: "cannot get resource" }),
       log: () => undefined,
       ...fakeClock(),
     });
     // Asked at 0, 5, ..., 30 s: seven refusals, then the verdict.
     expect(calls).toBe(7);
-    expect(outcome).toMatchObject({ ready: false, reason: 'forbidden' });
+    expect(outcome).toMatchObject({ ready: false, reason: "forbidden" });
   });
 
-  it('waits through a refusal that clears within the grace period (RBAC not yet visible)', async () => {
+  it("waits through a refusal that clears within the grace period (RBAC not yet visible)", async () => {
     let calls = 0;
     const outcome = await waitForTargets({
       targets: [target],
       timeoutSeconds: 600,
       intervalSeconds: 5,
       forbiddenGraceSeconds: 30,
-      get: async () => (++calls <= 2 ? { kind: 'forbidden', status: 403, message: 'cannot get resource' } : ready),
+      get: async () => (++calls <= 2 ? { kind: "forbidden", status: 403, message: "cannot get resource" } : ready),
       log: () => undefined,
       ...fakeClock(),
     });
     expect(outcome).toEqual({ ready: true });
   });
 
-  it('stops checking objects that are ready and waits for the rest', async () => {
-    const other: Target = { ...target, apiPath: '/apis/x/v1/namespaces/ns/things/b', description: 'Thing ns/b' };
+  it("stops checking objects that are ready and waits for the rest", async () => {
+    const other: Target = { ...target, apiPath: "/apis/x/v1/namespaces/ns/things/b", description: "Thing ns/b" };
     const asked: string[] = [];
     let round = 0;
     const outcome = await waitForTargets({

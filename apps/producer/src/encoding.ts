@@ -1,10 +1,13 @@
-import { Agent as HttpsAgent } from 'node:https';
-import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { ConfluentSchemaRegistryCompatibilityError, ConfluentSchemaRegistryError } from '@kafkajs/confluent-schema-registry/dist/errors';
-import type { Message } from 'kafkajs';
-import type { UserRecord } from './record';
-import { topicValueSubject } from '../../shared/schema-subject';
-import { userSchemaText } from './schema';
+import { Agent as HttpsAgent } from "node:https";
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
+import {
+  ConfluentSchemaRegistryCompatibilityError,
+  ConfluentSchemaRegistryError,
+} from "@kafkajs/confluent-schema-registry/dist/errors";
+import type { Message } from "kafkajs";
+import type { UserRecord } from "./record";
+import { topicValueSubject } from "../../shared/schema-subject";
+import { userSchemaText } from "./schema";
 
 export interface SchemaRegistryConnection {
   url: string;
@@ -14,11 +17,17 @@ export interface SchemaRegistryConnection {
 }
 
 export function createSchemaRegistry(connection: SchemaRegistryConnection): SchemaRegistry {
-  const auth = connection.username !== undefined && connection.password !== undefined ? { username: connection.username, password: connection.password } : undefined;
-  const agent = connection.certificateAuthority !== undefined && connection.url.startsWith('https:') ? new HttpsAgent({ ca: connection.certificateAuthority }) : undefined;
+  const auth =
+    connection.username !== undefined && connection.password !== undefined
+      ? { username: connection.username, password: connection.password }
+      : undefined;
+  const agent =
+    connection.certificateAuthority !== undefined && connection.url.startsWith("https:")
+      ? new HttpsAgent({ ca: connection.certificateAuthority })
+      : undefined;
   return new SchemaRegistry({
     host: connection.url,
-    clientId: 'streamstack-producer',
+    clientId: "streamstack-producer",
     ...(auth !== undefined ? { auth } : {}),
     ...(agent !== undefined ? { agent } : {}),
   });
@@ -34,7 +43,11 @@ export function createSchemaRegistry(connection: SchemaRegistryConnection): Sche
  * another client created would stop every producer start; when our schema is already in the subject we take its
  * id from the lookup (`POST /subjects/<subject>`), which checks no level (see e2e/README.md, "Schema Registry").
  */
-export async function registerUserSchema(registry: SchemaRegistry, registryUrl: string, topic: string): Promise<number> {
+export async function registerUserSchema(
+  registry: SchemaRegistry,
+  registryUrl: string,
+  topic: string,
+): Promise<number> {
   const subject = topicValueSubject(topic);
   const schema = { type: SchemaType.AVRO as const, schema: userSchemaText() };
   try {
@@ -48,12 +61,16 @@ export async function registerUserSchema(registry: SchemaRegistry, registryUrl: 
       } catch (lookupError) {
         // The client turns only the lookup's 404 (schema not in the subject) into this class.
         if (!(lookupError instanceof ConfluentSchemaRegistryError)) throw lookupError;
-        throw new Error(`${error.message}; the schema is not in the subject yet, so set its level first: PUT /config/${subject} {"compatibility":"BACKWARD"}`);
+        throw new Error(
+          `${error.message}; the schema is not in the subject yet, so set its level first: PUT /config/${subject} {"compatibility":"BACKWARD"}`,
+        );
       }
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`could not register the Avro schema under subject ${subject} at SCHEMA_REGISTRY_URL=${registryUrl}: ${reason}`);
+    throw new Error(
+      `could not register the Avro schema under subject ${subject} at SCHEMA_REGISTRY_URL=${registryUrl}: ${reason}`,
+    );
   }
 }
 
@@ -63,9 +80,13 @@ export async function encodeUser(registry: SchemaRegistry, schemaId: number, rec
     return await registry.encode(schemaId, record);
   } catch (error) {
     const paths = (error as { paths?: unknown }).paths;
-    const fields = Array.isArray(paths) ? paths.map((path) => (Array.isArray(path) ? path.join('.') : String(path))).join(', ') : '';
+    const fields = Array.isArray(paths)
+      ? paths.map((path) => (Array.isArray(path) ? path.join(".") : String(path))).join(", ")
+      : "";
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`record ${record.id} does not match users_created.avsc${fields !== '' ? ` (fields: ${fields})` : ''}: ${reason}`);
+    throw new Error(
+      `record ${record.id} does not match users_created.avsc${fields !== "" ? ` (fields: ${fields})` : ""}: ${reason}`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
-import { createRandomSource, uuidFromBytes, type RandomSource } from './random';
-import type { UserRecord } from './record';
+import { createRandomSource, uuidFromBytes, type RandomSource } from "./random";
+import type { UserRecord } from "./record";
 
 interface CountryProfile {
   name: string;
@@ -12,76 +12,130 @@ interface CountryProfile {
 }
 
 const digits = (random: RandomSource, count: number): string =>
-  Array.from({ length: count }, () => String(random.integer(0, 9))).join('');
+  Array.from({ length: count }, () => String(random.integer(0, 9))).join("");
 
 const countries: readonly CountryProfile[] = [
   {
-    name: 'United States', weight: 6,
-    places: [['Austin', 'Texas'], ['Portland', 'Oregon'], ['Columbus', 'Ohio'], ['Denver', 'Colorado']],
-    streets: ['Pine Rd', 'Oak Lawn Ave', 'Hickory Creek Dr', 'W Sherman Dr'],
+    name: "United States",
+    weight: 6,
+    places: [
+      ["Austin", "Texas"],
+      ["Portland", "Oregon"],
+      ["Columbus", "Ohio"],
+      ["Denver", "Colorado"],
+    ],
+    streets: ["Pine Rd", "Oak Lawn Ave", "Hickory Creek Dr", "W Sherman Dr"],
     postCode: (random) => digits(random, 5),
     phone: (random) => `(${digits(random, 3)}) ${digits(random, 3)}-${digits(random, 4)}`,
   },
   {
-    name: 'United Kingdom', weight: 3,
-    places: [['Leeds', 'West Yorkshire'], ['Bristol', 'Avon'], ['York', 'North Yorkshire']],
-    streets: ['Church Lane', 'Victoria Road', 'Mill Lane'],
-    postCode: (random) => `${random.pick(['LS', 'BS', 'YO'])}${random.integer(1, 29)} ${random.integer(1, 9)}${random.pick(['AB', 'HT', 'QZ', 'NX'])}`,
+    name: "United Kingdom",
+    weight: 3,
+    places: [
+      ["Leeds", "West Yorkshire"],
+      ["Bristol", "Avon"],
+      ["York", "North Yorkshire"],
+    ],
+    streets: ["Church Lane", "Victoria Road", "Mill Lane"],
+    postCode: (random) =>
+      `${random.pick(["LS", "BS", "YO"])}${random.integer(1, 29)} ${random.integer(1, 9)}${random.pick(["AB", "HT", "QZ", "NX"])}`,
     phone: (random) => `0${digits(random, 3)} ${digits(random, 3)} ${digits(random, 4)}`,
   },
   {
-    name: 'Germany', weight: 3,
-    places: [['Leipzig', 'Sachsen'], ['Köln', 'Nordrhein-Westfalen'], ['Freiburg', 'Baden-Württemberg']],
-    streets: ['Lindenstraße', 'Gartenweg', 'Schulstraße'],
+    name: "Germany",
+    weight: 3,
+    places: [
+      ["Leipzig", "Sachsen"],
+      ["Köln", "Nordrhein-Westfalen"],
+      ["Freiburg", "Baden-Württemberg"],
+    ],
+    streets: ["Lindenstraße", "Gartenweg", "Schulstraße"],
     postCode: (random) => digits(random, 5),
     phone: (random) => `0${digits(random, 3)}-${digits(random, 7)}`,
   },
   {
-    name: 'France', weight: 2,
-    places: [['Lyon', 'Rhône'], ['Nantes', 'Loire-Atlantique'], ['Toulouse', 'Haute-Garonne']],
-    streets: ['Rue de la Paix', 'Avenue Jean-Jaurès', 'Rue du Bât-d\'Argent'],
+    name: "France",
+    weight: 2,
+    places: [
+      ["Lyon", "Rhône"],
+      ["Nantes", "Loire-Atlantique"],
+      ["Toulouse", "Haute-Garonne"],
+    ],
+    streets: ["Rue de la Paix", "Avenue Jean-Jaurès", "Rue du Bât-d'Argent"],
     postCode: (random) => digits(random, 5),
-    phone: (random) => `0${random.integer(1, 5)}-${digits(random, 2)}-${digits(random, 2)}-${digits(random, 2)}-${digits(random, 2)}`,
+    phone: (random) =>
+      `0${random.integer(1, 5)}-${digits(random, 2)}-${digits(random, 2)}-${digits(random, 2)}-${digits(random, 2)}`,
   },
   {
-    name: 'Brazil', weight: 2,
-    places: [['Curitiba', 'Paraná'], ['Recife', 'Pernambuco'], ['Campinas', 'São Paulo']],
-    streets: ['Rua Três', 'Rua São Jorge', 'Avenida Brasil'],
+    name: "Brazil",
+    weight: 2,
+    places: [
+      ["Curitiba", "Paraná"],
+      ["Recife", "Pernambuco"],
+      ["Campinas", "São Paulo"],
+    ],
+    streets: ["Rua Três", "Rua São Jorge", "Avenida Brasil"],
     postCode: (random) => `${digits(random, 5)}-${digits(random, 3)}`,
     phone: (random) => `(${digits(random, 2)}) ${digits(random, 4)}-${digits(random, 4)}`,
   },
   {
-    name: 'India', weight: 2,
-    places: [['Pune', 'Maharashtra'], ['Mysuru', 'Karnataka'], ['Jaipur', 'Rajasthan']],
-    streets: ['MG Road', 'Station Road', 'Temple Street'],
+    name: "India",
+    weight: 2,
+    places: [
+      ["Pune", "Maharashtra"],
+      ["Mysuru", "Karnataka"],
+      ["Jaipur", "Rajasthan"],
+    ],
+    streets: ["MG Road", "Station Road", "Temple Street"],
     postCode: (random) => digits(random, 6),
     phone: (random) => `${random.integer(6, 9)}${digits(random, 9)}`,
   },
   {
-    name: 'Canada', weight: 2,
-    places: [['Halifax', 'Nova Scotia'], ['Calgary', 'Alberta'], ['Victoria', 'British Columbia']],
-    streets: ['Dalhousie Ave', 'Parliament St', 'King St'],
-    postCode: (random) => `${random.pick(['B', 'T', 'V'])}${random.integer(0, 9)}${random.pick(['K', 'R', 'X'])} ${random.integer(0, 9)}${random.pick(['A', 'L', 'P'])}${random.integer(0, 9)}`,
+    name: "Canada",
+    weight: 2,
+    places: [
+      ["Halifax", "Nova Scotia"],
+      ["Calgary", "Alberta"],
+      ["Victoria", "British Columbia"],
+    ],
+    streets: ["Dalhousie Ave", "Parliament St", "King St"],
+    postCode: (random) =>
+      `${random.pick(["B", "T", "V"])}${random.integer(0, 9)}${random.pick(["K", "R", "X"])} ${random.integer(0, 9)}${random.pick(["A", "L", "P"])}${random.integer(0, 9)}`,
     phone: (random) => `${digits(random, 3)}-${digits(random, 3)}-${digits(random, 4)}`,
   },
   {
-    name: 'Australia', weight: 1,
-    places: [['Hobart', 'Tasmania'], ['Cairns', 'Queensland'], ['Geelong', 'Victoria']],
-    streets: ['Hunter St', 'Elizabeth St', 'Poplar Dr'],
+    name: "Australia",
+    weight: 1,
+    places: [
+      ["Hobart", "Tasmania"],
+      ["Cairns", "Queensland"],
+      ["Geelong", "Victoria"],
+    ],
+    streets: ["Hunter St", "Elizabeth St", "Poplar Dr"],
     postCode: (random) => digits(random, 4),
     phone: (random) => `0${random.integer(2, 8)}-${digits(random, 4)}-${digits(random, 4)}`,
   },
   {
-    name: 'Norway', weight: 1,
-    places: [['Bergen', 'Vestland'], ['Tromsø', 'Troms'], ['Stavanger', 'Rogaland']],
-    streets: ['Storgata', 'Kirkeveien', 'Skolegata'],
+    name: "Norway",
+    weight: 1,
+    places: [
+      ["Bergen", "Vestland"],
+      ["Tromsø", "Troms"],
+      ["Stavanger", "Rogaland"],
+    ],
+    streets: ["Storgata", "Kirkeveien", "Skolegata"],
     postCode: (random) => digits(random, 4),
     phone: (random) => digits(random, 8),
   },
   {
-    name: 'Spain', weight: 1,
-    places: [['Valencia', 'Comunidad Valenciana'], ['Bilbao', 'País Vasco'], ['Sevilla', 'Andalucía']],
-    streets: ['Calle de Alcalá', 'Avenida de América', 'Calle Mayor'],
+    name: "Spain",
+    weight: 1,
+    places: [
+      ["Valencia", "Comunidad Valenciana"],
+      ["Bilbao", "País Vasco"],
+      ["Sevilla", "Andalucía"],
+    ],
+    streets: ["Calle de Alcalá", "Avenida de América", "Calle Mayor"],
     postCode: (random) => digits(random, 5),
     phone: (random) => `9${digits(random, 2)}-${digits(random, 3)}-${digits(random, 3)}`,
   },
@@ -89,11 +143,84 @@ const countries: readonly CountryProfile[] = [
 
 const totalCountryWeight = countries.reduce((sum, country) => sum + country.weight, 0);
 
-const femaleFirstNames = ['Emma', 'Olivia', 'Sofia', 'Mia', 'Amelia', 'Lena', 'Chloé', 'Ananya', 'Ingrid', 'Lucía', 'Ava', 'Isabela', 'Harper', 'Nora', 'Zoe'] as const;
-const maleFirstNames = ['Liam', 'Noah', 'Lucas', 'Mateo', 'Elias', 'Arjun', 'Hugo', 'Jonas', 'Oliver', 'Leo', 'Ethan', 'Rafael', 'Henrik', 'Theo', 'Samuel'] as const;
-const lastNames = ['Smith', 'Müller', 'Martin', 'Silva', 'Sharma', 'Tremblay', 'Brown', 'Hansen', 'García', 'Wilson', 'Dubois', 'Costa', 'Patel', 'Jensen', 'Taylor', 'Schneider', 'Lopez', 'Walker'] as const;
-const usernameAdjectives = ['happy', 'silver', 'lazy', 'brave', 'purple', 'quiet', 'golden', 'crazy', 'tiny', 'heavy'] as const;
-const usernameNouns = ['fish', 'tiger', 'rabbit', 'koala', 'swan', 'panda', 'wolf', 'leopard', 'goose', 'bear'] as const;
+const femaleFirstNames = [
+  "Emma",
+  "Olivia",
+  "Sofia",
+  "Mia",
+  "Amelia",
+  "Lena",
+  "Chloé",
+  "Ananya",
+  "Ingrid",
+  "Lucía",
+  "Ava",
+  "Isabela",
+  "Harper",
+  "Nora",
+  "Zoe",
+] as const;
+const maleFirstNames = [
+  "Liam",
+  "Noah",
+  "Lucas",
+  "Mateo",
+  "Elias",
+  "Arjun",
+  "Hugo",
+  "Jonas",
+  "Oliver",
+  "Leo",
+  "Ethan",
+  "Rafael",
+  "Henrik",
+  "Theo",
+  "Samuel",
+] as const;
+const lastNames = [
+  "Smith",
+  "Müller",
+  "Martin",
+  "Silva",
+  "Sharma",
+  "Tremblay",
+  "Brown",
+  "Hansen",
+  "García",
+  "Wilson",
+  "Dubois",
+  "Costa",
+  "Patel",
+  "Jensen",
+  "Taylor",
+  "Schneider",
+  "Lopez",
+  "Walker",
+] as const;
+const usernameAdjectives = [
+  "happy",
+  "silver",
+  "lazy",
+  "brave",
+  "purple",
+  "quiet",
+  "golden",
+  "crazy",
+  "tiny",
+  "heavy",
+] as const;
+const usernameNouns = [
+  "fish",
+  "tiger",
+  "rabbit",
+  "koala",
+  "swan",
+  "panda",
+  "wolf",
+  "leopard",
+  "goose",
+  "bear",
+] as const;
 
 // Fixed bounds (not the clock), so a seed yields the same dates on every run.
 const birthEarliest = Date.UTC(1950, 0, 1);
@@ -107,7 +234,7 @@ function pickCountry(random: RandomSource): CountryProfile {
     ticket -= country.weight;
     if (ticket < 0) return country;
   }
-  return countries[countries.length - 1] as CountryProfile;
+  return countries[countries.length - 1];
 }
 
 function randomInstant(random: RandomSource, earliest: number, latest: number): string {
@@ -116,7 +243,11 @@ function randomInstant(random: RandomSource, earliest: number, latest: number): 
 
 /** Lower-case ASCII for e-mail addresses (Müller → muller). */
 function asciiSlug(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+  return text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
 }
 
 /**
@@ -127,8 +258,8 @@ function asciiSlug(text: string): string {
 export function generateUser(seed: string, index: number): UserRecord {
   const random = createRandomSource(`${seed}#${index}`);
   const id = uuidFromBytes(random.bytes(16));
-  const gender = random.next() < 0.5 ? 'female' : 'male';
-  const firstName = random.pick(gender === 'female' ? femaleFirstNames : maleFirstNames);
+  const gender = random.next() < 0.5 ? "female" : "male";
+  const firstName = random.pick(gender === "female" ? femaleFirstNames : maleFirstNames);
   const lastName = random.pick(lastNames);
   const country = pickCountry(random);
   const [city, state] = random.pick(country.places);
@@ -148,7 +279,7 @@ export function generateUser(seed: string, index: number): UserRecord {
     dob: randomInstant(random, birthEarliest, birthLatest),
     registered_date: randomInstant(random, registeredEarliest, registeredLatest),
     phone: country.phone(random),
-    picture: `https://randomuser.me/api/portraits/${gender === 'female' ? 'women' : 'men'}/${portrait}.jpg`,
+    picture: `https://randomuser.me/api/portraits/${gender === "female" ? "women" : "men"}/${portrait}.jpg`,
     country: country.name,
   };
 }

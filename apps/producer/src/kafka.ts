@@ -1,13 +1,18 @@
-import { CompressionTypes, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
-import type { CompressionCodec, ProducerConfig } from './config';
+import { CompressionTypes, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from "kafkajs";
+import type { CompressionCodec, ProducerConfig } from "./config";
 
-export const kafkaLogLevels = { error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO, debug: logLevel.DEBUG } as const;
+export const kafkaLogLevels = {
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+} as const;
 
 const levelNames: Record<number, string> = {
-  [logLevel.ERROR]: 'ERROR',
-  [logLevel.WARN]: 'WARN',
-  [logLevel.INFO]: 'INFO',
-  [logLevel.DEBUG]: 'DEBUG',
+  [logLevel.ERROR]: "ERROR",
+  [logLevel.WARN]: "WARN",
+  [logLevel.INFO]: "INFO",
+  [logLevel.DEBUG]: "DEBUG",
 };
 
 /**
@@ -21,21 +26,31 @@ const expectedWarnings = [/Limiting retries for the idempotent producer/];
 export function formatKafkaLogEntry(entry: LogEntry): string | undefined {
   const { message, broker, error } = entry.log as { message: string; broker?: string; error?: string };
   if (expectedWarnings.some((pattern) => pattern.test(message))) return undefined;
-  const details = [broker ? `broker ${broker}` : '', error && !message.includes(error) ? error : ''].filter((part) => part !== '');
-  return `kafkajs ${levelNames[entry.level] ?? entry.level} [${entry.namespace}] ${message}${details.length > 0 ? ` (${details.join('; ')})` : ''}`;
+  const details = [broker ? `broker ${broker}` : "", error && !message.includes(error) ? error : ""].filter(
+    (part) => part !== "",
+  );
+  return `kafkajs ${levelNames[entry.level] ?? entry.level} [${entry.namespace}] ${message}${details.length > 0 ? ` (${details.join("; ")})` : ""}`;
 }
 
-function saslOptions(environment: ProducerConfig['environment']): SASLOptions | undefined {
-  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_USERNAME: username = '', KAFKA_PASSWORD: password = '' } = environment;
+function saslOptions(environment: ProducerConfig["environment"]): SASLOptions | undefined {
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_USERNAME: username = "", KAFKA_PASSWORD: password = "" } = environment;
   if (mechanism === undefined) return undefined;
   return { mechanism, username, password };
 }
 
 /** kafkajs client options from our configuration; `log` receives formatted kafkajs log lines. */
-export function buildKafkaClientConfig(config: ProducerConfig, log: (line: string) => void, level: logLevel = logLevel.WARN): KafkaConfig {
+export function buildKafkaClientConfig(
+  config: ProducerConfig,
+  log: (line: string) => void,
+  level: logLevel = logLevel.WARN,
+): KafkaConfig {
   const { environment } = config;
   const sasl = saslOptions(environment);
-  const ssl = environment.KAFKA_TLS ? (config.kafkaCertificateAuthority !== undefined ? { ca: [config.kafkaCertificateAuthority] } : true) : false;
+  const ssl = environment.KAFKA_TLS
+    ? config.kafkaCertificateAuthority !== undefined
+      ? { ca: [config.kafkaCertificateAuthority] }
+      : true
+    : false;
   return {
     clientId: environment.KAFKA_CLIENT_ID,
     brokers: environment.KAFKA_BOOTSTRAP_SERVERS,
@@ -57,5 +72,5 @@ export function buildKafkaClientConfig(config: ProducerConfig, log: (line: strin
 }
 
 export function kafkaCompression(codec: CompressionCodec): CompressionTypes {
-  return codec === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  return codec === "gzip" ? CompressionTypes.GZIP : CompressionTypes.None;
 }

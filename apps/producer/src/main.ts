@@ -1,11 +1,11 @@
-import { Kafka, Partitioners } from 'kafkajs';
-import { ConfigurationError } from '../../shared/environment';
-import { loadProducerConfig, type ProducerConfig } from './config';
-import { createSchemaRegistry, encodeUser, registerUserSchema, toKafkaMessage } from './encoding';
-import { buildKafkaClientConfig, kafkaCompression, kafkaLogLevels } from './kafka';
-import { errorMessage } from './retry';
-import { runProducer } from './run';
-import { createGeneratorSource, createRandomUserSource, type UserSource } from './source';
+import { Kafka, Partitioners } from "kafkajs";
+import { ConfigurationError } from "../../shared/environment";
+import { loadProducerConfig, type ProducerConfig } from "./config";
+import { createSchemaRegistry, encodeUser, registerUserSchema, toKafkaMessage } from "./encoding";
+import { buildKafkaClientConfig, kafkaCompression, kafkaLogLevels } from "./kafka";
+import { errorMessage } from "./retry";
+import { runProducer } from "./run";
+import { createGeneratorSource, createRandomUserSource, type UserSource } from "./source";
 
 const log = (line: string): void => {
   process.stderr.write(`[producer] ${line}\n`);
@@ -13,7 +13,7 @@ const log = (line: string): void => {
 
 function createSource(config: ProducerConfig): UserSource {
   const { environment } = config;
-  if (environment.PRODUCER_SOURCE === 'generator') return createGeneratorSource(environment.PRODUCER_SEED);
+  if (environment.PRODUCER_SOURCE === "generator") return createGeneratorSource(environment.PRODUCER_SEED);
   return createRandomUserSource({
     baseUrl: environment.RANDOMUSER_URL,
     seed: environment.PRODUCER_SEED,
@@ -35,8 +35,8 @@ function listenForShutdown(controller: AbortController): void {
     log(`received ${signal}: finishing the batch in flight, then disconnecting`);
     controller.abort();
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
 }
 
 async function main(): Promise<void> {
@@ -52,7 +52,9 @@ async function main(): Promise<void> {
   listenForShutdown(controller);
 
   const source = createSource(config);
-  log(`plan: ${plan.description} to topic ${environment.KAFKA_TOPIC} via ${environment.KAFKA_BOOTSTRAP_SERVERS.join(',')}; source: ${source.description}; batch ${environment.PRODUCER_BATCH_SIZE}, compression ${environment.PRODUCER_COMPRESSION}`);
+  log(
+    `plan: ${plan.description} to topic ${environment.KAFKA_TOPIC} via ${environment.KAFKA_BOOTSTRAP_SERVERS.join(",")}; source: ${source.description}; batch ${environment.PRODUCER_BATCH_SIZE}, compression ${environment.PRODUCER_COMPRESSION}`,
+  );
   const registry = createSchemaRegistry({
     url: environment.SCHEMA_REGISTRY_URL,
     username: environment.SCHEMA_REGISTRY_USERNAME,
@@ -79,13 +81,20 @@ async function main(): Promise<void> {
           encode: (schemaId, record) => encodeUser(registry, schemaId, record),
         },
         // Idempotence with one request in flight: retries cannot duplicate or reorder records; sends use acks=all.
-        createProducer: () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner }),
+        createProducer: () =>
+          kafka.producer({
+            idempotent: true,
+            maxInFlightRequests: 1,
+            createPartitioner: Partitioners.DefaultPartitioner,
+          }),
         toMessage: toKafkaMessage,
         log,
       },
       controller.signal,
     );
-    log(`${summary.stoppedBySignal ? 'stopped' : 'done'}: sent ${summary.sent} records to ${summary.topic} in ${summary.elapsedSeconds.toFixed(1)} s`);
+    log(
+      `${summary.stoppedBySignal ? "stopped" : "done"}: sent ${summary.sent} records to ${summary.topic} in ${summary.elapsedSeconds.toFixed(1)} s`,
+    );
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     process.exit(0);
   } catch (error) {

@@ -25,7 +25,11 @@ export function nextBatchSize(
 }
 
 /** Milliseconds until the next record is due (0 if it already is). */
-export function millisecondsUntilNextRecord(elapsedMs: number, sent: number, ratePerSecond: number | undefined): number {
+export function millisecondsUntilNextRecord(
+  elapsedMs: number,
+  sent: number,
+  ratePerSecond: number | undefined,
+): number {
   if (ratePerSecond === undefined) return 0;
   return Math.max(0, Math.ceil((sent * 1000) / ratePerSecond - elapsedMs));
 }
@@ -35,6 +39,11 @@ export function millisecondsUntilNextRecord(elapsedMs: number, sent: number, rat
  * into batches at high rates instead of one request per record; a record is late by at
  * most `lingerMs`.
  */
-export function waitBeforeNextBatch(elapsedMs: number, sent: number, ratePerSecond: number | undefined, lingerMs: number): number {
+export function waitBeforeNextBatch(
+  elapsedMs: number,
+  sent: number,
+  ratePerSecond: number | undefined,
+  lingerMs: number,
+): number {
   return Math.max(millisecondsUntilNextRecord(elapsedMs, sent, ratePerSecond), lingerMs);
 }

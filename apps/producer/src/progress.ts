@@ -1,8 +1,13 @@
 /** Formats the periodic progress line written to stderr. */
-export function formatProgress(sent: number, total: number | undefined, elapsedMs: number, recentRatePerSecond: number): string {
+export function formatProgress(
+  sent: number,
+  total: number | undefined,
+  elapsedMs: number,
+  recentRatePerSecond: number,
+): string {
   const seconds = Math.max(elapsedMs, 1) / 1000;
   const average = sent / seconds;
-  const share = total === undefined ? '' : `/${total} (${((100 * sent) / Math.max(total, 1)).toFixed(1)}%)`;
+  const share = total === undefined ? "" : `/${total} (${((100 * sent) / Math.max(total, 1)).toFixed(1)}%)`;
   return `progress: sent ${sent}${share} records, rate ${recentRatePerSecond.toFixed(1)}/s, average ${average.toFixed(1)}/s, elapsed ${seconds.toFixed(1)} s`;
 }
 
@@ -11,7 +16,10 @@ export class ProgressMeter {
   private lastReportAt: number;
   private lastReportSent = 0;
 
-  constructor(private readonly startedAt: number, private readonly intervalMs: number) {
+  constructor(
+    private readonly startedAt: number,
+    private readonly intervalMs: number,
+  ) {
     this.lastReportAt = startedAt;
   }
 

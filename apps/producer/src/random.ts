@@ -57,8 +57,8 @@ export function createRandomSource(seed: string): RandomSource {
     next,
     integer: (minimum, maximum) => minimum + Math.floor(next() * (maximum - minimum + 1)),
     pick: (items) => {
-      if (items.length === 0) throw new Error('cannot pick from an empty list');
-      return items[Math.floor(next() * items.length)] as (typeof items)[number];
+      if (items.length === 0) throw new Error("cannot pick from an empty list");
+      return items[Math.floor(next() * items.length)];
     },
     bytes: (count) => {
       const result = new Uint8Array(count);
@@ -72,8 +72,8 @@ export function createRandomSource(seed: string): RandomSource {
 export function uuidFromBytes(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new Error(`a UUID needs 16 bytes, got ${bytes.length}`);
   const copy = Uint8Array.from(bytes);
-  copy[6] = ((copy[6] as number) & 0x0f) | 0x40;
-  copy[8] = ((copy[8] as number) & 0x3f) | 0x80;
-  const hex = Array.from(copy, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  copy[6] = (copy[6] & 0x0f) | 0x40;
+  copy[8] = (copy[8] & 0x3f) | 0x80;
+  const hex = Array.from(copy, (byte) => byte.toString(16).padStart(2, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

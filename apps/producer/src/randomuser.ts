@@ -1,8 +1,8 @@
-import * as z from 'zod';
-import { randomUUID } from 'node:crypto';
-import type { UserRecord } from './record';
-import { uuidPattern } from './record';
-import { errorMessage, withRetries } from './retry';
+import * as z from "zod";
+import { randomUUID } from "node:crypto";
+import type { UserRecord } from "./record";
+import { uuidPattern } from "./record";
+import { errorMessage, withRetries } from "./retry";
 
 /** The part of a RandomUser API result we read; anything else in the response is ignored. */
 const randomUserResultSchema = z.object({
@@ -57,8 +57,8 @@ export function parseRandomUserResponse(body: unknown): UserRecord[] {
   const parsed = randomUserResponseSchema.safeParse(body);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    const where = first ? first.path.map(String).join('.') : '?';
-    throw new Error(`unexpected RandomUser response shape at ${where}: ${first?.message ?? 'invalid'}`);
+    const where = first ? first.path.map(String).join(".") : "?";
+    throw new Error(`unexpected RandomUser response shape at ${where}: ${first?.message ?? "invalid"}`);
   }
   return parsed.data.results.map((result) => mapRandomUser(result));
 }
@@ -66,9 +66,9 @@ export function parseRandomUserResponse(body: unknown): UserRecord[] {
 /** URL for one page of results; seed + page make the API return the same users every time. */
 export function randomUserPageUrl(baseUrl: string, results: number, seed: string, page: number): string {
   const url = new URL(baseUrl);
-  url.searchParams.set('results', String(results));
-  url.searchParams.set('seed', seed);
-  url.searchParams.set('page', String(page));
+  url.searchParams.set("results", String(results));
+  url.searchParams.set("seed", seed);
+  url.searchParams.set("page", String(page));
   return url.toString();
 }
 
@@ -85,7 +85,10 @@ export interface RandomUserClientOptions {
 }
 
 class HttpStatusError extends Error {
-  constructor(readonly status: number, url: string) {
+  constructor(
+    readonly status: number,
+    url: string,
+  ) {
     super(`RandomUser API answered HTTP ${status} for ${url}`);
   }
 }
@@ -97,13 +100,20 @@ function isRetryable(error: unknown): boolean {
 }
 
 /** Fetches one page, with a timeout per attempt and retries with exponential backoff. */
-export async function fetchRandomUserPage(options: RandomUserClientOptions, page: number, count: number): Promise<UserRecord[]> {
+export async function fetchRandomUserPage(
+  options: RandomUserClientOptions,
+  page: number,
+  count: number,
+): Promise<UserRecord[]> {
   const fetchImplementation = options.fetchImplementation ?? fetch;
   const url = randomUserPageUrl(options.baseUrl, count, options.seed, page);
   try {
     return await withRetries(
       async () => {
-        const response = await fetchImplementation(url, { signal: AbortSignal.timeout(options.timeoutMs), headers: { accept: 'application/json' } });
+        const response = await fetchImplementation(url, {
+          signal: AbortSignal.timeout(options.timeoutMs),
+          headers: { accept: "application/json" },
+        });
         if (!response.ok) throw new HttpStatusError(response.status, url);
         return parseRandomUserResponse(await response.json());
       },
@@ -113,7 +123,9 @@ export async function fetchRandomUserPage(options: RandomUserClientOptions, page
         maximumDelayMs: options.maximumRetryDelayMs,
         isRetryable,
         onRetry: (attempt, delayMs, error) =>
-          options.log(`RandomUser fetch failed (${errorMessage(error)}); retry ${attempt}/${options.retries} in ${delayMs} ms`),
+          options.log(
+            `RandomUser fetch failed (${errorMessage(error)}); retry ${attempt}/${options.retries} in ${delayMs} ms`,
+          ),
       },
     );
   } catch (error) {

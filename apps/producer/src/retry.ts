@@ -18,7 +18,10 @@ export interface RetryOptions {
 
 const realSleep = (milliseconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
-export async function withRetries<Result>(operation: (attempt: number) => Promise<Result>, options: RetryOptions): Promise<Result> {
+export async function withRetries<Result>(
+  operation: (attempt: number) => Promise<Result>,
+  options: RetryOptions,
+): Promise<Result> {
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   for (let attempt = 0; ; attempt++) {
@@ -36,7 +39,7 @@ export async function withRetries<Result>(operation: (attempt: number) => Promis
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
+    const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : "";
     return `${error.message}${cause}`;
   }
   return String(error);

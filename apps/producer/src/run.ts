@@ -1,11 +1,11 @@
-import { CompressionTypes, type Message } from 'kafkajs';
-import { topicValueSubject } from '../../shared/schema-subject';
-import type { RunPlan } from './config';
-import { nextBatchSize, waitBeforeNextBatch } from './pacing';
-import { ProgressMeter } from './progress';
-import type { UserRecord } from './record';
-import { errorMessage } from './retry';
-import type { UserSource } from './source';
+import { type CompressionTypes, type Message } from "kafkajs";
+import { topicValueSubject } from "../../shared/schema-subject";
+import type { RunPlan } from "./config";
+import { nextBatchSize, waitBeforeNextBatch } from "./pacing";
+import { ProgressMeter } from "./progress";
+import type { UserRecord } from "./record";
+import { errorMessage } from "./retry";
+import type { UserSource } from "./source";
 
 /** The slice of a kafkajs producer the run loop uses (a fake in tests). */
 export interface ProducerPort {
@@ -49,21 +49,21 @@ export interface RunSummary {
   stoppedBySignal: boolean;
 }
 
-const stopped = Symbol('stopped');
+const stopped = Symbol("stopped");
 
 /** Resolves with the promise's value, or with `stopped` as soon as a shutdown is requested. */
 function unlessStopped<Value>(promise: Promise<Value>, signal: AbortSignal): Promise<Value | typeof stopped> {
   if (signal.aborted) return Promise.resolve(stopped);
   return new Promise((resolve, reject) => {
     const onAbort = (): void => resolve(stopped);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        signal.removeEventListener("abort", onAbort);
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        signal.removeEventListener("abort", onAbort);
         reject(error);
       },
     );
@@ -76,10 +76,10 @@ export function abortableSleep(milliseconds: number, signal: AbortSignal): Promi
     const timer = setTimeout(done, milliseconds);
     function done(): void {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      signal.removeEventListener("abort", done);
       resolve();
     }
-    signal.addEventListener('abort', done, { once: true });
+    signal.addEventListener("abort", done, { once: true });
   });
 }
 
@@ -91,7 +91,10 @@ async function disconnectWithin(producer: ProducerPort, timeoutMs: number, log: 
       resolve();
     }, timeoutMs);
   });
-  await Promise.race([producer.disconnect().catch((error: unknown) => log(`disconnect failed: ${errorMessage(error)}`)), timeout]);
+  await Promise.race([
+    producer.disconnect().catch((error: unknown) => log(`disconnect failed: ${errorMessage(error)}`)),
+    timeout,
+  ]);
   clearTimeout(timer);
 }
 
@@ -101,14 +104,28 @@ async function disconnectWithin(producer: ProducerPort, timeoutMs: number, log: 
  * handed to Kafka is always awaited, then the producer disconnects. Errors carry the
  * variable or stage to look at.
  */
-export async function runProducer(settings: RunSettings, dependencies: RunDependencies, shutdown: AbortSignal): Promise<RunSummary> {
+export async function runProducer(
+  settings: RunSettings,
+  dependencies: RunDependencies,
+  shutdown: AbortSignal,
+): Promise<RunSummary> {
   const now = dependencies.now ?? Date.now;
   const sleep = dependencies.sleep ?? abortableSleep;
   const { log } = dependencies;
   const { plan } = settings;
   const startedAt = now();
-  const summary: RunSummary = { sent: 0, topic: settings.topic, schemaId: undefined, elapsedSeconds: 0, stoppedBySignal: false };
-  const finish = (): RunSummary => ({ ...summary, elapsedSeconds: (now() - startedAt) / 1000, stoppedBySignal: shutdown.aborted });
+  const summary: RunSummary = {
+    sent: 0,
+    topic: settings.topic,
+    schemaId: undefined,
+    elapsedSeconds: 0,
+    stoppedBySignal: false,
+  };
+  const finish = (): RunSummary => ({
+    ...summary,
+    elapsedSeconds: (now() - startedAt) / 1000,
+    stoppedBySignal: shutdown.aborted,
+  });
 
   const schemaId = await unlessStopped(dependencies.encoder.register(), shutdown);
   if (schemaId === stopped) return finish();
@@ -116,7 +133,7 @@ export async function runProducer(settings: RunSettings, dependencies: RunDepend
   log(`schema registered under ${topicValueSubject(settings.topic)} with id ${schemaId}`);
 
   const producer = dependencies.createProducer();
-  const brokers = settings.bootstrapServers.join(',');
+  const brokers = settings.bootstrapServers.join(",");
   log(`connecting to Kafka at ${brokers}`);
   try {
     let connected: void | typeof stopped;
@@ -126,7 +143,7 @@ export async function runProducer(settings: RunSettings, dependencies: RunDepend
       throw new Error(`could not connect to Kafka at KAFKA_BOOTSTRAP_SERVERS=${brokers}: ${errorMessage(error)}`);
     }
     if (connected === stopped) return finish();
-    log('connected; sending');
+    log("connected; sending");
     const progress = new ProgressMeter(startedAt, settings.progressIntervalMs);
     while (!shutdown.aborted && (plan.total === undefined || summary.sent < plan.total)) {
       const elapsedMs = now() - startedAt;
@@ -137,12 +154,18 @@ export async function runProducer(settings: RunSettings, dependencies: RunDepend
       }
       const records = await dependencies.source.take(batchSize);
       const producedAt = now();
-      const messages = await Promise.all(records.map(async (record) => dependencies.toMessage(record, await dependencies.encoder.encode(schemaId, record), producedAt)));
+      const messages = await Promise.all(
+        records.map(async (record) =>
+          dependencies.toMessage(record, await dependencies.encoder.encode(schemaId, record), producedAt),
+        ),
+      );
       try {
         // Deliberately not raced against shutdown: a batch in flight is always flushed.
         await producer.send({ topic: settings.topic, acks: -1, compression: settings.compression, messages });
       } catch (error) {
-        throw new Error(`failed to send ${messages.length} records to topic ${settings.topic} (${summary.sent} sent before): ${errorMessage(error)}`);
+        throw new Error(
+          `failed to send ${messages.length} records to topic ${settings.topic} (${summary.sent} sent before): ${errorMessage(error)}`,
+        );
       }
       summary.sent += messages.length;
       const line = progress.maybeReport(now(), summary.sent, plan.total);

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 /**
  * The Avro schema text. apps/bundle.ts replaces `__USERS_CREATED_AVSC__` with the file's
@@ -9,15 +9,15 @@ import { join } from 'node:path';
 declare const __USERS_CREATED_AVSC__: string | undefined;
 
 export interface AvroRecordSchema {
-  type: 'record';
+  type: "record";
   name: string;
   namespace?: string;
   fields: Array<{ name: string; type: unknown; default?: unknown }>;
 }
 
 export function userSchemaText(): string {
-  if (typeof __USERS_CREATED_AVSC__ === 'string') return __USERS_CREATED_AVSC__;
-  return readFileSync(join(__dirname, '..', '..', 'schemas', 'users_created.avsc'), 'utf8');
+  if (typeof __USERS_CREATED_AVSC__ === "string") return __USERS_CREATED_AVSC__;
+  return readFileSync(join(__dirname, "..", "..", "schemas", "users_created.avsc"), "utf8");
 }
 
 export function userSchema(): AvroRecordSchema {

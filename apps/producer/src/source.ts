@@ -1,6 +1,6 @@
-import { generateUser } from './generator';
-import { fetchRandomUserPage, type RandomUserClientOptions } from './randomuser';
-import type { UserRecord } from './record';
+import { generateUser } from "./generator";
+import { fetchRandomUserPage, type RandomUserClientOptions } from "./randomuser";
+import type { UserRecord } from "./record";
 
 /** Where records come from; `take` returns exactly `count` records or throws. */
 export interface UserSource {

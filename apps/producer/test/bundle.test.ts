@@ -1,4 +1,4 @@
-import { bundleApp, type AppBundle, type AppName } from '../../bundle';
+import { bundleApp, type AppBundle, type AppName } from "../../bundle";
 
 // ConfigMaps are limited to 1 MiB including metadata; keep headroom.
 const maximumBundleBytes = 900 * 1024;
@@ -11,22 +11,22 @@ const firstBuild = (app: AppName): AppBundle => {
 
 jest.setTimeout(30_000);
 
-describe.each(['producer', 'dashboard'] as const)('bundleApp(%s)', (app) => {
-  it('is one self-contained file under the ConfigMap budget', () => {
+describe.each(["producer", "dashboard"] as const)("bundleApp(%s)", (app) => {
+  it("is one self-contained file under the ConfigMap budget", () => {
     const { code, sha256 } = firstBuild(app);
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Buffer.byteLength(code)).toBeLessThan(maximumBundleBytes);
-    expect(code).not.toContain('/work/');
+    expect(code).not.toContain("/work/");
     expect(code).not.toMatch(/sourceMappingURL/);
   });
 
-  it('is deterministic', () => {
+  it("is deterministic", () => {
     expect(bundleApp(app).sha256).toBe(firstBuild(app).sha256);
   });
 });
 
-it('embeds the Avro schema in the producer bundle', () => {
-  const { code } = firstBuild('producer');
-  expect(code).toContain('io.streamstack.users');
-  expect(code).toContain('users_created-value');
+it("embeds the Avro schema in the producer bundle", () => {
+  const { code } = firstBuild("producer");
+  expect(code).toContain("io.streamstack.users");
+  expect(code).toContain("users_created-value");
 });

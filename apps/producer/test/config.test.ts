@@ -1,7 +1,10 @@
-import { ConfigurationError } from '../../shared/environment';
-import { loadProducerConfig, parseRunPlan } from '../src/config';
+import { ConfigurationError } from "../../shared/environment";
+import { loadProducerConfig, parseRunPlan } from "../src/config";
 
-const minimal = { KAFKA_BOOTSTRAP_SERVERS: 'kafka-0:9092, kafka-1:9092', SCHEMA_REGISTRY_URL: 'http://schema-registry:8081' };
+const minimal = {
+  KAFKA_BOOTSTRAP_SERVERS: "kafka-0:9092, kafka-1:9092",
+  SCHEMA_REGISTRY_URL: "http://schema-registry:8081",
+};
 
 function configurationError(run: () => unknown): string {
   try {
@@ -10,86 +13,109 @@ function configurationError(run: () => unknown): string {
     expect(error).toBeInstanceOf(ConfigurationError);
     return (error as Error).message;
   }
-  throw new Error('expected a ConfigurationError');
+  throw new Error("expected a ConfigurationError");
 }
 
-describe('loadProducerConfig', () => {
-  it('applies defaults', () => {
+describe("loadProducerConfig", () => {
+  it("applies defaults", () => {
     const { environment, plan } = loadProducerConfig(minimal, []);
     expect(environment).toMatchObject({
-      KAFKA_BOOTSTRAP_SERVERS: ['kafka-0:9092', 'kafka-1:9092'],
-      KAFKA_TOPIC: 'users_created',
+      KAFKA_BOOTSTRAP_SERVERS: ["kafka-0:9092", "kafka-1:9092"],
+      KAFKA_TOPIC: "users_created",
       KAFKA_TLS: false,
-      PRODUCER_SOURCE: 'generator',
-      PRODUCER_COMPRESSION: 'gzip',
+      PRODUCER_SOURCE: "generator",
+      PRODUCER_COMPRESSION: "gzip",
       PRODUCER_BATCH_SIZE: 100,
       PRODUCER_RATE: 10,
     });
     expect(environment.KAFKA_SASL_MECHANISM).toBeUndefined();
-    expect(plan).toEqual({ total: undefined, ratePerSecond: 10, description: 'continuous at 10/s' });
+    expect(plan).toEqual({ total: undefined, ratePerSecond: 10, description: "continuous at 10/s" });
   });
 
-  it('names every missing required variable', () => {
+  it("names every missing required variable", () => {
     const message = configurationError(() => loadProducerConfig({}, []));
-    expect(message).toContain('KAFKA_BOOTSTRAP_SERVERS: required but not set');
-    expect(message).toContain('SCHEMA_REGISTRY_URL: required but not set');
+    expect(message).toContain("KAFKA_BOOTSTRAP_SERVERS: required but not set");
+    expect(message).toContain("SCHEMA_REGISTRY_URL: required but not set");
   });
 
-  it('treats empty strings as unset', () => {
-    expect(loadProducerConfig({ ...minimal, KAFKA_TOPIC: '', PRODUCER_BATCH_SIZE: ' ' }, []).environment).toMatchObject({ KAFKA_TOPIC: 'users_created', PRODUCER_BATCH_SIZE: 100 });
-  });
-
-  it('explains bad values with the variable and the value', () => {
-    const message = configurationError(() =>
-      loadProducerConfig({ ...minimal, KAFKA_BOOTSTRAP_SERVERS: 'kafka:9092,kafka', KAFKA_TLS: 'maybe', PRODUCER_BATCH_SIZE: '0', PRODUCER_COMPRESSION: 'zstd' }, []),
+  it("treats empty strings as unset", () => {
+    expect(loadProducerConfig({ ...minimal, KAFKA_TOPIC: "", PRODUCER_BATCH_SIZE: " " }, []).environment).toMatchObject(
+      { KAFKA_TOPIC: "users_created", PRODUCER_BATCH_SIZE: 100 },
     );
-    expect(message).toContain('KAFKA_BOOTSTRAP_SERVERS: each entry must be host:port (entry 2)');
+  });
+
+  it("explains bad values with the variable and the value", () => {
+    const message = configurationError(() =>
+      loadProducerConfig(
+        {
+          ...minimal,
+          KAFKA_BOOTSTRAP_SERVERS: "kafka:9092,kafka",
+          KAFKA_TLS: "maybe",
+          PRODUCER_BATCH_SIZE: "0",
+          PRODUCER_COMPRESSION: "zstd",
+        },
+        [],
+      ),
+    );
+    expect(message).toContain("KAFKA_BOOTSTRAP_SERVERS: each entry must be host:port (entry 2)");
     expect(message).toContain('KAFKA_TLS: expected true or false (got "maybe")');
-    expect(message).toContain('PRODUCER_BATCH_SIZE: expected at least 1');
-    expect(message).toContain('PRODUCER_COMPRESSION: expected one of none, gzip');
+    expect(message).toContain("PRODUCER_BATCH_SIZE: expected at least 1");
+    expect(message).toContain("PRODUCER_COMPRESSION: expected one of none, gzip");
   });
 
-  it('requires credentials with SASL and never echoes a password', () => {
-    const message = configurationError(() => loadProducerConfig({ ...minimal, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_PASSWORD: 'hunter2' }, []));
-    expect(message).toContain('KAFKA_USERNAME: required when KAFKA_SASL_MECHANISM=scram-sha-512');
-    expect(message).not.toContain('hunter2');
-    const mechanism = configurationError(() => loadProducerConfig({ ...minimal, KAFKA_SASL_MECHANISM: 'gssapi' }, []));
-    expect(mechanism).toContain('KAFKA_SASL_MECHANISM: expected scram-sha-512');
+  it("requires credentials with SASL and never echoes a password", () => {
+    const message = configurationError(() =>
+      loadProducerConfig({ ...minimal, KAFKA_SASL_MECHANISM: "scram-sha-512", KAFKA_PASSWORD: "hunter2" }, []),
+    );
+    expect(message).toContain("KAFKA_USERNAME: required when KAFKA_SASL_MECHANISM=scram-sha-512");
+    expect(message).not.toContain("hunter2");
+    const mechanism = configurationError(() => loadProducerConfig({ ...minimal, KAFKA_SASL_MECHANISM: "gssapi" }, []));
+    expect(mechanism).toContain("KAFKA_SASL_MECHANISM: expected scram-sha-512");
   });
 
-  it('reads the CA file at start and names the variable when it cannot', () => {
-    const message = configurationError(() => loadProducerConfig({ ...minimal, KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: '/nonexistent/ca.crt' }, []));
+  it("reads the CA file at start and names the variable when it cannot", () => {
+    const message = configurationError(() =>
+      loadProducerConfig({ ...minimal, KAFKA_TLS: "true", KAFKA_TLS_CA_FILE: "/nonexistent/ca.crt" }, []),
+    );
     expect(message).toMatch(/KAFKA_TLS_CA_FILE: cannot read \/nonexistent\/ca\.crt/);
-    const readable = loadProducerConfig({ ...minimal, KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: __filename }, []);
-    expect(readable.kafkaCertificateAuthority).toContain('reads the CA file');
+    const readable = loadProducerConfig({ ...minimal, KAFKA_TLS: "true", KAFKA_TLS_CA_FILE: __filename }, []);
+    expect(readable.kafkaCertificateAuthority).toContain("reads the CA file");
   });
 
-  it('rejects unknown sources', () => {
-    expect(configurationError(() => loadProducerConfig({ ...minimal, PRODUCER_SOURCE: 'faker' }, []))).toContain('PRODUCER_SOURCE: expected generator or randomuser');
+  it("rejects unknown sources", () => {
+    expect(configurationError(() => loadProducerConfig({ ...minimal, PRODUCER_SOURCE: "faker" }, []))).toContain(
+      "PRODUCER_SOURCE: expected generator or randomuser",
+    );
   });
 });
 
-describe('parseRunPlan', () => {
-  it('--count N sends N as fast as possible', () => {
-    expect(parseRunPlan(['--count', '500'], 10)).toEqual({ total: 500, ratePerSecond: undefined, description: '500 records' });
-    expect(parseRunPlan(['--count=5', '--rate', '2'], 10)).toMatchObject({ total: 5, ratePerSecond: 2 });
+describe("parseRunPlan", () => {
+  it("--count N sends N as fast as possible", () => {
+    expect(parseRunPlan(["--count", "500"], 10)).toEqual({
+      total: 500,
+      ratePerSecond: undefined,
+      description: "500 records",
+    });
+    expect(parseRunPlan(["--count=5", "--rate", "2"], 10)).toMatchObject({ total: 5, ratePerSecond: 2 });
   });
 
-  it('--rate R --duration S sends round(R*S) records', () => {
-    expect(parseRunPlan(['--rate', '50', '--duration', '3'], 10)).toMatchObject({ total: 150, ratePerSecond: 50 });
-    expect(parseRunPlan(['--duration', '2.5'], 4)).toMatchObject({ total: 10, ratePerSecond: 4 });
+  it("--rate R --duration S sends round(R*S) records", () => {
+    expect(parseRunPlan(["--rate", "50", "--duration", "3"], 10)).toMatchObject({ total: 150, ratePerSecond: 50 });
+    expect(parseRunPlan(["--duration", "2.5"], 4)).toMatchObject({ total: 10, ratePerSecond: 4 });
   });
 
-  it('no flags (or only --rate) runs continuously', () => {
+  it("no flags (or only --rate) runs continuously", () => {
     expect(parseRunPlan([], 7)).toMatchObject({ total: undefined, ratePerSecond: 7 });
-    expect(parseRunPlan(['--rate', '0.5'], 7)).toMatchObject({ total: undefined, ratePerSecond: 0.5 });
+    expect(parseRunPlan(["--rate", "0.5"], 7)).toMatchObject({ total: undefined, ratePerSecond: 0.5 });
   });
 
-  it('rejects bad flags with the usage text', () => {
-    expect(() => parseRunPlan(['--count', '1.5'], 10)).toThrow(/--count expects a whole number > 0, got "1.5"[\s\S]*usage:/);
-    expect(() => parseRunPlan(['--rate=-1'], 10)).toThrow('--rate expects a number > 0');
-    expect(() => parseRunPlan(['--count', '3', '--duration', '2'], 10)).toThrow('either --count or --duration');
-    expect(() => parseRunPlan(['--bogus'], 10)).toThrow(/invalid command line: .*bogus/);
-    expect(() => parseRunPlan(['--rate', '0.1', '--duration', '1'], 10)).toThrow('less than one record');
+  it("rejects bad flags with the usage text", () => {
+    expect(() => parseRunPlan(["--count", "1.5"], 10)).toThrow(
+      /--count expects a whole number > 0, got "1.5"[\s\S]*usage:/,
+    );
+    expect(() => parseRunPlan(["--rate=-1"], 10)).toThrow("--rate expects a number > 0");
+    expect(() => parseRunPlan(["--count", "3", "--duration", "2"], 10)).toThrow("either --count or --duration");
+    expect(() => parseRunPlan(["--bogus"], 10)).toThrow(/invalid command line: .*bogus/);
+    expect(() => parseRunPlan(["--rate", "0.1", "--duration", "1"], 10)).toThrow("less than one record");
   });
 });

@@ -1,10 +1,16 @@
-import * as avro from 'avsc';
-import { createSchemaRegistry, encodeUser, readConfluentFrame, registerUserSchema, toKafkaMessage } from '../src/encoding';
-import { generateUser } from '../src/generator';
-import { userSchema, userSchemaText } from '../src/schema';
-import { FakeSchemaRegistry } from './fake-schema-registry';
+import * as avro from "avsc";
+import {
+  createSchemaRegistry,
+  encodeUser,
+  readConfluentFrame,
+  registerUserSchema,
+  toKafkaMessage,
+} from "../src/encoding";
+import { generateUser } from "../src/generator";
+import { userSchema, userSchemaText } from "../src/schema";
+import { FakeSchemaRegistry } from "./fake-schema-registry";
 
-describe('Confluent wire format through the schema registry', () => {
+describe("Confluent wire format through the schema registry", () => {
   // 0x01020304 makes a byte-order mistake visible.
   const schemaId = 0x01020304;
   const fake = new FakeSchemaRegistry(schemaId);
@@ -15,28 +21,28 @@ describe('Confluent wire format through the schema registry', () => {
   });
   afterAll(() => fake.stop());
 
-  it('registers users_created.avsc under users_created-value with BACKWARD compatibility', async () => {
+  it("registers users_created.avsc under users_created-value with BACKWARD compatibility", async () => {
     const registry = createSchemaRegistry({ url });
-    await expect(registerUserSchema(registry, url, 'users_created')).resolves.toBe(schemaId);
-    expect(fake.compatibility.get('users_created-value')).toBe('BACKWARD');
-    expect(JSON.parse(fake.schemas.get(schemaId) ?? '{}')).toEqual(JSON.parse(userSchemaText()));
+    await expect(registerUserSchema(registry, url, "users_created")).resolves.toBe(schemaId);
+    expect(fake.compatibility.get("users_created-value")).toBe("BACKWARD");
+    expect(JSON.parse(fake.schemas.get(schemaId) ?? "{}")).toEqual(JSON.parse(userSchemaText()));
     expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
-      'GET /config/users_created-value',
-      'POST /subjects/users_created-value/versions',
-      'PUT /config/users_created-value',
+      "GET /config/users_created-value",
+      "POST /subjects/users_created-value/versions",
+      "PUT /config/users_created-value",
     ]);
   });
 
-  it('registers under the value subject of the topic it was given (TopicNameStrategy)', async () => {
+  it("registers under the value subject of the topic it was given (TopicNameStrategy)", async () => {
     const registry = createSchemaRegistry({ url });
-    await registerUserSchema(registry, url, 'renamed_topic');
-    expect(fake.compatibility.get('renamed_topic-value')).toBe('BACKWARD');
+    await registerUserSchema(registry, url, "renamed_topic");
+    expect(fake.compatibility.get("renamed_topic-value")).toBe("BACKWARD");
   });
 
-  it('frames values as magic byte 0, big-endian schema id, Avro body', async () => {
+  it("frames values as magic byte 0, big-endian schema id, Avro body", async () => {
     const registry = createSchemaRegistry({ url });
-    await registerUserSchema(registry, url, 'users_created');
-    const user = generateUser('framing', 0);
+    await registerUserSchema(registry, url, "users_created");
+    const user = generateUser("framing", 0);
     const value = await encodeUser(registry, schemaId, user);
     expect(value[0]).toBe(0);
     expect([...value.subarray(1, 5)]).toEqual([0x01, 0x02, 0x03, 0x04]);
@@ -47,28 +53,34 @@ describe('Confluent wire format through the schema registry', () => {
     await expect(registry.decode(value)).resolves.toEqual(user);
   });
 
-  it('rejects a record that does not match the schema', async () => {
+  it("rejects a record that does not match the schema", async () => {
     const registry = createSchemaRegistry({ url });
-    await registerUserSchema(registry, url, 'users_created');
-    const broken = { ...generateUser('framing', 1), email: 42 } as unknown as ReturnType<typeof generateUser>;
+    await registerUserSchema(registry, url, "users_created");
+    const broken = { ...generateUser("framing", 1), email: 42 } as unknown as ReturnType<typeof generateUser>;
     await expect(encodeUser(registry, schemaId, broken)).rejects.toThrow(/email/);
   });
 
-  it('explains a registry it cannot reach', async () => {
-    const unreachable = 'http://127.0.0.1:1';
-    await expect(registerUserSchema(createSchemaRegistry({ url: unreachable }), unreachable, 'users_created')).rejects.toThrow(
+  it("explains a registry it cannot reach", async () => {
+    const unreachable = "http://127.0.0.1:1";
+    await expect(
+      registerUserSchema(createSchemaRegistry({ url: unreachable }), unreachable, "users_created"),
+    ).rejects.toThrow(
       /could not register the Avro schema under subject users_created-value at SCHEMA_REGISTRY_URL=http:\/\/127\.0\.0\.1:1/,
     );
   });
 });
 
-describe('toKafkaMessage', () => {
-  it('keys by user id and stamps the production time', () => {
-    const user = generateUser('key', 0);
-    expect(toKafkaMessage(user, Buffer.from([0]), 1_700_000_000_000)).toEqual({ key: user.id, value: Buffer.from([0]), timestamp: '1700000000000' });
+describe("toKafkaMessage", () => {
+  it("keys by user id and stamps the production time", () => {
+    const user = generateUser("key", 0);
+    expect(toKafkaMessage(user, Buffer.from([0]), 1_700_000_000_000)).toEqual({
+      key: user.id,
+      value: Buffer.from([0]),
+      timestamp: "1700000000000",
+    });
   });
 
-  it('refuses a value too short to be framed', () => {
-    expect(() => readConfluentFrame(Buffer.from([0, 0]))).toThrow('at least 5 bytes');
+  it("refuses a value too short to be framed", () => {
+    expect(() => readConfluentFrame(Buffer.from([0, 0]))).toThrow("at least 5 bytes");
   });
 });

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 
 export interface RecordedRequest {
   method: string;
@@ -18,41 +18,47 @@ export class FakeSchemaRegistry {
 
   async start(): Promise<string> {
     this.server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        const path = decodeURIComponent(request.url ?? '/');
-        this.requests.push({ method: request.method ?? '', path, body });
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        const path = decodeURIComponent(request.url ?? "/");
+        this.requests.push({ method: request.method ?? "", path, body });
         const reply = (status: number, payload: unknown): void => {
-          response.writeHead(status, { 'content-type': 'application/vnd.schemaregistry.v1+json' });
+          response.writeHead(status, { "content-type": "application/vnd.schemaregistry.v1+json" });
           response.end(JSON.stringify(payload));
         };
         const config = /^\/config\/([^/]+)$/.exec(path);
         const versions = /^\/subjects\/([^/]+)\/versions$/.exec(path);
         const lookup = /^\/subjects\/([^/]+)$/.exec(path);
-        if (config && request.method === 'GET') {
-          const level = this.compatibility.get(config[1] as string);
-          return level === undefined ? reply(404, { error_code: 40408, message: 'Subject not found' }) : reply(200, { compatibilityLevel: level });
+        if (config && request.method === "GET") {
+          const level = this.compatibility.get(config[1]);
+          return level === undefined
+            ? reply(404, { error_code: 40408, message: "Subject not found" })
+            : reply(200, { compatibilityLevel: level });
         }
-        if (config && request.method === 'PUT') {
+        if (config && request.method === "PUT") {
           const { compatibility } = JSON.parse(body) as { compatibility: string };
-          this.compatibility.set(config[1] as string, compatibility);
+          this.compatibility.set(config[1], compatibility);
           return reply(200, { compatibility });
         }
-        if (versions && request.method === 'POST') {
+        if (versions && request.method === "POST") {
           const { schema } = JSON.parse(body) as { schema: string };
           this.schemas.set(this.schemaId, schema);
           return reply(200, { id: this.schemaId });
         }
-        if (lookup && request.method === 'POST') {
+        if (lookup && request.method === "POST") {
           const { schema } = JSON.parse(body) as { schema: string };
-          const known = [...this.schemas.values()].some((stored) => JSON.stringify(JSON.parse(stored)) === JSON.stringify(JSON.parse(schema)));
-          return known ? reply(200, { subject: lookup[1], id: this.schemaId, version: 1, schema }) : reply(404, { error_code: 40403, message: 'Schema not found' });
+          const known = [...this.schemas.values()].some(
+            (stored) => JSON.stringify(JSON.parse(stored)) === JSON.stringify(JSON.parse(schema)),
+          );
+          return known
+            ? reply(200, { subject: lookup[1], id: this.schemaId, version: 1, schema })
+            : reply(404, { error_code: 40403, message: "Schema not found" });
         }
         return reply(404, { error_code: 404, message: `fake registry has no ${request.method} ${path}` });
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 

@@ -1,49 +1,53 @@
-import * as avro from 'avsc';
-import { generateUser } from '../src/generator';
-import { uuidFromBytes } from '../src/random';
-import { uuidPattern, type UserRecord } from '../src/record';
-import { userSchema } from '../src/schema';
-import { createGeneratorSource } from '../src/source';
+import * as avro from "avsc";
+import { generateUser } from "../src/generator";
+import { uuidFromBytes } from "../src/random";
+import { uuidPattern, type UserRecord } from "../src/record";
+import { userSchema } from "../src/schema";
+import { createGeneratorSource } from "../src/source";
 
 const userType = avro.Type.forSchema(userSchema() as avro.Schema);
 
-describe('generateUser', () => {
-  it('is deterministic: same seed and index give the same record', () => {
-    expect(generateUser('seed-a', 7)).toEqual(generateUser('seed-a', 7));
-    const first = Array.from({ length: 50 }, (_, index) => generateUser('seed-a', index));
-    const second = Array.from({ length: 50 }, (_, index) => generateUser('seed-a', index));
+describe("generateUser", () => {
+  it("is deterministic: same seed and index give the same record", () => {
+    expect(generateUser("seed-a", 7)).toEqual(generateUser("seed-a", 7));
+    const first = Array.from({ length: 50 }, (_, index) => generateUser("seed-a", index));
+    const second = Array.from({ length: 50 }, (_, index) => generateUser("seed-a", index));
     expect(second).toEqual(first);
   });
 
-  it('pins the first record of the default seed, so a change to the generator is deliberate', () => {
-    const user = generateUser('streamstack', 0);
+  it("pins the first record of the default seed, so a change to the generator is deliberate", () => {
+    const user = generateUser("streamstack", 0);
     expect(user.id).toMatch(uuidPattern);
-    expect(generateUser('streamstack', 0).id).toBe(user.id);
+    expect(generateUser("streamstack", 0).id).toBe(user.id);
     expect(user).toMatchObject({ gender: expect.stringMatching(/^(female|male)$/), country: expect.any(String) });
   });
 
-  it('differs across seeds and indexes', () => {
-    expect(generateUser('seed-a', 0).id).not.toBe(generateUser('seed-b', 0).id);
-    expect(generateUser('seed-a', 0).id).not.toBe(generateUser('seed-a', 1).id);
+  it("differs across seeds and indexes", () => {
+    expect(generateUser("seed-a", 0).id).not.toBe(generateUser("seed-b", 0).id);
+    expect(generateUser("seed-a", 0).id).not.toBe(generateUser("seed-a", 1).id);
   });
 
-  it('produces unique version-4 UUIDs and records valid against users_created.avsc', () => {
+  it("produces unique version-4 UUIDs and records valid against users_created.avsc", () => {
     const ids = new Set<string>();
     for (let index = 0; index < 1000; index++) {
-      const user = generateUser('validity', index);
+      const user = generateUser("validity", index);
       expect(user.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       ids.add(user.id);
       const problems: string[] = [];
-      const valid = userType.isValid(user, { errorHook: (path) => problems.push(path.join('.')) });
-      if (!valid) throw new Error(`record ${index} invalid at ${problems.join(', ')}: ${JSON.stringify(user)}`);
+      const valid = userType.isValid(user, { errorHook: (path) => problems.push(path.join(".")) });
+      if (!valid) throw new Error(`record ${index} invalid at ${problems.join(", ")}: ${JSON.stringify(user)}`);
     }
     expect(ids.size).toBe(1000);
   });
 
-  it('has exactly the schema fields and fills them like the classic demo', () => {
-    const user = generateUser('shape', 3);
-    expect(Object.keys(user).sort()).toEqual(userSchema().fields.map((field) => field.name).sort());
-    expect(user.address.split(', ')).toHaveLength(4);
+  it("has exactly the schema fields and fills them like the classic demo", () => {
+    const user = generateUser("shape", 3);
+    expect(Object.keys(user).sort()).toEqual(
+      userSchema()
+        .fields.map((field) => field.name)
+        .sort(),
+    );
+    expect(user.address.split(", ")).toHaveLength(4);
     expect(user.address.endsWith(`, ${user.country}`)).toBe(true);
     expect(user.email).toMatch(/^[a-z0-9]+\.[a-z0-9]+@example\.com$/);
     expect(new Date(user.dob).toISOString()).toBe(user.dob);
@@ -51,32 +55,32 @@ describe('generateUser', () => {
     expect(Date.parse(user.dob)).toBeLessThan(Date.UTC(2005, 0, 1));
   });
 
-  it('mixes genders and several countries', () => {
-    const users = Array.from({ length: 500 }, (_, index) => generateUser('mix', index));
+  it("mixes genders and several countries", () => {
+    const users = Array.from({ length: 500 }, (_, index) => generateUser("mix", index));
     const genders = new Set(users.map((user) => user.gender));
     const countries = new Set(users.map((user) => user.country));
-    expect(genders).toEqual(new Set(['female', 'male']));
+    expect(genders).toEqual(new Set(["female", "male"]));
     expect(countries.size).toBeGreaterThanOrEqual(8);
   });
 
-  it('round-trips through Avro binary', () => {
-    const user = generateUser('avro', 1);
+  it("round-trips through Avro binary", () => {
+    const user = generateUser("avro", 1);
     expect(userType.fromBuffer(userType.toBuffer(user)) as UserRecord).toEqual(user);
   });
 });
 
-describe('createGeneratorSource', () => {
-  it('continues the sequence across takes', async () => {
-    const source = createGeneratorSource('chunks');
+describe("createGeneratorSource", () => {
+  it("continues the sequence across takes", async () => {
+    const source = createGeneratorSource("chunks");
     const chunked = [...(await source.take(3)), ...(await source.take(4))];
-    const whole = await createGeneratorSource('chunks').take(7);
+    const whole = await createGeneratorSource("chunks").take(7);
     expect(chunked).toEqual(whole);
   });
 });
 
-describe('uuidFromBytes', () => {
-  it('sets version and variant bits', () => {
-    expect(uuidFromBytes(new Uint8Array(16).fill(0xff))).toBe('ffffffff-ffff-4fff-bfff-ffffffffffff');
-    expect(() => uuidFromBytes(new Uint8Array(3))).toThrow('16 bytes');
+describe("uuidFromBytes", () => {
+  it("sets version and variant bits", () => {
+    expect(uuidFromBytes(new Uint8Array(16).fill(0xff))).toBe("ffffffff-ffff-4fff-bfff-ffffffffffff");
+    expect(() => uuidFromBytes(new Uint8Array(3))).toThrow("16 bytes");
   });
 });

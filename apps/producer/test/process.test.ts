@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { bundleApp } from '../../bundle';
-import { FakeSchemaRegistry } from './fake-schema-registry';
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bundleApp } from "../../bundle";
+import { FakeSchemaRegistry } from "./fake-schema-registry";
 
 /**
  * Runs the real bundle (as shipped in the ConfigMap) from a directory with no schema file
@@ -27,31 +27,39 @@ let closedBroker: string;
 
 async function closedPort(): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
 
-function runProducer(args: string[], environment: Record<string, string>, onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Outcome> {
+function runProducer(
+  args: string[],
+  environment: Record<string, string>,
+  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundlePath, ...args], { cwd: directory, env: { PATH: process.env.PATH ?? '', ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
+    const child = spawn(process.execPath, [bundlePath, ...args], {
+      cwd: directory,
+      env: { PATH: process.env.PATH ?? "", ...environment },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
       onStderr?.(stderr, child);
     });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'producer-bundle-'));
-  bundlePath = join(directory, 'producer.js');
-  writeFileSync(bundlePath, bundleApp('producer').code);
+  directory = mkdtempSync(join(tmpdir(), "producer-bundle-"));
+  bundlePath = join(directory, "producer.js");
+  writeFileSync(bundlePath, bundleApp("producer").code);
   registryUrl = await registry.start();
   closedBroker = `127.0.0.1:${await closedPort()}`;
 });
@@ -61,48 +69,64 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-it('exits 2 naming the variable when the configuration is invalid', async () => {
-  const outcome = await runProducer(['--count', '3'], { SCHEMA_REGISTRY_URL: registryUrl, PRODUCER_BATCH_SIZE: 'lots' });
+it("exits 2 naming the variable when the configuration is invalid", async () => {
+  const outcome = await runProducer(["--count", "3"], {
+    SCHEMA_REGISTRY_URL: registryUrl,
+    PRODUCER_BATCH_SIZE: "lots",
+  });
   expect(outcome.code).toBe(2);
-  expect(outcome.stderr).toContain('KAFKA_BOOTSTRAP_SERVERS: required but not set');
+  expect(outcome.stderr).toContain("KAFKA_BOOTSTRAP_SERVERS: required but not set");
   expect(outcome.stderr).toContain('PRODUCER_BATCH_SIZE: expected a whole number (got "lots")');
 });
 
-it('exits 2 with usage on a bad command line', async () => {
-  const outcome = await runProducer(['--count', 'many'], { KAFKA_BOOTSTRAP_SERVERS: closedBroker, SCHEMA_REGISTRY_URL: registryUrl });
+it("exits 2 with usage on a bad command line", async () => {
+  const outcome = await runProducer(["--count", "many"], {
+    KAFKA_BOOTSTRAP_SERVERS: closedBroker,
+    SCHEMA_REGISTRY_URL: registryUrl,
+  });
   expect(outcome.code).toBe(2);
   expect(outcome.stderr).toMatch(/--count expects a whole number > 0[\s\S]*usage: producer/);
 });
 
-it('stops on SIGTERM while connecting: exit 0, summary on stdout', async () => {
+it("stops on SIGTERM while connecting: exit 0, summary on stdout", async () => {
   let signalled = false;
   const outcome = await runProducer(
-    ['--count', '10'],
-    { KAFKA_BOOTSTRAP_SERVERS: closedBroker, SCHEMA_REGISTRY_URL: registryUrl, KAFKA_RETRIES: '100', KAFKA_RETRY_INITIAL_MS: '100' },
+    ["--count", "10"],
+    {
+      KAFKA_BOOTSTRAP_SERVERS: closedBroker,
+      SCHEMA_REGISTRY_URL: registryUrl,
+      KAFKA_RETRIES: "100",
+      KAFKA_RETRY_INITIAL_MS: "100",
+    },
     (stderr, child) => {
-      if (!signalled && stderr.includes('connecting to Kafka')) {
+      if (!signalled && stderr.includes("connecting to Kafka")) {
         signalled = true;
-        setTimeout(() => child.kill('SIGTERM'), 300);
+        setTimeout(() => child.kill("SIGTERM"), 300);
       }
     },
   );
   expect(signalled).toBe(true);
-  expect(outcome.stderr).toContain('schema registered under users_created-value with id 1');
-  expect(outcome.stderr).toContain('received SIGTERM: finishing the batch in flight, then disconnecting');
+  expect(outcome.stderr).toContain("schema registered under users_created-value with id 1");
+  expect(outcome.stderr).toContain("received SIGTERM: finishing the batch in flight, then disconnecting");
   expect(outcome.code).toBe(0);
-  expect(JSON.parse(outcome.stdout.trim())).toMatchObject({ sent: 0, topic: 'users_created', schemaId: 1, stoppedBySignal: true });
+  expect(JSON.parse(outcome.stdout.trim())).toMatchObject({
+    sent: 0,
+    topic: "users_created",
+    schemaId: 1,
+    stoppedBySignal: true,
+  });
 });
 
-it('exits 1 with a clear message when Kafka stays unreachable', async () => {
-  const outcome = await runProducer(['--count', '10'], {
+it("exits 1 with a clear message when Kafka stays unreachable", async () => {
+  const outcome = await runProducer(["--count", "10"], {
     KAFKA_BOOTSTRAP_SERVERS: closedBroker,
     SCHEMA_REGISTRY_URL: registryUrl,
-    KAFKA_RETRIES: '1',
-    KAFKA_RETRY_INITIAL_MS: '50',
-    KAFKA_RETRY_MAX_MS: '100',
-    KAFKA_CONNECTION_TIMEOUT_MS: '500',
+    KAFKA_RETRIES: "1",
+    KAFKA_RETRY_INITIAL_MS: "50",
+    KAFKA_RETRY_MAX_MS: "100",
+    KAFKA_CONNECTION_TIMEOUT_MS: "500",
   });
   expect(outcome.code).toBe(1);
   expect(outcome.stderr).toContain(`error: could not connect to Kafka at KAFKA_BOOTSTRAP_SERVERS=${closedBroker}`);
-  expect(outcome.stderr).toContain('ECONNREFUSED');
+  expect(outcome.stderr).toContain("ECONNREFUSED");
 });

@@ -1,7 +1,7 @@
-import { CompressionTypes, type Message } from 'kafkajs';
-import { toKafkaMessage } from '../src/encoding';
-import { runProducer, type ProducerPort, type RunSettings } from '../src/run';
-import { createGeneratorSource } from '../src/source';
+import { CompressionTypes, type Message } from "kafkajs";
+import { toKafkaMessage } from "../src/encoding";
+import { runProducer, type ProducerPort, type RunSettings } from "../src/run";
+import { createGeneratorSource } from "../src/source";
 
 interface SentBatch {
   topic: string;
@@ -19,7 +19,7 @@ class FakeProducer implements ProducerPort {
   onSend: ((batch: SentBatch) => Promise<void> | void) | undefined;
 
   async connect(): Promise<void> {
-    this.events.push('connect');
+    this.events.push("connect");
     if (this.connectError) throw this.connectError;
   }
 
@@ -32,14 +32,14 @@ class FakeProducer implements ProducerPort {
   }
 
   async disconnect(): Promise<void> {
-    this.events.push('disconnect');
+    this.events.push("disconnect");
   }
 }
 
 const settings = (overrides: Partial<RunSettings> = {}): RunSettings => ({
-  plan: { total: 250, ratePerSecond: undefined, description: '250 records' },
-  topic: 'users_created',
-  bootstrapServers: ['kafka:9092'],
+  plan: { total: 250, ratePerSecond: undefined, description: "250 records" },
+  topic: "users_created",
+  bootstrapServers: ["kafka:9092"],
   batchSize: 100,
   compression: CompressionTypes.GZIP,
   lingerMs: 10,
@@ -50,80 +50,98 @@ const settings = (overrides: Partial<RunSettings> = {}): RunSettings => ({
 
 function dependencies(producer: FakeProducer, logged: string[] = []) {
   return {
-    source: createGeneratorSource('run-test'),
-    encoder: { register: async () => 7, encode: async (_schemaId: number, record: { id: string }) => Buffer.from(record.id) },
+    source: createGeneratorSource("run-test"),
+    encoder: {
+      register: async () => 7,
+      encode: async (_schemaId: number, record: { id: string }) => Buffer.from(record.id),
+    },
     createProducer: () => producer,
     toMessage: toKafkaMessage,
     log: (line: string) => logged.push(line),
   };
 }
 
-describe('runProducer', () => {
-  it('--count sends exactly N in batches, keyed by id, acks=all, compressed, then disconnects', async () => {
+describe("runProducer", () => {
+  it("--count sends exactly N in batches, keyed by id, acks=all, compressed, then disconnects", async () => {
     const producer = new FakeProducer();
     const summary = await runProducer(settings(), dependencies(producer), new AbortController().signal);
-    expect(summary).toMatchObject({ sent: 250, topic: 'users_created', schemaId: 7, stoppedBySignal: false });
-    expect(producer.events).toEqual(['connect', 'send 100', 'send 100', 'send 50', 'disconnect']);
+    expect(summary).toMatchObject({ sent: 250, topic: "users_created", schemaId: 7, stoppedBySignal: false });
+    expect(producer.events).toEqual(["connect", "send 100", "send 100", "send 50", "disconnect"]);
     const messages = producer.batches.flatMap((batch) => batch.messages);
     expect(new Set(messages.map((message) => message.key)).size).toBe(250);
     expect(messages.every((message) => message.key === (message.value as Buffer).toString())).toBe(true);
-    expect(producer.batches.every((batch) => batch.acks === -1 && batch.compression === CompressionTypes.GZIP && batch.topic === 'users_created')).toBe(true);
+    expect(
+      producer.batches.every(
+        (batch) => batch.acks === -1 && batch.compression === CompressionTypes.GZIP && batch.topic === "users_created",
+      ),
+    ).toBe(true);
   });
 
-  it('paces with a rate', async () => {
+  it("paces with a rate", async () => {
     const producer = new FakeProducer();
     const started = Date.now();
-    const summary = await runProducer(settings({ plan: { total: 20, ratePerSecond: 100, description: '' } }), dependencies(producer), new AbortController().signal);
+    const summary = await runProducer(
+      settings({ plan: { total: 20, ratePerSecond: 100, description: "" } }),
+      dependencies(producer),
+      new AbortController().signal,
+    );
     expect(summary.sent).toBe(20);
     expect(Date.now() - started).toBeGreaterThanOrEqual(180);
     expect(producer.batches.length).toBeGreaterThan(2);
   });
 
-  it('on shutdown finishes the batch in flight, sends nothing more, and disconnects', async () => {
+  it("on shutdown finishes the batch in flight, sends nothing more, and disconnects", async () => {
     const producer = new FakeProducer();
     const controller = new AbortController();
     producer.onSend = async () => {
-      if (producer.events.filter((event) => event.startsWith('send')).length === 2) {
+      if (producer.events.filter((event) => event.startsWith("send")).length === 2) {
         controller.abort();
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     };
-    const summary = await runProducer(settings({ plan: { total: undefined, ratePerSecond: undefined, description: '' } }), dependencies(producer), controller.signal);
+    const summary = await runProducer(
+      settings({ plan: { total: undefined, ratePerSecond: undefined, description: "" } }),
+      dependencies(producer),
+      controller.signal,
+    );
     expect(summary).toMatchObject({ sent: 200, stoppedBySignal: true });
-    expect(producer.events).toEqual(['connect', 'send 100', 'send 100', 'disconnect']);
+    expect(producer.events).toEqual(["connect", "send 100", "send 100", "disconnect"]);
   });
 
-  it('on shutdown while waiting for the registry, never connects', async () => {
+  it("on shutdown while waiting for the registry, never connects", async () => {
     const producer = new FakeProducer();
     const controller = new AbortController();
-    const deps = { ...dependencies(producer), encoder: { register: () => new Promise<number>(() => undefined), encode: async () => Buffer.alloc(0) } };
+    const deps = {
+      ...dependencies(producer),
+      encoder: { register: () => new Promise<number>(() => undefined), encode: async () => Buffer.alloc(0) },
+    };
     setTimeout(() => controller.abort(), 10);
     const summary = await runProducer(settings(), deps, controller.signal);
     expect(summary).toMatchObject({ sent: 0, schemaId: undefined, stoppedBySignal: true });
     expect(producer.events).toEqual([]);
   });
 
-  it('names KAFKA_BOOTSTRAP_SERVERS when the connection fails', async () => {
+  it("names KAFKA_BOOTSTRAP_SERVERS when the connection fails", async () => {
     const producer = new FakeProducer();
-    producer.connectError = new Error('Connection error: connect ECONNREFUSED');
+    producer.connectError = new Error("Connection error: connect ECONNREFUSED");
     await expect(runProducer(settings(), dependencies(producer), new AbortController().signal)).rejects.toThrow(
-      'could not connect to Kafka at KAFKA_BOOTSTRAP_SERVERS=kafka:9092: Connection error: connect ECONNREFUSED',
+      "could not connect to Kafka at KAFKA_BOOTSTRAP_SERVERS=kafka:9092: Connection error: connect ECONNREFUSED",
     );
-    expect(producer.events).toEqual(['connect', 'disconnect']);
+    expect(producer.events).toEqual(["connect", "disconnect"]);
   });
 
-  it('reports a failed send with the topic and progress so far', async () => {
+  it("reports a failed send with the topic and progress so far", async () => {
     const producer = new FakeProducer();
     producer.onSend = () => {
-      if (producer.batches.length === 1) producer.sendError = new Error('The producer is fenced');
+      if (producer.batches.length === 1) producer.sendError = new Error("The producer is fenced");
     };
     await expect(runProducer(settings(), dependencies(producer), new AbortController().signal)).rejects.toThrow(
-      'failed to send 100 records to topic users_created (100 sent before): The producer is fenced',
+      "failed to send 100 records to topic users_created (100 sent before): The producer is fenced",
     );
-    expect(producer.events.at(-1)).toBe('disconnect');
+    expect(producer.events.at(-1)).toBe("disconnect");
   });
 
-  it('logs progress on long runs', async () => {
+  it("logs progress on long runs", async () => {
     const producer = new FakeProducer();
     const logged: string[] = [];
     let clock = 0;

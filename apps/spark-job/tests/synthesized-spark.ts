@@ -27,11 +27,19 @@ const result = profileModeMatrix.map((entry) => {
     spec.volumes.flatMap((volume) => {
       if (!volume.configMap) return [];
       const name = volume.configMap.name;
-      const carried = stack.manifestObjects.find(({ object }) => object.kind === "ConfigMap" && object.metadata.name === name);
+      const carried = stack.manifestObjects.find(
+        ({ object }) => object.kind === "ConfigMap" && object.metadata.name === name,
+      );
       if (!carried) throw new Error(`the SparkApplication mounts ConfigMap ${name}, which the stack does not carry`);
       return [[name, carried.object.data ?? {}]];
     }),
   );
-  return { name: `${entry.profile}-${entry.mode}`, env: spec.driver.env, volumeMounts: spec.driver.volumeMounts, volumes: spec.volumes, configMapData };
+  return {
+    name: `${entry.profile}-${entry.mode}`,
+    env: spec.driver.env,
+    volumeMounts: spec.driver.volumeMounts,
+    volumes: spec.volumes,
+    configMapData,
+  };
 });
 process.stdout.write(`${JSON.stringify(result)}\n`);
