@@ -123,7 +123,7 @@ export class CrdRegistry {
     try {
       return this.ajv.compile(candidate.schema);
     } catch (error) {
-      throw new Error(`cannot compile ${key} from ${candidate.source}: ${(error as Error).message}`);
+      throw new Error(`cannot compile ${key} from ${candidate.source}: ${(error as Error).message}`, { cause: error });
     }
   }
 }

@@ -1,3 +1,5 @@
+import { text } from "./text";
+
 /** What one schema said about one object. */
 export interface ValidationOutcome {
   readonly ok: boolean;
@@ -15,5 +17,5 @@ export type ApiObject = { readonly [field: string]: unknown };
 /** `Kind/name` of an object, for messages. */
 export function objectLabel(object: ApiObject): string {
   const metadata = object.metadata as { name?: unknown } | undefined;
-  return `${String(object.kind)}/${String(metadata?.name ?? "?")}`;
+  return `${String(object.kind)}/${text(metadata?.name, "?")}`;
 }

@@ -9,13 +9,16 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthesized import SCENARIOS, synthesize_airflow_inputs  # noqa: E402
+from synthesized import SCENARIOS, synthesize_airflow_inputs
 
 
 @pytest.fixture(scope="session")
 def synthesized():
     return synthesize_airflow_inputs(
-        [{"name": name, "profile": profile, "overrides": overrides} for name, (_, profile, overrides) in SCENARIOS.items()]
+        [
+            {"name": name, "profile": profile, "overrides": overrides}
+            for name, (_, profile, overrides) in SCENARIOS.items()
+        ]
     )
 
 

@@ -49,9 +49,8 @@ def _context(dag, task) -> dict[str, Any]:
 
 def render_task_pods(dags_folder: Path = DAGS_DIR) -> list[dict[str, Any]]:
     """The pod request of every KubernetesPodOperator task in the DAG folder, as the provider would send it."""
-    from kubernetes.client import ApiClient
-
     from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+    from kubernetes.client import ApiClient
 
     try:
         from airflow.dag_processing.dagbag import DagBag

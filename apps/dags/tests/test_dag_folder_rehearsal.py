@@ -8,12 +8,14 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 from kubelet_layout import lay_out_sub_path, lay_out_volume
+
 from synthesized import SCENARIOS, config_maps_under
 
 # Chart 1.22.0: config.core.dags_folder is '{{ include "airflow_dags" . }}', which is airflowHome + "/dags"
 # (/opt/airflow/dags) when dags.mountPath and gitSync are unset, as in our values.
 CHART_DAG_FOLDER = "/opt/airflow/dags"
 IGNORE_FILE = ".airflowignore"
+
 
 def dag_folder_of(inputs) -> str:
     return (inputs["config"].get("core") or {}).get("dags_folder", CHART_DAG_FOLDER)

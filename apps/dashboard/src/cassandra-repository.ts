@@ -30,7 +30,9 @@ export function buildClientOptions(config: DashboardConfig): ClientOptions {
 
 function text(row: types.Row, column: string): string | null {
   const value: unknown = row.get(column);
-  return value === null || value === undefined ? null : String(value);
+  if (value === null || value === undefined) return null;
+  // The columns read through here are CQL text; anything else would show as JSON, not "[object Object]".
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 function timestamp(row: types.Row, column: string): Date | null {
@@ -94,6 +96,7 @@ export class CassandraUserRepository implements UserRepository {
       await client.shutdown().catch(() => undefined);
       throw new Error(
         `cannot connect: ${explainCassandraError(error, this.config.environment.CASSANDRA_KEYSPACE, this.config.environment.CASSANDRA_TABLE)}`,
+        { cause: error },
       );
     }
     this.log(`connected to Cassandra (${this.describe()})`);
@@ -126,6 +129,7 @@ export class CassandraUserRepository implements UserRepository {
           this.config.environment.CASSANDRA_KEYSPACE,
           this.config.environment.CASSANDRA_TABLE,
         ),
+        { cause: error },
       );
     }
   }

@@ -17,6 +17,7 @@ export class InMemoryUserRepository implements UserRepository {
     if (this.failure !== undefined) throw new Error(this.failure);
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- nothing to await in memory; an async generator keeps the real scan's lazy, per-iteration failure
   async *scanSummaries(): AsyncIterable<UserSummaryRow> {
     this.ensureAvailable();
     for (const user of [...this.users.values()]) {
@@ -30,11 +31,16 @@ export class InMemoryUserRepository implements UserRepository {
     }
   }
 
-  async getUsers(ids: readonly string[]): Promise<UserDetails[]> {
-    this.ensureAvailable();
-    return ids.flatMap((id) => {
-      const user = this.users.get(id);
-      return user === undefined ? [] : [user];
+  getUsers(ids: readonly string[]): Promise<UserDetails[]> {
+    // The executor's throw (an outage) becomes a rejection, as it would from an async method.
+    return new Promise((resolve) => {
+      this.ensureAvailable();
+      resolve(
+        ids.flatMap((id) => {
+          const user = this.users.get(id);
+          return user === undefined ? [] : [user];
+        }),
+      );
     });
   }
 

@@ -59,6 +59,13 @@ export function valueAt(object: unknown, path: string): unknown {
   return current;
 }
 
+/** A status field as text for comparison: scalars as JavaScript writes them, anything else as its JSON. */
+function asText(value: unknown): string {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+    ? String(value)
+    : JSON.stringify(value);
+}
+
 function show(value: unknown): string {
   return value === undefined ? "(absent)" : typeof value === "string" ? `'${value}'` : JSON.stringify(value);
 }
@@ -70,11 +77,11 @@ export function unmetChecks(object: unknown, checks: readonly Check[]): string[]
     const actual = valueAt(object, check.path);
     if (check.equalsPath !== undefined) {
       const expected = valueAt(object, check.equalsPath);
-      if (actual === undefined || String(actual) !== String(expected)) {
+      if (actual === undefined || asText(actual) !== asText(expected)) {
         problems.push(`${check.path} is ${show(actual)}, expected it to equal ${check.equalsPath} (${show(expected)})`);
       }
     } else if (check.equals !== undefined) {
-      if (actual === undefined || String(actual) !== check.equals) {
+      if (actual === undefined || asText(actual) !== check.equals) {
         problems.push(`${check.path} is ${show(actual)}, expected '${check.equals}'`);
       }
     } else {
@@ -90,7 +97,7 @@ export function parseTargets(json: string): Target[] {
   try {
     parsed = JSON.parse(json);
   } catch (error) {
-    throw new Error(`GATE_TARGETS is not JSON: ${(error as Error).message}`);
+    throw new Error(`GATE_TARGETS is not JSON: ${(error as Error).message}`, { cause: error });
   }
   if (!Array.isArray(parsed) || parsed.length === 0)
     throw new Error("GATE_TARGETS must be a non-empty JSON list of targets");

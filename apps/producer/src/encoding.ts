@@ -61,6 +61,7 @@ export async function registerUserSchema(
       } catch (lookupError) {
         // The client turns only the lookup's 404 (schema not in the subject) into this class.
         if (!(lookupError instanceof ConfluentSchemaRegistryError)) throw lookupError;
+        // eslint-disable-next-line preserve-caught-error -- the outer catch rewraps this with its message; the message already quotes the cause, and errorMessage() (retry.ts) would print an attached cause a second time
         throw new Error(
           `${error.message}; the schema is not in the subject yet, so set its level first: PUT /config/${subject} {"compatibility":"BACKWARD"}`,
         );
@@ -68,6 +69,7 @@ export async function registerUserSchema(
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    // eslint-disable-next-line preserve-caught-error -- the message already quotes the cause, and errorMessage() (retry.ts) would print an attached cause a second time
     throw new Error(
       `could not register the Avro schema under subject ${subject} at SCHEMA_REGISTRY_URL=${registryUrl}: ${reason}`,
     );
@@ -84,6 +86,7 @@ export async function encodeUser(registry: SchemaRegistry, schemaId: number, rec
       ? paths.map((path) => (Array.isArray(path) ? path.join(".") : String(path))).join(", ")
       : "";
     const reason = error instanceof Error ? error.message : String(error);
+    // eslint-disable-next-line preserve-caught-error -- the message already quotes the cause, and errorMessage() (retry.ts) would print an attached cause a second time
     throw new Error(
       `record ${record.id} does not match users_created.avsc${fields !== "" ? ` (fields: ${fields})` : ""}: ${reason}`,
     );

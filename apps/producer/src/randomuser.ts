@@ -129,6 +129,7 @@ export async function fetchRandomUserPage(
       },
     );
   } catch (error) {
+    // eslint-disable-next-line preserve-caught-error -- the message already quotes the cause, and errorMessage() (retry.ts) would print an attached cause a second time
     throw new Error(`could not fetch users from RANDOMUSER_URL=${options.baseUrl}: ${errorMessage(error)}`);
   }
 }

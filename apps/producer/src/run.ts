@@ -64,6 +64,7 @@ function unlessStopped<Value>(promise: Promise<Value>, signal: AbortSignal): Pro
       },
       (error: unknown) => {
         signal.removeEventListener("abort", onAbort);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- forwards the wrapped promise's own rejection unchanged
         reject(error);
       },
     );
@@ -140,6 +141,7 @@ export async function runProducer(
     try {
       connected = await unlessStopped(producer.connect(), shutdown);
     } catch (error) {
+      // eslint-disable-next-line preserve-caught-error -- the message already quotes the cause, and errorMessage() (retry.ts) would print an attached cause a second time
       throw new Error(`could not connect to Kafka at KAFKA_BOOTSTRAP_SERVERS=${brokers}: ${errorMessage(error)}`);
     }
     if (connected === stopped) return finish();
@@ -163,6 +165,7 @@ export async function runProducer(
         // Deliberately not raced against shutdown: a batch in flight is always flushed.
         await producer.send({ topic: settings.topic, acks: -1, compression: settings.compression, messages });
       } catch (error) {
+        // eslint-disable-next-line preserve-caught-error -- the message already quotes the cause, and errorMessage() (retry.ts) would print an attached cause a second time
         throw new Error(
           `failed to send ${messages.length} records to topic ${settings.topic} (${summary.sent} sent before): ${errorMessage(error)}`,
         );

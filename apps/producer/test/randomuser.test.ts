@@ -26,6 +26,11 @@ const sample: RandomUserResult = {
   picture: { medium: "https://example.invalid/portraits/med/women/75.jpg" },
 };
 
+/** The address a fake fetch was called with, whichever form fetch's first argument takes. */
+function href(url: string | URL | Request): string {
+  return typeof url === "string" ? url : url instanceof URL ? url.href : url.url;
+}
+
 function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 }
@@ -90,7 +95,7 @@ describe("fetchRandomUserPage", () => {
   it("retries server errors and network failures, then succeeds", async () => {
     const calls: string[] = [];
     const fetchImplementation = jest.fn(async (url: string | URL | Request) => {
-      calls.push(String(url));
+      calls.push(href(url));
       if (calls.length === 1) return jsonResponse(503, {});
       if (calls.length === 2) throw new TypeError("fetch failed");
       return jsonResponse(200, { results: [sample] });
@@ -119,7 +124,8 @@ describe("fetchRandomUserPage", () => {
   it("times out a hanging request", async () => {
     const hanging = ((_url: string, init?: RequestInit) =>
       new Promise<Response>((_resolve, reject) =>
-        init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)),
+        // Like fetch, reject with the signal's reason: AbortSignal.timeout() aborts with a TimeoutError DOMException.
+        init?.signal?.addEventListener("abort", () => reject(init.signal?.reason as DOMException)),
       )) as unknown as typeof fetch;
     await expect(fetchRandomUserPage(options(hanging, { timeoutMs: 30, retries: 0 }), 1, 1)).rejects.toThrow(
       /timeout|aborted/i,
@@ -131,7 +137,7 @@ describe("createRandomUserSource", () => {
   it("buffers pages and serves exact counts", async () => {
     const pages: number[] = [];
     const fetchImplementation = async (url: string | URL | Request) => {
-      pages.push(Number(new URL(String(url)).searchParams.get("page")));
+      pages.push(Number(new URL(href(url)).searchParams.get("page")));
       return jsonResponse(200, { results: [sample, { ...sample, login: { username: "other" } }] });
     };
     const source = createRandomUserSource(options(fetchImplementation));

@@ -94,6 +94,7 @@ def confluent_frame(schema_json: str, record: dict, schema_id: int = 7, magic_by
     return bytes([magic_byte]) + struct.pack(">I", schema_id) + avro_body(schema_json, record)
 
 
+# timezone.utc, not datetime.UTC (Python 3.11+): setup-python-venv.sh still accepts Python 3.10.
 KAFKA_TIMESTAMP = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
 
 
@@ -132,6 +133,6 @@ def kafka_records(spark, values, keys=None, topic="users_created", partition=0, 
             timestamps[index],
             0,
         )
-        for index, (key, value) in enumerate(zip(keys, values))
+        for index, (key, value) in enumerate(zip(keys, values, strict=True))
     ]
     return spark.createDataFrame(rows, kafka_schema)

@@ -62,14 +62,19 @@ def test_scram_over_tls_with_a_pem_ca(tmp_path):
 
 
 def test_scram_without_tls_and_tls_without_scram():
-    assert load(KAFKA_SASL_MECHANISM="SCRAM-SHA-512", KAFKA_USERNAME="u", KAFKA_PASSWORD="p").kafka.client_options()[
-        "kafka.security.protocol"
-    ] == "SASL_PLAINTEXT"
+    assert (
+        load(KAFKA_SASL_MECHANISM="SCRAM-SHA-512", KAFKA_USERNAME="u", KAFKA_PASSWORD="p").kafka.client_options()[
+            "kafka.security.protocol"
+        ]
+        == "SASL_PLAINTEXT"
+    )
     assert load(KAFKA_TLS="true").kafka.client_options()["kafka.security.protocol"] == "SSL"
 
 
 def test_cassandra_credentials_and_datacenter():
-    conf = load(CASSANDRA_USERNAME="cass", CASSANDRA_PASSWORD="secret", CASSANDRA_LOCAL_DATACENTER="dc1").cassandra.spark_conf()
+    conf = load(
+        CASSANDRA_USERNAME="cass", CASSANDRA_PASSWORD="secret", CASSANDRA_LOCAL_DATACENTER="dc1"
+    ).cassandra.spark_conf()
     assert conf["spark.cassandra.auth.username"] == "cass"
     assert conf["spark.cassandra.auth.password"] == "secret"
     assert conf["spark.cassandra.connection.localDC"] == "dc1"

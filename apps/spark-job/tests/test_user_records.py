@@ -102,7 +102,9 @@ def test_one_bad_record_does_not_affect_its_neighbours(spark, schema_json):
         b"\x00\x00\x00\x00\x07\x02",
         confluent_frame(schema_json, valid_user(id="00000000-0000-4000-8000-000000000002")),
     ]
-    reasons = [row[records.REJECTION_REASON] for row in validated(spark, schema_json, values).orderBy("offset").collect()]
+    reasons = [
+        row[records.REJECTION_REASON] for row in validated(spark, schema_json, values).orderBy("offset").collect()
+    ]
     assert reasons == [None, records.REASON_UNDECODABLE_AVRO, None]
 
 
@@ -162,7 +164,9 @@ def test_accepted_and_rejected_partition_the_batch(spark, schema_json):
 
 
 def table_columns_in_ddl() -> list[str]:
-    statements = "\n".join(line for line in TABLE_DDL_PATH.read_text().splitlines() if not line.lstrip().startswith("--"))
+    statements = "\n".join(
+        line for line in TABLE_DDL_PATH.read_text().splitlines() if not line.lstrip().startswith("--")
+    )
     create_table = statements[statements.upper().index("CREATE TABLE") :]
     body = create_table[create_table.index("(") + 1 : create_table.rindex(")")]
     return [re.match(r"\s*(\w+)", line).group(1) for line in body.split(",") if line.strip()]
