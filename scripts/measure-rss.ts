@@ -24,7 +24,7 @@ import {
   stopProcess,
   waitFor,
   type ManagedProcess,
-} from "../e2e/lib/processes";
+} from "./lib/processes";
 import { topics } from "../e2e/lib/kafka";
 import { withStack } from "../e2e/lib/stack";
 import { engineVersions } from "../e2e/lib/versions";
@@ -212,7 +212,9 @@ async function measureEngines(): Promise<Record<string, MeasuredProcess>> {
     },
   );
   if (outcome.error !== undefined)
-    throw outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
+    throw outcome.error instanceof Error
+      ? outcome.error
+      : new Error(typeof outcome.error === "string" ? outcome.error : JSON.stringify(outcome.error));
   return measured;
 }
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir } from "./paths";
-import { runCommand } from "./processes";
+import { runCommand } from "../../scripts/lib/processes";
 
 /** One Maven artifact; exclusions use groupId:artifactId ("*:*" allowed). */
 export interface MavenArtifact {

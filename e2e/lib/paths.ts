@@ -1,13 +1,14 @@
 import { mkdtempSync, mkdirSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { cacheDirectory } from "../../scripts/lib/cache-directory";
 
 /** Repository root (this file lives in e2e/lib). */
 export const repoRoot = resolve(__dirname, "..", "..");
 
 /** Where engine jars, virtualenvs and the ivy cache are kept between runs. */
 export function cacheDir(): string {
-  const dir = process.env.STREAMSTACK_CACHE ?? join(homedir(), ".cache", "streamstack");
+  const dir = cacheDirectory();
   mkdirSync(dir, { recursive: true });
   return dir;
 }

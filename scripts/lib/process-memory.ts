@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { runCommand } from "../../e2e/lib/processes";
+import { runCommand } from "./processes";
 
 /** One process as /proc shows it. */
 interface ProcessInfo {

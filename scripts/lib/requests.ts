@@ -1,7 +1,6 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { AssetType, TerraformAsset, TerraformStack, Testing } from "cdktf";
 import { mebibytes, millicores } from "../../config/quantities";
+import { text as asText } from "../../validation/text";
+import { assetHash, localChartsByAssetHash } from "./local-charts";
 import { helmReleases, mergedValues, type JsonObject } from "./synthesized-stack";
 import {
   dagTaskPods,
@@ -85,7 +84,7 @@ function requestsIn(resources: unknown): Requests | undefined {
   const block = asJson(resources);
   const requests = block.requests !== undefined ? asJson(block.requests) : block;
   if (requests.cpu === undefined && requests.memory === undefined) return undefined;
-  return { cpu: String(requests.cpu ?? "0"), memory: String(requests.memory ?? "0Mi") };
+  return { cpu: asText(requests.cpu, "0"), memory: asText(requests.memory, "0Mi") };
 }
 
 function container(
@@ -162,7 +161,7 @@ function templateContainers(podSpec: Json): ContainerRequest[] {
 
 /** Spark sizes its pods as memory + memoryOverhead and requests coreRequest CPUs. */
 function sparkPod(role: Json, name: string): ContainerRequest {
-  const mi = (value: unknown) => mebibytes(String(value ?? "0m").replace(/m$/, "Mi"));
+  const mi = (value: unknown) => mebibytes(asText(value, "0m").replace(/m$/, "Mi"));
   return {
     container: name,
     init: false,
@@ -312,7 +311,7 @@ function upstreamRows(release: string, chart: string, values: Json): RequestRow[
       `release ${release} installs chart ${chart}, which has no rows in scripts/lib/workload-table.ts (upstreamChartPods): add its pods and containers with the upstream source`,
     );
   }
-  const executor = String(values.executor ?? "");
+  const executor = asText(values.executor);
   return pods
     .filter((pod) => (pod.enabledPath ? switchedOn(values, pod.enabledPath) : true))
     .filter((pod) => (pod.disabledPath ? !switchedOn(values, pod.disabledPath) : true))
@@ -326,22 +325,10 @@ function upstreamRows(release: string, chart: string, values: Json): RequestRow[
     });
 }
 
-const chartsDirectory = join(__dirname, "..", "..", "charts");
-let chartNameByHash: Map<string, string> | undefined;
-
-/** Which charts/<name> a local release ships, found by cdktf's own asset hash of each chart directory. */
-export function localChartName(chartPath: string): string | undefined {
-  if (chartNameByHash === undefined) {
-    chartNameByHash = new Map();
-    const stack = new TerraformStack(Testing.app(), "chart-hashes");
-    for (const name of readdirSync(chartsDirectory)) {
-      chartNameByHash.set(
-        new TerraformAsset(stack, name, { path: join(chartsDirectory, name), type: AssetType.DIRECTORY }).assetHash,
-        name,
-      );
-    }
-  }
-  return chartNameByHash.get(chartPath.split("/").pop() ?? "");
+/** Which charts/<name> a local release ships (see local-charts.ts); undefined for a chart none of ours is. */
+export function localChartName(chartPath: string, chartsDirectory?: string): string | undefined {
+  const hash = assetHash(chartPath);
+  return hash === undefined ? undefined : localChartsByAssetHash(chartsDirectory).get(hash);
 }
 
 /** Our charts that render one Deployment with one container sized by `resources: {cpu, memory}` and `replicas` (a test reads their templates). */
@@ -361,8 +348,11 @@ function localChartRow(release: string, values: Json): RequestRow {
 const workloadResourceTypes =
   /^kubernetes_(deployment|stateful_set|daemon_set|daemonset|job|cron_job|pod|replication_controller)(_v\d+)?$/;
 
-/** Every workload's requests in one synthesized stack (cdk.tf.json). Throws UncountedWorkloadError for anything it cannot size. */
-export function requestRows(stackJson: Json): RequestRow[] {
+/**
+ * Every workload's requests in one synthesized stack (cdk.tf.json). Throws UncountedWorkloadError for anything it
+ * cannot size. chartsDirectory: the charts folder of the checkout that synthesized it (default: this one's).
+ */
+export function requestRows(stackJson: Json, chartsDirectory?: string): RequestRow[] {
   const resources = asJson(stackJson.resource);
   const unsized = Object.keys(resources).filter((type) => workloadResourceTypes.test(type));
   if (unsized.length > 0)
@@ -379,7 +369,7 @@ export function requestRows(stackJson: Json): RequestRow[] {
       rows.push(...upstreamRows(name, release.chart, values));
       continue;
     }
-    const chart = localChartName(release.chart);
+    const chart = localChartName(release.chart, chartsDirectory);
     if (chart === "manifests") {
       if (/"(resources|generatedSecrets)"\s*=/.test(fromExpressions)) {
         throw new UncountedWorkloadError(

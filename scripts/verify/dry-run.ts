@@ -14,6 +14,7 @@ import { request } from "node:https";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { text as asText } from "../../validation/text";
 import { cachedTool } from "../lib/cache-directory";
 import { isObject, type Json, type JsonObject } from "./stack";
 
@@ -125,7 +126,7 @@ async function discover(client: ApiClient): Promise<Map<string, ResourceInfo>> {
     if (!isObject(list.body) || !Array.isArray(list.body.resources)) continue;
     for (const resource of list.body.resources) {
       if (!isObject(resource) || typeof resource.name !== "string" || resource.name.includes("/")) continue;
-      found.set(`${groupVersion}/${String(resource.kind)}`, {
+      found.set(`${groupVersion}/${asText(resource.kind)}`, {
         plural: resource.name,
         namespaced: resource.namespaced === true,
       });
@@ -214,7 +215,7 @@ async function applyCrds(client: ApiClient, crds: readonly JsonObject[]): Promis
   const problems: string[] = [];
   const path = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
   for (const crd of crds) {
-    const name = isObject(crd.metadata) ? String(crd.metadata.name) : "?";
+    const name = isObject(crd.metadata) ? asText(crd.metadata.name, "?") : "?";
     const existing = await client.call("GET", `${path}/${name}`);
     let response: Response;
     if (existing.status === 200 && isObject(existing.body) && isObject(existing.body.metadata)) {
@@ -229,7 +230,7 @@ async function applyCrds(client: ApiClient, crds: readonly JsonObject[]): Promis
     if (response.status >= 300) problems.push(`CRD ${name}: ${message(response)}`);
   }
   for (const crd of crds) {
-    const name = isObject(crd.metadata) ? String(crd.metadata.name) : "?";
+    const name = isObject(crd.metadata) ? asText(crd.metadata.name, "?") : "?";
     await waitFor(`CRD ${name} established`, 60, async () => {
       const response = await client.call("GET", `${path}/${name}`);
       const status = isObject(response.body) ? response.body.status : undefined;
@@ -247,7 +248,7 @@ async function applyCrds(client: ApiClient, crds: readonly JsonObject[]): Promis
  * the same pinned files), a dry-run update: what Helm's upgrade of an existing CRD sends.
  */
 async function sendDryRun(client: ApiClient, collection: string, query: string, object: JsonObject): Promise<Response> {
-  const name = isObject(object.metadata) ? String(object.metadata.name) : "";
+  const name = isObject(object.metadata) ? asText(object.metadata.name) : "";
   if (object.kind === "CustomResourceDefinition") {
     const existing = await client.call("GET", `${collection}/${name}`);
     if (existing.status === 200 && isObject(existing.body) && isObject(existing.body.metadata)) {
@@ -285,10 +286,10 @@ async function dryRunStack(
     ...objects.filter((object) => object.kind !== "Namespace"),
   ];
   for (const object of ordered) {
-    const apiVersion = String(object.apiVersion);
-    const kind = String(object.kind);
+    const apiVersion = asText(object.apiVersion);
+    const kind = asText(object.kind);
     const metadata = isObject(object.metadata) ? object.metadata : {};
-    const label = `${kind} ${typeof metadata.namespace === "string" ? `${metadata.namespace}/` : ""}${String(metadata.name)}`;
+    const label = `${kind} ${typeof metadata.namespace === "string" ? `${metadata.namespace}/` : ""}${asText(metadata.name)}`;
     const info = resources.get(`${apiVersion}/${kind}`);
     if (!info) {
       const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { runCommand, tail } from "./process";
+import { text } from "../../validation/text";
+import { runCommandSync, tail } from "../lib/processes";
 import { isObject, type Json } from "./stack";
 
 /** One failed scanner check on one resource of one stack. */
@@ -94,7 +95,7 @@ export function runCheckov(
   directory: string,
   originOf: (file: string) => ScanOrigin,
 ): { findings: Finding[]; passed: number; seconds: number; frameworks: string[]; raw: string } {
-  const result = runCommand(
+  const result = runCommandSync(
     checkov,
     // Scanned as "." from inside: checkov skips any path with a hidden component such as .cache/.
     [
@@ -145,14 +146,14 @@ export function runCheckov(
       const file =
         typeof failed.file_abs_path === "string"
           ? resolve(directory, failed.file_abs_path)
-          : join(directory, String(failed.file_path));
+          : join(directory, text(failed.file_path));
       const origin = originOf(relative(directory, file).split(sep).join("/"));
       findings.push({
         tool,
-        check: String(failed.check_id),
-        title: String(failed.check_name),
+        check: text(failed.check_id),
+        title: text(failed.check_name),
         stack: origin.stack,
-        resource: String(failed.resource),
+        resource: text(failed.resource),
         origin: origin.origin,
       });
     }

@@ -14,6 +14,7 @@ import { dirname, join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { rehearse, sparkVenvPython } from "../../__tests__/support/kubelet-rehearsal";
 import { workloadPods } from "../../__tests__/support/workload-pods";
+import { text as asText } from "../../validation/text";
 import { message, startCluster, stop, type ApiClient } from "./dry-run";
 import { sparkApplicationPods } from "./spark-pods";
 import { readStack, type Json } from "./stack";
@@ -157,7 +158,7 @@ async function checkStack(stack: string, stacksDirectory: string, work: string, 
       const controlKey = `${namespace} ${label.split(" ")[0] ?? ""}`;
       if (!controls.has(controlKey)) controls.set(controlKey, { label, pod });
       const labels = isLoose(metadataOf(emitted).labels) ? (metadataOf(emitted).labels as Loose) : {};
-      const enforce = String(labels["pod-security.kubernetes.io/enforce"] ?? "privileged");
+      const enforce = asText(labels["pod-security.kubernetes.io/enforce"], "privileged");
       const { status, text } = await admit(client, pod);
       report(
         status < 300,
@@ -169,9 +170,7 @@ async function checkStack(stack: string, stacksDirectory: string, work: string, 
     for (const { label, pod } of controls.values()) {
       const namespace = String(metadataOf(pod).namespace);
       const labels = metadataOf(namespaces.get(namespace) ?? {}).labels;
-      const enforce = String(
-        (isLoose(labels) ? labels["pod-security.kubernetes.io/enforce"] : undefined) ?? "privileged",
-      );
+      const enforce = asText(isLoose(labels) ? labels["pod-security.kubernetes.io/enforce"] : undefined, "privileged");
       if (enforce === "privileged") {
         report(
           false,

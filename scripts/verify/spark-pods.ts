@@ -16,6 +16,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { text } from "../../validation/text";
 import { CaptureApi, type CapturedRequest } from "./capture-api";
 
 type Loose = Record<string, unknown>;
@@ -99,7 +100,7 @@ export function sparkSubmitArguments(
   const driver = isLoose(spec.driver) ? spec.driver : {};
   const executor = isLoose(spec.executor) ? spec.executor : {};
   const appLabels = isLoose(metadata.labels) ? metadata.labels : {};
-  const args = ["--master", `k8s://${master}`, "--deploy-mode", String(spec.mode ?? "cluster"), "--name", name];
+  const args = ["--master", `k8s://${master}`, "--deploy-mode", text(spec.mode, "cluster"), "--name", name];
   args.push(...conf("spark.kubernetes.namespace", String(metadata.namespace)));
   if (typeof spec.image === "string") args.push(...conf("spark.kubernetes.container.image", spec.image));
   if (typeof spec.pythonVersion === "string")
@@ -114,12 +115,12 @@ export function sparkSubmitArguments(
   args.push(...conf("spark.kubernetes.driver.label.sparkoperator.k8s.io/mutated-by-spark-operator", "true"));
   args.push(...conf("spark.kubernetes.driver.label.sparkoperator.k8s.io/submission-id", submissionId));
   if (typeof spec.image === "string") args.push(...conf("spark.kubernetes.driver.container.image", spec.image));
-  if (driver.cores !== undefined) args.push(...conf("spark.driver.cores", String(driver.cores)));
+  if (driver.cores !== undefined) args.push(...conf("spark.driver.cores", text(driver.cores)));
   if (driver.coreRequest !== undefined)
-    args.push(...conf("spark.kubernetes.driver.request.cores", String(driver.coreRequest)));
-  if (driver.memory !== undefined) args.push(...conf("spark.driver.memory", String(driver.memory)));
+    args.push(...conf("spark.kubernetes.driver.request.cores", text(driver.coreRequest)));
+  if (driver.memory !== undefined) args.push(...conf("spark.driver.memory", text(driver.memory)));
   if (driver.memoryOverhead !== undefined)
-    args.push(...conf("spark.driver.memoryOverhead", String(driver.memoryOverhead)));
+    args.push(...conf("spark.driver.memoryOverhead", text(driver.memoryOverhead)));
   if (typeof driver.serviceAccount === "string")
     args.push(...conf("spark.kubernetes.authenticate.driver.serviceAccountName", driver.serviceAccount));
   for (const [key, value] of Object.entries({ ...appLabels, ...(isLoose(driver.labels) ? driver.labels : {}) }))
@@ -129,14 +130,14 @@ export function sparkSubmitArguments(
   args.push(...conf("spark.kubernetes.executor.label.sparkoperator.k8s.io/launched-by-spark-operator", "true"));
   args.push(...conf("spark.kubernetes.executor.label.sparkoperator.k8s.io/mutated-by-spark-operator", "true"));
   args.push(...conf("spark.kubernetes.executor.label.sparkoperator.k8s.io/submission-id", submissionId));
-  if (executor.instances !== undefined) args.push(...conf("spark.executor.instances", String(executor.instances)));
+  if (executor.instances !== undefined) args.push(...conf("spark.executor.instances", text(executor.instances)));
   if (typeof spec.image === "string") args.push(...conf("spark.kubernetes.executor.container.image", spec.image));
-  if (executor.cores !== undefined) args.push(...conf("spark.executor.cores", String(executor.cores)));
+  if (executor.cores !== undefined) args.push(...conf("spark.executor.cores", text(executor.cores)));
   if (executor.coreRequest !== undefined)
-    args.push(...conf("spark.kubernetes.executor.request.cores", String(executor.coreRequest)));
-  if (executor.memory !== undefined) args.push(...conf("spark.executor.memory", String(executor.memory)));
+    args.push(...conf("spark.kubernetes.executor.request.cores", text(executor.coreRequest)));
+  if (executor.memory !== undefined) args.push(...conf("spark.executor.memory", text(executor.memory)));
   if (executor.memoryOverhead !== undefined)
-    args.push(...conf("spark.executor.memoryOverhead", String(executor.memoryOverhead)));
+    args.push(...conf("spark.executor.memoryOverhead", text(executor.memoryOverhead)));
   for (const [key, value] of Object.entries({ ...appLabels, ...(isLoose(executor.labels) ? executor.labels : {}) }))
     args.push(...conf(`spark.kubernetes.executor.label.${key}`, String(value)));
   // mainApplicationFileOption
@@ -176,7 +177,7 @@ export function applyWebhook(pod: Loose, app: Loose, role: "driver" | "executor"
     ];
   }
   if (Array.isArray(roleSpec.env) && roleSpec.env.length)
-    container.env = [...((container.env as unknown[] | undefined) ?? []), ...roleSpec.env];
+    container.env = [...((container.env as unknown[] | undefined) ?? []), ...(roleSpec.env as unknown[])];
   // addVolumes: only volumes a mount of this role names, each once.
   const volumes = new Map(
     ((Array.isArray(spec.volumes) ? spec.volumes : []) as Loose[]).map((volume) => [String(volume.name), volume]),

@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { runCommand, tail, type CommandResult } from "./process";
+import { runCommandSync, tail, type CommandResult } from "../lib/processes";
 import type { RequiredProvider, SynthesizedStack } from "./stack";
 
 /** Where `hashicorp/kubernetes` resolves: OpenTofu and Terraform default to different registries. */
@@ -142,11 +142,11 @@ export function runTofu(
     KUBECONFIG: kubeconfig,
   };
   delete env.TF_PLUGIN_CACHE_DIR;
-  const init = runCommand(tofu, ["init", "-input=false", "-no-color"], { cwd: copy, env, timeoutSeconds: 600 });
+  const init = runCommandSync(tofu, ["init", "-input=false", "-no-color"], { cwd: copy, env, timeoutSeconds: 600 });
   if (init.code !== 0) return { init };
-  const validate = runCommand(tofu, ["validate", "-no-color"], { cwd: copy, env, timeoutSeconds: 600 });
+  const validate = runCommandSync(tofu, ["validate", "-no-color"], { cwd: copy, env, timeoutSeconds: 600 });
   if (!withPlan || validate.code !== 0) return { init, validate };
-  const plan = runCommand(tofu, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"], {
+  const plan = runCommandSync(tofu, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"], {
     cwd: copy,
     env,
     timeoutSeconds: 900,
@@ -171,7 +171,7 @@ export function loadConfigurationOnly(
     TF_IN_AUTOMATION: "1",
     CHECKPOINT_DISABLE: "1",
   };
-  return runCommand(tofu, ["init", "-backend=false", "-input=false", "-no-color"], {
+  return runCommandSync(tofu, ["init", "-backend=false", "-input=false", "-no-color"], {
     cwd: copy,
     env,
     timeoutSeconds: 300,

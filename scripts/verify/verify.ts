@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { cachedTool } from "../lib/cache-directory";
 import { readAcceptedFindings, runCheckov, triage, type Finding, type ScanOrigin } from "./findings";
-import { runCommand, tail } from "./process";
+import { runCommandSync, tail } from "../lib/processes";
 import { resolveCrdFeeds } from "./crd-feed";
 import { checkUpstreamValues } from "../../validation/chart-values-validator";
 import { CrdRegistry } from "../../validation/crd-registry";
@@ -26,6 +26,7 @@ import {
   type UpstreamFolder,
 } from "../../validation/upstream-folders";
 import { schemaDirectory as locateSchemaDirectory } from "../../validation/schema-directory";
+import { text as asText } from "../../validation/text";
 import { readTerraformTemplate } from "../../constructs/terraform-template";
 import { mergedValues } from "../lib/synthesized-stack";
 import {
@@ -95,7 +96,7 @@ interface EmittedObject {
 function objectName(object: JsonObject): string {
   const metadata = isObject(object.metadata) ? object.metadata : {};
   const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "";
-  return `${String(object.kind)}.${namespace || "(cluster)"}.${String(metadata.name)}`;
+  return `${asText(object.kind)}.${namespace || "(cluster)"}.${asText(metadata.name)}`;
 }
 
 function helmEnvironment(work: string): NodeJS.ProcessEnv {
@@ -127,8 +128,8 @@ function tofuVerdictOnTemplate(text: string, work: string): string {
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, "probe.tf.json"), JSON.stringify({ locals: { probe: text } }));
   const env = { ...process.env, TF_CLI_CONFIG_FILE: join(work, "tofu.rc"), CHECKPOINT_DISABLE: "1" };
-  runCommand(tools.tofu, ["init", "-backend=false", "-no-color"], { cwd: directory, env, timeoutSeconds: 120 });
-  const result = runCommand(tools.tofu, ["validate", "-no-color"], { cwd: directory, env, timeoutSeconds: 120 });
+  runCommandSync(tools.tofu, ["init", "-backend=false", "-no-color"], { cwd: directory, env, timeoutSeconds: 120 });
+  const result = runCommandSync(tools.tofu, ["validate", "-no-color"], { cwd: directory, env, timeoutSeconds: 120 });
   const error = `${result.stdout}\n${result.stderr}`.split("\n").find((line) => /Error: /.test(line));
   return error ? error.replace(/^.*Error: /, "").trim() : "";
 }
@@ -197,7 +198,7 @@ function renderLocalRelease(
     return [];
   }
   const env = helmEnvironment(work);
-  const lint = runCommand(
+  const lint = runCommandSync(
     tools.helm,
     ["lint", "--strict", chartPath, "--namespace", release.namespace, "--kube-version", kubeVersion, ...values],
     { env },
@@ -210,7 +211,7 @@ function renderLocalRelease(
     lint.code === 0 ? "" : tail(lint),
   );
   const apiVersions = crds.apiVersions().flatMap((version) => ["--api-versions", version]);
-  const template = runCommand(
+  const template = runCommandSync(
     tools.helm,
     [
       "template",
@@ -280,12 +281,12 @@ function validateObjects(stack: string, objects: readonly EmittedObject[], crds:
   let custom = 0;
   const unpinned = new Map<string, number>();
   for (const { origin, object } of objects) {
-    const identity = `${String(object.apiVersion).split("/")[0]}/${objectName(object)}`;
+    const identity = `${asText(object.apiVersion).split("/")[0]}/${objectName(object)}`;
     const earlier = seen.get(identity);
     if (earlier) problems.push(`${objectName(object)} is emitted twice: by ${earlier} and by ${origin}`);
     seen.set(identity, origin);
-    const apiVersion = String(object.apiVersion);
-    const kind = String(object.kind);
+    const apiVersion = asText(object.apiVersion);
+    const kind = asText(object.kind);
     const outcome = validateObject(object, crds);
     if (crds.has(apiVersion, kind)) custom += 1;
     if (!outcome) {
@@ -324,7 +325,7 @@ function validateObjects(stack: string, objects: readonly EmittedObject[], crds:
 }
 
 function toolVersion(program: string, args: string[]): string {
-  const result = runCommand(program, args, { timeoutSeconds: 120 });
+  const result = runCommandSync(program, args, { timeoutSeconds: 120 });
   const line = result.stdout.split("\n").find((text) => /\d+\.\d+/.test(text)) ?? "";
   return result.code === 0 ? line.trim() : `unavailable (${tail(result, 2)})`;
 }
