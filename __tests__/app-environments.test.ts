@@ -1,7 +1,7 @@
 /**
  * The environment each of our TypeScript workloads gets in the synthesized stack goes through that app's own
  * config loader: the node-app releases (producer, dashboard), the producer's Airflow task ConfigMap, and the gate Jobs.
- * Secrets are placeholders; files the pod mounts from secrets are laid out in a temporary directory.
+ * Files the pod mounts from secrets are laid out, with placeholder contents, in a temporary directory.
  * Every variable set must be one the app declares: a loader ignores an unknown name and falls back to its default.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,8 +18,19 @@ import { profileModeMatrix, synthesizeMatrixEntry, type SynthesizedStack } from 
 
 interface NodeAppValues {
   readonly env: Record<string, string>;
-  readonly secretEnv: readonly { readonly name: string }[];
-  readonly secretFiles: readonly { readonly mountPath: string }[];
+  readonly secretFiles: readonly MountedSecret[];
+}
+
+interface MountedSecret {
+  readonly mountPath: string;
+  readonly keys: readonly string[];
+}
+
+/** What a placeholder secret file holds: a PEM for certificates, otherwise a value naming its path. */
+function placeholderContent(key: string, mountPath: string): string {
+  return key.endsWith(".crt")
+    ? "-----BEGIN CERTIFICATE-----\nplaceholder\n-----END CERTIFICATE-----\n"
+    : `placeholder ${mountPath}/${key}`;
 }
 
 let mountRoot: string;
@@ -28,13 +39,16 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(mountRoot, { recursive: true, force: true }));
 
-/** Lays out each mounted secret directory with a placeholder ca.crt and points the variables at it. */
-function withMountedFiles(environment: Record<string, string>, mountPaths: readonly string[]): Record<string, string> {
+/** Lays out each mounted secret directory with a placeholder file per key and points the variables at it. */
+function withMountedFiles(
+  environment: Record<string, string>,
+  mounts: readonly MountedSecret[],
+): Record<string, string> {
   let result = { ...environment };
-  for (const mountPath of mountPaths) {
+  for (const { mountPath, keys } of mounts) {
     const local = join(mountRoot, mountPath);
     mkdirSync(local, { recursive: true });
-    writeFileSync(join(local, "ca.crt"), "-----BEGIN CERTIFICATE-----\nplaceholder\n-----END CERTIFICATE-----\n");
+    for (const key of keys) writeFileSync(join(local, key), placeholderContent(key, mountPath));
     result = Object.fromEntries(
       Object.entries(result).map(([name, value]) => [
         name,
@@ -45,13 +59,9 @@ function withMountedFiles(environment: Record<string, string>, mountPaths: reado
   return result;
 }
 
-/** A release's env plus a placeholder for each secret-backed variable. */
+/** A release's env, its mounted secret files laid out with placeholder contents. */
 function nodeAppEnvironment(values: NodeAppValues): Record<string, string> {
-  const secrets = Object.fromEntries(values.secretEnv.map(({ name }) => [name, `placeholder-${name.toLowerCase()}`]));
-  return withMountedFiles(
-    { ...values.env, ...secrets },
-    values.secretFiles.map((file) => file.mountPath),
-  );
+  return withMountedFiles({ ...values.env }, values.secretFiles);
 }
 
 function undeclared(environment: Record<string, string>, declared: readonly string[]): string[] {
@@ -113,41 +123,54 @@ describe.each(profileModeMatrix)(
     });
 
     it("producer release", () => {
-      const environment = nodeAppEnvironment(
-        stack.release(naming.releases.producer).values as unknown as NodeAppValues,
-      );
+      const values = stack.release(naming.releases.producer).values as unknown as NodeAppValues;
+      const environment = nodeAppEnvironment(values);
       expect(undeclared(environment, Object.keys(producerEnvironmentSchema.shape))).toEqual([]);
       const { environment: loaded } = loadProducerConfig(environment, []);
+      // Credentials come from mounted files only (issue 11): no secret-backed env var, the password read from its file.
+      expect(values).not.toHaveProperty("secretEnv");
+      if (loaded.KAFKA_SASL_MECHANISM !== undefined) {
+        expect(loaded.KAFKA_PASSWORD).toBe(placeholderContent("password", "/etc/kafka-user"));
+      }
       expect(loaded.KAFKA_TOPIC).toBe(naming.kafka.topics.users);
       // The producer registers its schema under the deployed topic's subject, the one naming publishes.
       expect(topicValueSubject(loaded.KAFKA_TOPIC)).toBe(naming.kafka.schemaSubject);
       expect(loaded.KAFKA_TLS).toBe(naming.kafka.tls);
     });
 
-    it("producer runs scheduled by Airflow (env ConfigMap plus the DAG's secret variable)", () => {
+    it("producer runs scheduled by Airflow (env ConfigMap plus the DAG's secret mounts)", () => {
       const carried = stack.manifestObjects.find(
         ({ object }) => object.kind === "ConfigMap" && object.metadata.name === naming.airflow.producerEnvConfigMap,
       );
       if (carried === undefined)
         throw new Error(`no ConfigMap ${naming.airflow.producerEnvConfigMap} in the synthesized stack`);
       const data = carried.object.data as Record<string, string>;
-      // produce_users.py adds PRODUCER_SEED and, where Kafka uses SCRAM, KAFKA_PASSWORD; it mounts the CA at the same path.
-      const environment = withMountedFiles(
-        { ...data, PRODUCER_SEED: "run-id", ...(data.KAFKA_SASL_MECHANISM ? { KAFKA_PASSWORD: "placeholder" } : {}) },
-        data.KAFKA_TLS_CA_FILE ? ["/etc/kafka-ca"] : [],
-      );
+      // produce_users.py adds PRODUCER_SEED; where Kafka uses SCRAM over TLS it mounts the CA and the KafkaUser's
+      // password at the paths the ConfigMap names (KAFKA_CA_MOUNT_PATH, KAFKA_USER_MOUNT_PATH).
+      const environment = withMountedFiles({ ...data, PRODUCER_SEED: "run-id" }, [
+        ...(data.KAFKA_TLS_CA_FILE ? [{ mountPath: "/etc/kafka-ca", keys: ["ca.crt"] }] : []),
+        ...(data.KAFKA_PASSWORD_FILE ? [{ mountPath: "/etc/kafka-user", keys: ["password"] }] : []),
+      ]);
+      expect(Object.keys(data).filter((name) => name.endsWith("PASSWORD"))).toEqual([]);
       expect(undeclared(environment, Object.keys(producerEnvironmentSchema.shape))).toEqual([]);
-      expect(loadProducerConfig(environment, ["--count", "100"]).environment.KAFKA_TOPIC).toBe(
-        naming.kafka.topics.users,
-      );
+      const { environment: loaded } = loadProducerConfig(environment, ["--count", "100"]);
+      expect(loaded.KAFKA_TOPIC).toBe(naming.kafka.topics.users);
+      if (loaded.KAFKA_SASL_MECHANISM !== undefined) {
+        expect(loaded.KAFKA_PASSWORD).toBe(placeholderContent("password", "/etc/kafka-user"));
+      }
     });
 
     it("dashboard release", () => {
-      const environment = nodeAppEnvironment(
-        stack.release(naming.releases.dashboard).values as unknown as NodeAppValues,
-      );
+      const values = stack.release(naming.releases.dashboard).values as unknown as NodeAppValues;
+      const environment = nodeAppEnvironment(values);
       expect(undeclared(environment, Object.keys(dashboardEnvironmentSchema.shape))).toEqual([]);
       const { environment: loaded } = loadDashboardConfig(environment);
+      expect(values).not.toHaveProperty("secretEnv");
+      expect(values.secretFiles).toEqual([
+        { secretName: naming.cassandra.roles.dashboard.secret, mountPath: expect.any(String), keys: ["password"] },
+      ]);
+      expect(loaded.CASSANDRA_USERNAME).toBe(naming.cassandra.roles.dashboard.role);
+      expect(loaded.CASSANDRA_PASSWORD).toBe(placeholderContent("password", values.secretFiles[0]?.mountPath ?? ""));
       expect([loaded.CASSANDRA_KEYSPACE, loaded.CASSANDRA_TABLE]).toEqual([
         naming.cassandra.keyspace,
         naming.cassandra.table,

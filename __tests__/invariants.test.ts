@@ -8,6 +8,7 @@ import {
   type SynthesizedRelease,
   type SynthesizedStack,
 } from "./support/synth";
+import { text } from "../validation/text";
 
 /** Which upstream chart installs the CRDs of each API group the stack uses. */
 const operatorChartOfGroup: Readonly<Record<string, string>> = {
@@ -107,7 +108,7 @@ function used(stack: SynthesizedStack): Used[] {
     if (kafka) {
       uses.push({ where, kind: "kafka", value: String(kafka.bootstrapServers) });
       for (const key of ["credentialsSecret", "caSecret"]) {
-        if (kafka[key]) uses.push({ where, kind: "secret", value: `${release.namespace}/${String(kafka[key])}` });
+        if (kafka[key]) uses.push({ where, kind: "secret", value: `${release.namespace}/${text(kafka[key])}` });
       }
     }
     if (typeof values.schemaRegistryUrl === "string" && values.schemaRegistryUrl) {
@@ -133,7 +134,7 @@ function used(stack: SynthesizedStack): Used[] {
         fromEnv(where, namespace, envListToMap(env));
         for (const variable of env ?? []) {
           const reference = asJson(asJson(variable.valueFrom).secretKeyRef);
-          if (reference.name) uses.push({ where, kind: "secret", value: `${namespace}/${String(reference.name)}` });
+          if (reference.name) uses.push({ where, kind: "secret", value: `${namespace}/${text(reference.name)}` });
         }
       }
     }
@@ -142,7 +143,7 @@ function used(stack: SynthesizedStack): Used[] {
       ...((asJson(asJson(asJson(object.spec).template).spec).volumes as Json[] | undefined) ?? []),
     ]) {
       const secret = asJson(volume.secret);
-      if (secret.secretName) uses.push({ where, kind: "secret", value: `${namespace}/${String(secret.secretName)}` });
+      if (secret.secretName) uses.push({ where, kind: "secret", value: `${namespace}/${text(secret.secretName)}` });
     }
   }
   return uses;

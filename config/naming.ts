@@ -29,6 +29,8 @@ export const ports = {
 /** Names Strimzi derives from a Kafka resource (documented in the Strimzi "Configuring" guide). */
 export function strimziNames(clusterName: string) {
   return {
+    /** `strimzi.io/name` of the Kafka pods (KafkaResources.kafkaComponentName). */
+    kafkaComponent: `${clusterName}-kafka`,
     bootstrapService: `${clusterName}-kafka-bootstrap`,
     brokersService: `${clusterName}-kafka-brokers`,
   };
@@ -93,6 +95,8 @@ export function deriveNaming(config: StreamstackConfig) {
       airflow: "airflow",
       producer: "producer",
       dashboard: "dashboard",
+      /** One per namespace: its default-deny and allow policies (constructs/network-policies.ts). */
+      networkPolicies: "network-policies",
     },
     /** Readiness gates: one release (and Job) per custom-resource-backed service that consumers wait on. */
     gates: {
@@ -130,6 +134,7 @@ export function deriveNaming(config: StreamstackConfig) {
     },
     schemaRegistry: {
       service: "schema-registry",
+      port: ports.schemaRegistry,
       url: `http://${serviceHost("schema-registry", namespaces.apps)}:${ports.schemaRegistry}`,
     },
     controlCenter: { service: "control-center" },
@@ -141,6 +146,11 @@ export function deriveNaming(config: StreamstackConfig) {
         port: ports.cassandraNative,
       } as Endpoint,
       superuserSecret: k8ssandra.superuserSecret,
+      /** Login roles of the clients (CQL role name = the secret's `username`); the superuser is the schema Job's only. */
+      roles: {
+        sparkJob: { role: "spark_job", secret: "cassandra-spark-job" },
+        dashboard: { role: "dashboard", secret: "cassandra-dashboard" },
+      },
       keyspace: config.cassandra.keyspace,
       table: "created_users",
       schemaJob: "cassandra-schema",
@@ -171,6 +181,8 @@ export function deriveNaming(config: StreamstackConfig) {
       dagsConfigMap: "streamstack-dags",
       dagsMountPath: "/opt/airflow/dags/streamstack",
       producerEnvConfigMap: "airflow-producer-env",
+      /** `app.kubernetes.io/name` of the producer pods the DAG starts (apps/dags/produce_users.py sets it). */
+      producerTaskApp: "streamstack-producer",
       /** Role in the apps namespace holding exactly what the shipped DAGs call. */
       taskRole: "airflow-tasks",
       /** Generated once (generated-secret.ts), never by the chart, whose randAlphaNum would change them on every upgrade. */

@@ -1,4 +1,3 @@
-import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { stringify } from "yaml";
 import type { ResolvedComponents } from "../config/components";
@@ -6,51 +5,103 @@ import type { Naming } from "../config/naming";
 import type { StreamstackConfig } from "../config/schema";
 import { charts } from "../config/versions";
 import { ChartRelease } from "./chart-release";
-import type { KafkaConnection } from "./kafka";
+import { ConnectionGraph } from "./connections";
+import type { SchemaRegistryConnection } from "./confluent";
+import { recordApiServerFlow, type Grantee, type PodsPeer } from "./grants";
+import type { KafkaConnection, KafkaGrantee } from "./kafka";
 import { partOfLabel, type KubernetesObject } from "./kubernetes-object";
 import { ManifestsRelease } from "./manifests-release";
-import type { Postgres } from "./postgres";
-import { producerEnvironment } from "./producer";
+import type { PostgresConnection } from "./postgres";
+import { producerEnvironment, type ProducerSettings } from "./producer";
 import { dagIgnoreFileSyntax, shippedDagFiles, taskRoleRules } from "./resources/airflow-dags";
+import { airflowFlows, airflowPeers } from "./resources/airflow-flows";
 import { airflowGeneratedSecrets, createUserJobValues } from "./resources/airflow-secrets";
 import { containerResources } from "./resources/quantities";
-import { sparkJobObjects } from "./resources/spark-application";
+import type { StreamingJob } from "./spark";
+import type dagEnvironment from "../apps/dags/environment.json";
 
 const sparkApplicationFile = "spark-application.yaml";
 const producerDag = "produce_users.py";
 const sparkDag = "spark_streaming_job.py";
 
 /** The STREAMSTACK_* variables the DAG files read (apps/dags/environment.json). */
-type DagVariable = keyof (typeof import("../apps/dags/environment.json"))["variables"];
+type DagVariable = keyof (typeof dagEnvironment)["variables"];
+
+/** What the producer DAG's runs need: the same settings and connections as the always-on producer. */
+export interface ProducerRuns {
+  readonly settings: ProducerSettings;
+  /** Official Node.js image the task pods run the bundled producer on. */
+  readonly image: string;
+  readonly kafka: KafkaConnection;
+  readonly schemaRegistry: SchemaRegistryConnection;
+}
 
 export interface AirflowProps {
-  readonly config: StreamstackConfig;
+  /** The `airflow` section of the config. */
+  readonly settings: StreamstackConfig["airflow"];
+  /** How services are exposed (the config's `expose` section). */
+  readonly expose: StreamstackConfig["expose"];
   readonly naming: Naming;
+  /** Which components run, which decides the DAGs shipped. */
   readonly components: ResolvedComponents;
-  readonly postgres: Postgres;
-  /** Present when producer runs can be scheduled. */
-  readonly kafka?: KafkaConnection;
-  readonly schemaRegistryUrl?: string;
-  readonly dependsOn: readonly ITerraformDependable[];
+  readonly postgres: PostgresConnection;
+  /**
+   * The producer runs the producer DAG schedules.
+   * @default - none: the producer DAG is not shipped
+   */
+  readonly producerRuns?: ProducerRuns;
+  /**
+   * The streaming job the Spark DAG resubmits, as it was synthesized.
+   * @default - none: the Spark DAG is not shipped
+   */
+  readonly streamingJob?: StreamingJob;
 }
 
 /** Airflow from the official chart on our PostgreSQL, with the pipeline's DAGs and the rights they need in the apps namespace. */
-export class Airflow extends Construct {
+export class Airflow extends Construct implements Grantee {
+  /** Every pod of the release (all of them read and write the metadata database). */
+  readonly pods: PodsPeer;
+  /**
+   * The producer pods the producer DAG starts in the apps namespace, as a Kafka client; undefined when the DAG is
+   * not shipped.
+   */
+  readonly producerTasks?: KafkaGrantee;
+  /** The pods that run tasks: KubernetesExecutor's task pods, or the scheduler with LocalExecutor. */
+  readonly taskPods: PodsPeer;
+
   constructor(scope: Construct, id: string, props: AirflowProps) {
     super(scope, id);
-    const { config, naming, components } = props;
+    const { settings, naming, components } = props;
     const apps = naming.namespaces.apps;
     const dagsData = shippedDagFiles(components.enabled);
-    const schedulesProducer =
-      producerDag in dagsData && props.kafka !== undefined && props.schemaRegistryUrl !== undefined;
+    const { producerRuns, streamingJob } = props;
+    const schedulesProducer = producerDag in dagsData && producerRuns !== undefined;
     if (!schedulesProducer) delete dagsData[producerDag];
-    const resubmitsSparkJob = sparkDag in dagsData;
+    const resubmitsSparkJob = sparkDag in dagsData && streamingJob !== undefined;
+    if (!resubmitsSparkJob) delete dagsData[sparkDag];
     const shippedDags = Object.keys(dagsData).filter((name) => name.endsWith(".py"));
 
+    // Task pods (the chart's pod template file) are component=worker; LocalExecutor runs tasks in the scheduler.
+    const peers = airflowPeers(naming);
+    this.pods = peers.all;
+    const taskComponent = settings.executor === "LocalExecutor" ? "scheduler" : "worker";
+    this.taskPods = {
+      ...peers.all,
+      name: `airflow-${taskComponent}`,
+      labels: { ...peers.all.labels, component: taskComponent },
+    };
+    for (const flow of airflowFlows(naming, this.taskPods, settings.executor, props.expose.serviceType)) {
+      ConnectionGraph.of(this).allow(flow);
+    }
+    if (schedulesProducer) {
+      const labels = { ...partOfLabel, "app.kubernetes.io/name": naming.airflow.producerTaskApp };
+      const pods: PodsPeer = { kind: "pods", name: naming.airflow.producerTaskApp, namespace: apps, labels };
+      this.producerTasks = { node: this.node, pods, kafkaClient: "producer" };
+    }
+
     const objects: KubernetesObject[] = [];
-    if (resubmitsSparkJob) {
-      const application = sparkJobObjects(config, naming).find((object) => object.kind === "SparkApplication");
-      if (application) dagsData[sparkApplicationFile] = stringify(application, { lineWidth: 0 });
+    if (streamingJob && resubmitsSparkJob) {
+      dagsData[sparkApplicationFile] = stringify(streamingJob.application, { lineWidth: 0 });
     }
     objects.push({
       apiVersion: "v1",
@@ -62,8 +113,13 @@ export class Airflow extends Construct {
       },
       data: dagsData,
     });
-    if (schedulesProducer && props.kafka && props.schemaRegistryUrl) {
-      const environment = producerEnvironment(config, naming, props.kafka, props.schemaRegistryUrl);
+    if (producerRuns && schedulesProducer) {
+      const environment = producerEnvironment(
+        producerRuns.settings,
+        naming,
+        producerRuns.kafka,
+        producerRuns.schemaRegistry,
+      );
       objects.push({
         apiVersion: "v1",
         kind: "ConfigMap",
@@ -72,6 +128,7 @@ export class Airflow extends Construct {
       });
     }
     if (shippedDags.length > 0) {
+      recordApiServerFlow(this, this.taskPods, "run the DAGs' tasks in the apps namespace (the task Role)");
       const rules = taskRoleRules(shippedDags);
       const name = naming.airflow.taskRole;
       objects.push(
@@ -92,26 +149,33 @@ export class Airflow extends Construct {
         },
       );
     }
+    // The DAGs' producer runs need Kafka and the registry; the Spark DAG resubmits the job's own application.
+    const dependencies = [
+      ...props.postgres.ready,
+      ...(producerRuns ? [...producerRuns.kafka.ready, ...producerRuns.schemaRegistry.ready] : []),
+      ...(streamingJob && resubmitsSparkJob ? streamingJob.ready : []),
+    ];
     const dags = new ManifestsRelease(this, "dags", {
       name: "airflow-dags",
       namespace: naming.namespaces.airflow,
       objects,
       generatedSecrets: airflowGeneratedSecrets(naming),
-      dependsOn: [...props.postgres.ready, ...props.dependsOn],
+      dependsOn: dependencies,
     });
 
-    const resources = containerResources(config.airflow.resources);
-    const producerPassword = schedulesProducer ? props.kafka?.credentialsSecret("producer") : undefined;
-    const kafkaCa = schedulesProducer ? props.kafka?.clientTrustSecret : undefined;
+    const resources = containerResources(settings.resources);
+    const producerKafka = schedulesProducer ? producerRuns?.kafka : undefined;
+    const producerPassword = producerKafka?.credentialsSecret("producer");
+    const kafkaCa = producerKafka?.clientTrustSecret;
     const variable = (name: DagVariable, value: string) => ({ name, value });
     const env = [
       variable("STREAMSTACK_APPS_NAMESPACE", apps),
-      ...(schedulesProducer
+      ...(producerRuns && schedulesProducer
         ? [
             variable("STREAMSTACK_PRODUCER_CODE_CONFIGMAP", naming.apps.producer.codeConfigMap),
             variable("STREAMSTACK_PRODUCER_ENV_CONFIGMAP", naming.airflow.producerEnvConfigMap),
-            variable("STREAMSTACK_PRODUCER_IMAGE", config.apps.nodeImage),
-            variable("STREAMSTACK_PRODUCER_COUNT", String(config.airflow.producerRunRecords)),
+            variable("STREAMSTACK_PRODUCER_IMAGE", producerRuns.image),
+            variable("STREAMSTACK_PRODUCER_COUNT", String(settings.producerRunRecords)),
           ]
         : []),
       ...(producerPassword ? [variable("STREAMSTACK_PRODUCER_PASSWORD_SECRET", producerPassword)] : []),
@@ -125,7 +189,7 @@ export class Airflow extends Construct {
       namespace: naming.namespaces.airflow,
       chart: charts.airflow,
       values: {
-        executor: config.airflow.executor,
+        executor: settings.executor,
         // The release waits (chart-release.ts), and Helm runs post-install hooks only after the wait succeeds, while
         // every Airflow pod waits in wait-for-airflow-migrations for this Job: as a hook it would deadlock.
         // applyCustomEnv: false keeps our env out of the Job's immutable pod template (chart docs, "Installing the
@@ -146,11 +210,11 @@ export class Airflow extends Construct {
         scheduler: { resources },
         apiServer: {
           resources,
-          ...(config.expose.serviceType === "nodePort"
+          ...(props.expose.serviceType === "nodePort"
             ? {
                 service: {
                   type: "NodePort",
-                  ports: [{ name: "api-server", port: 8080, nodePort: config.expose.nodePorts.airflow }],
+                  ports: [{ name: "api-server", port: 8080, nodePort: props.expose.nodePorts.airflow }],
                 },
               }
             : {}),
@@ -162,11 +226,11 @@ export class Airflow extends Construct {
         // LocalExecutor turns the scheduler into a StatefulSet with the Celery workers' 100Gi log volume.
         workers: {
           resources,
-          ...(config.airflow.executor === "LocalExecutor" ? { celery: { persistence: { enabled: false } } } : {}),
+          ...(settings.executor === "LocalExecutor" ? { celery: { persistence: { enabled: false } } } : {}),
         },
         statsd: { enabled: false },
       },
-      dependsOn: [dags.release, ...props.postgres.ready, ...props.dependsOn],
+      dependsOn: [dags.release, ...dependencies],
       // First install runs the database migrations before anything turns ready.
       timeoutSeconds: 1200,
     });

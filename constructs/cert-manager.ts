@@ -4,8 +4,10 @@ import type { Naming } from "../config/naming";
 import type { Resources } from "../config/schema";
 import { charts } from "../config/versions";
 import { ChartRelease } from "./chart-release";
+import { ConnectionGraph } from "./connections";
 import { ManifestsRelease } from "./manifests-release";
 import { ReadinessGate } from "./readiness-gate";
+import { certManagerFlows } from "./resources/cert-manager-flows";
 import { certificateAuthorityObjects } from "./resources/pki";
 import { containerResources } from "./resources/quantities";
 
@@ -55,6 +57,7 @@ export class CertManager extends Construct {
           dependsOn: props.dependsOn,
         }).release
       : undefined;
+    if (operator) for (const flow of certManagerFlows(props.naming)) ConnectionGraph.of(this).allow(flow);
     const afterOperator = operator ? [operator] : [...props.dependsOn];
     this.operatorReady = afterOperator;
     if (!props.certificateAuthority) {

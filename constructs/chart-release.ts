@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { AssetType, TerraformAsset, type ITerraformDependable } from "cdktf";
+import { AssetType, Lazy, TerraformAsset, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { stringify } from "yaml";
@@ -16,8 +16,11 @@ export interface ChartReleaseProps {
   readonly name: string;
   readonly namespace: string;
   readonly chart: UpstreamChart | LocalChart;
-  /** Values that differ from the chart's defaults; nothing else. */
-  readonly values: Readonly<Record<string, unknown>>;
+  /**
+   * Values that differ from the chart's defaults; nothing else. A function is called at synthesis, after every
+   * construct has had its say (grants add KafkaUsers after the Kafka construct exists).
+   */
+  readonly values: ChartValues | (() => ChartValues);
   /** Releases that must be installed (and ready) first. */
   readonly dependsOn?: readonly ITerraformDependable[];
   /** Seconds Helm waits for the release's workloads to become ready. */
@@ -26,16 +29,21 @@ export interface ChartReleaseProps {
   readonly computedValues?: readonly string[];
 }
 
+export type ChartValues = Readonly<Record<string, unknown>>;
+
 export const chartsDirectory = join(__dirname, "..", "charts");
+
+function valuesDocument(values: ChartReleaseProps["values"]): string {
+  // `${` and `%{` in values (bundled JavaScript has plenty) would otherwise be interpolated by Terraform.
+  const render = (resolved: ChartValues) => escapeTerraformTemplates(stringify(resolved, { lineWidth: 0 }));
+  return typeof values === "function" ? Lazy.stringValue({ produce: () => render(values()) }) : render(values);
+}
 
 /** One Helm release of an upstream or a local chart, with values written as one YAML document. */
 export class ChartRelease extends Construct {
   readonly release: Release;
-  readonly values: Readonly<Record<string, unknown>>;
-
   constructor(scope: Construct, id: string, props: ChartReleaseProps) {
     super(scope, id);
-    this.values = props.values;
     const source =
       "localChart" in props.chart
         ? {
@@ -50,8 +58,7 @@ export class ChartRelease extends Construct {
       name: props.name,
       namespace: props.namespace,
       ...source,
-      // `${` and `%{` in values (bundled JavaScript has plenty) would otherwise be interpolated by Terraform.
-      values: [escapeTerraformTemplates(stringify(props.values, { lineWidth: 0 })), ...(props.computedValues ?? [])],
+      values: [valuesDocument(props.values), ...(props.computedValues ?? [])],
       wait: true,
       // Without it Helm's wait skips Jobs (the provider defaults to false): readiness gates and the schema Job
       // would count as done the moment they are created.

@@ -1,75 +1,129 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import type { Naming } from "../config/naming";
+import { ports, type Naming } from "../config/naming";
 import type { StreamstackConfig } from "../config/schema";
 import { ChartRelease } from "./chart-release";
-import { confluentKafkaValues, type KafkaConnection } from "./kafka";
+import { ConnectionGraph } from "./connections";
+import { recordFlow, type Grantee, type PodsPeer } from "./grants";
+import { confluentKafkaValues, type KafkaConnection, type KafkaGrantee } from "./kafka";
+import { partOfLabel } from "./kubernetes-object";
+import { nodePortFlow } from "./resources/cluster-peers";
 
-function serviceValues(config: StreamstackConfig, nodePort: number) {
-  return config.expose.serviceType === "nodePort" ? { type: "NodePort", nodePort } : { type: "ClusterIP", nodePort: 0 };
+function serviceValues(expose: StreamstackConfig["expose"], nodePort: number) {
+  return expose.serviceType === "nodePort" ? { type: "NodePort", nodePort } : { type: "ClusterIP", nodePort: 0 };
+}
+
+/** The pods of one of our Confluent charts' releases (charts/<chart>/templates/deployment.yaml labels them so). */
+function chartPods(release: string, namespace: string): PodsPeer {
+  return { kind: "pods", name: release, namespace, labels: { "app.kubernetes.io/name": release, ...partOfLabel } };
+}
+
+/** How clients reach the Schema Registry. */
+export interface SchemaRegistryConnection {
+  /** URL clients use. */
+  readonly url: string;
+  /** What a client waits for: the registry's release, ready once its Deployment is. */
+  readonly ready: readonly ITerraformDependable[];
 }
 
 export interface SchemaRegistryProps {
-  readonly config: StreamstackConfig;
+  /** The `schemaRegistry` section of the config. */
+  readonly settings: StreamstackConfig["schemaRegistry"];
+  /** How services are exposed (the config's `expose` section). */
+  readonly expose: StreamstackConfig["expose"];
   readonly naming: Naming;
   readonly kafka: KafkaConnection;
-  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 /** Confluent Schema Registry (our chart) storing schemas in the stack's Kafka. */
-export class SchemaRegistry extends Construct {
-  /** URL clients use. */
-  readonly url: string;
-  readonly ready: readonly ITerraformDependable[];
+export class SchemaRegistry extends Construct implements KafkaGrantee {
+  readonly connection: SchemaRegistryConnection;
+  readonly pods: PodsPeer;
+  readonly kafkaClient = "schemaRegistry";
+  /** The topic and consumer group the registry keeps its schemas in. */
+  readonly storeTopic: string;
+  readonly storeGroup: string;
+  private readonly port: number;
 
   constructor(scope: Construct, id: string, props: SchemaRegistryProps) {
     super(scope, id);
-    const { config, naming } = props;
+    const { settings, naming } = props;
+    const name = naming.schemaRegistry.service;
+    this.pods = chartPods(name, naming.namespaces.apps);
+    this.storeTopic = naming.kafka.schemaRegistryTopic;
+    this.storeGroup = naming.kafka.schemaRegistryGroup;
+    this.port = naming.schemaRegistry.port;
+    if (props.expose.serviceType === "nodePort") ConnectionGraph.of(this).allow(nodePortFlow(this.pods, this.port));
     const release = new ChartRelease(this, "chart", {
-      name: naming.schemaRegistry.service,
+      name,
       namespace: naming.namespaces.apps,
       chart: { localChart: "schema-registry" },
       values: {
-        replicas: config.schemaRegistry.replicas,
-        kafka: confluentKafkaValues(props.kafka, "schemaRegistry"),
-        storeTopic: naming.kafka.schemaRegistryTopic,
-        groupId: naming.kafka.schemaRegistryGroup,
-        resources: config.schemaRegistry.resources,
-        service: serviceValues(config, config.expose.nodePorts.schemaRegistry),
+        replicas: settings.replicas,
+        kafka: confluentKafkaValues(props.kafka, this.kafkaClient),
+        storeTopic: this.storeTopic,
+        groupId: this.storeGroup,
+        resources: settings.resources,
+        service: serviceValues(props.expose, props.expose.nodePorts.schemaRegistry),
       },
-      dependsOn: [...props.kafka.ready, ...props.dependsOn],
+      dependsOn: props.kafka.ready,
     }).release;
-    this.url = naming.schemaRegistry.url;
-    this.ready = [release];
+    this.connection = { url: naming.schemaRegistry.url, ready: [release] };
+  }
+
+  /** Lets `grantee` look up schemas. The registry runs without authentication: the grant is the network flow. */
+  grantRead(grantee: Grantee): void {
+    recordFlow(this, grantee.pods, this.pods, this.port, "look up schemas");
+  }
+
+  /** Lets `grantee` register schemas (and look them up). Without authentication, the grant is the network flow. */
+  grantWrite(grantee: Grantee): void {
+    recordFlow(this, grantee.pods, this.pods, this.port, "register and look up schemas");
   }
 }
 
 export interface ControlCenterProps {
-  readonly config: StreamstackConfig;
+  /** The `controlCenter` section of the config. */
+  readonly settings: StreamstackConfig["controlCenter"];
+  /** How services are exposed (the config's `expose` section). */
+  readonly expose: StreamstackConfig["expose"];
   readonly naming: Naming;
   readonly kafka: KafkaConnection;
-  /** The registry to show schemas from, when one is deployed. */
-  readonly schemaRegistry?: SchemaRegistry;
-  readonly dependsOn: readonly ITerraformDependable[];
+  /**
+   * The registry to show schemas from.
+   * @default - none: Control Center shows no schemas
+   */
+  readonly schemaRegistry?: SchemaRegistryConnection;
 }
 
 /** Confluent Control Center (our chart) watching the stack's Kafka and Schema Registry. */
-export class ControlCenter extends Construct {
+export class ControlCenter extends Construct implements KafkaGrantee {
+  readonly pods: PodsPeer;
+  readonly kafkaClient = "controlCenter";
+  /** Prefix of the topics and groups Control Center creates for itself. */
+  readonly ownPrefix: string;
+
   constructor(scope: Construct, id: string, props: ControlCenterProps) {
     super(scope, id);
-    const { config, naming } = props;
+    const { settings, naming } = props;
+    const name = naming.controlCenter.service;
+    this.pods = chartPods(name, naming.namespaces.apps);
+    this.ownPrefix = naming.kafka.controlCenterPrefix;
+    if (props.expose.serviceType === "nodePort") {
+      ConnectionGraph.of(this).allow(nodePortFlow(this.pods, ports.controlCenter));
+    }
     new ChartRelease(this, "chart", {
-      name: naming.controlCenter.service,
+      name,
       namespace: naming.namespaces.apps,
       chart: { localChart: "control-center" },
       values: {
-        kafka: confluentKafkaValues(props.kafka, "controlCenter"),
-        replicationFactor: Math.min(3, config.kafka.brokers),
+        kafka: confluentKafkaValues(props.kafka, this.kafkaClient),
+        replicationFactor: props.kafka.replicationFactor,
         schemaRegistryUrl: props.schemaRegistry?.url ?? "",
-        resources: config.controlCenter.resources,
-        service: serviceValues(config, config.expose.nodePorts.controlCenter),
+        resources: settings.resources,
+        service: serviceValues(props.expose, props.expose.nodePorts.controlCenter),
       },
-      dependsOn: [...props.kafka.ready, ...(props.schemaRegistry?.ready ?? []), ...props.dependsOn],
+      dependsOn: [...props.kafka.ready, ...(props.schemaRegistry?.ready ?? [])],
       // Control Center takes minutes to build its stream stores on first start.
       timeoutSeconds: 900,
     });

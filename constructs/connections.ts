@@ -11,13 +11,17 @@ export type Peer =
       readonly labels: Readonly<Record<string, string>>;
     }
   | { readonly kind: "kube-apiserver" }
-  | { readonly kind: "dns" };
+  | { readonly kind: "dns" }
+  /** Addresses outside the cluster (a package repository, a public API), reached through the nodes' egress. */
+  | { readonly kind: "internet" };
 
-/** One permitted connection: `from` opens TCP to `to` on `port`. */
+/** One permitted connection: `from` opens a connection (TCP unless `protocol` says otherwise) to `to` on `port`. */
 export interface Flow {
   readonly from: Peer;
   readonly to: Peer;
   readonly port: number;
+  /** @default "TCP" (DNS is the one UDP flow) */
+  readonly protocol?: "TCP" | "UDP";
   /** Why the flow exists, e.g. "produce to the users topic"; shown by the policy analysis. */
   readonly purpose: string;
 }
@@ -36,11 +40,24 @@ export class ConnectionGraph extends Construct {
     const root = scope.node.root;
     const stack = scope.node.scopes.find((s) => s.node.scope === root) ?? scope;
     const existing = stack.node.tryFindChild(graphId);
-    return existing instanceof ConnectionGraph ? existing : new ConnectionGraph(stack as Construct, graphId);
+    return existing instanceof ConnectionGraph ? existing : new ConnectionGraph(stack, graphId);
   }
 
+  private readBy?: string;
+
   allow(flow: Flow): void {
+    if (this.readBy) {
+      throw new Error(
+        `flow "${flow.purpose}" recorded after ${this.readBy} read the connection graph: construct it before the last construct of the stack`,
+      );
+    }
     this.recorded.push(flow);
+  }
+
+  /** The flows, final: a flow recorded afterwards is an error, since `reader` has already derived its objects from them. */
+  seal(reader: string): readonly Flow[] {
+    this.readBy = reader;
+    return this.recorded;
   }
 
   get flows(): readonly Flow[] {

@@ -1,31 +1,41 @@
-import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { DashboardVariables } from "../apps/dashboard/src/config";
 import type { Naming } from "../config/naming";
 import type { StreamstackConfig } from "../config/schema";
-import type { CassandraConnection } from "./cassandra";
-import { NodeApp, type SecretEnvironment } from "./node-app";
+import type { CassandraConnection, CassandraGrantee } from "./cassandra";
+import type { PodsPeer } from "./grants";
+import { NodeApp } from "./node-app";
 
 export interface DashboardProps {
-  readonly config: StreamstackConfig;
+  /** The dashboard's section of the config. */
+  readonly settings: StreamstackConfig["apps"]["dashboard"];
+  /** Official Node.js image the bundled dashboard runs on. */
+  readonly image: string;
+  /** How services are exposed (the config's `expose` section). */
+  readonly expose: StreamstackConfig["expose"];
   readonly naming: Naming;
   readonly cassandra: CassandraConnection;
-  readonly dependsOn: readonly ITerraformDependable[];
 }
 
+/** Where the dashboard mounts the `password` key of its Cassandra role's secret. */
+const cassandraCredentialsPath = "/etc/cassandra-credentials";
+
 /** The live dashboard reading created_users from Cassandra. */
-export class Dashboard extends Construct {
+export class Dashboard extends Construct implements CassandraGrantee {
+  readonly pods: PodsPeer;
+  readonly cassandraClient = "dashboard";
+
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
-    const { config, naming, cassandra } = props;
+    const { settings, expose, naming, cassandra } = props;
     const port = naming.apps.dashboard.port;
-    new NodeApp(this, "app", {
+    const app = new NodeApp(this, "app", {
       app: "dashboard",
       releaseName: naming.releases.dashboard,
       namespace: naming.namespaces.apps,
-      image: config.apps.nodeImage,
-      replicas: config.apps.dashboard.replicas,
-      resources: config.apps.dashboard.resources,
+      image: props.image,
+      replicas: settings.replicas,
+      resources: settings.resources,
       env: {
         CASSANDRA_CONTACT_POINTS: cassandra.host,
         CASSANDRA_PORT: String(cassandra.port),
@@ -33,16 +43,19 @@ export class Dashboard extends Construct {
         CASSANDRA_KEYSPACE: cassandra.keyspace,
         CASSANDRA_TABLE: cassandra.table,
         PORT: String(port),
+        // The role name is no secret (it is the secret's `username`, set from naming); the password is a mounted file.
+        CASSANDRA_USERNAME: naming.cassandra.roles.dashboard.role,
+        CASSANDRA_PASSWORD_FILE: `${cassandraCredentialsPath}/password`,
       } satisfies DashboardVariables,
-      secretEnv: [
-        { name: "CASSANDRA_USERNAME", secretName: cassandra.credentialsSecret, key: "username" },
-        { name: "CASSANDRA_PASSWORD", secretName: cassandra.credentialsSecret, key: "password" },
-      ] satisfies (SecretEnvironment & { readonly name: keyof DashboardVariables })[],
+      secretFiles: [
+        { secretName: cassandra.credentials.dashboard, mountPath: cassandraCredentialsPath, keys: ["password"] },
+      ],
       service:
-        config.expose.serviceType === "nodePort"
-          ? { port, type: "NodePort", nodePort: config.expose.nodePorts.dashboard }
+        expose.serviceType === "nodePort"
+          ? { port, type: "NodePort", nodePort: expose.nodePorts.dashboard }
           : { port, type: "ClusterIP", nodePort: 0 },
-      dependsOn: [...cassandra.ready, ...props.dependsOn],
+      dependsOn: cassandra.ready,
     });
+    this.pods = app.pods;
   }
 }

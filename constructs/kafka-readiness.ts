@@ -1,7 +1,6 @@
 import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import type { Naming } from "../config/naming";
-import type { StreamstackConfig } from "../config/schema";
 import type { KubernetesObject } from "./kubernetes-object";
 import { ReadinessGate } from "./readiness-gate";
 import { hasReadinessRule } from "./resources/readiness";
@@ -15,17 +14,17 @@ export const kafkaReadySeconds = 900;
  */
 export function kafkaReadinessGate(
   scope: Construct,
-  config: StreamstackConfig,
+  gateImage: string,
   naming: Naming,
-  objects: readonly KubernetesObject[],
+  objects: () => readonly KubernetesObject[],
   dependsOn: readonly ITerraformDependable[],
 ): ReadinessGate {
   return new ReadinessGate(scope, "ready", {
     name: naming.gates.kafka,
     namespace: naming.namespaces.kafka,
-    objects: objects.filter(hasReadinessRule),
+    objects: () => objects().filter(hasReadinessRule),
     timeoutSeconds: kafkaReadySeconds,
-    image: config.apps.nodeImage,
+    image: gateImage,
     dependsOn,
   });
 }

@@ -7,7 +7,8 @@ import type { GeneratedSecret } from "./resources/generated-secret";
 export interface ManifestsReleaseProps {
   readonly name: string;
   readonly namespace: string;
-  readonly objects: readonly KubernetesObject[];
+  /** The objects, or a function that lists them at synthesis (for objects that grants add later). */
+  readonly objects: readonly KubernetesObject[] | (() => readonly KubernetesObject[]);
   /** Credentials the chart generates at install (see generated-secret.ts). */
   readonly generatedSecrets?: readonly GeneratedSecret[];
   /** The operator release whose CRDs and webhooks these objects need. */
@@ -22,20 +23,20 @@ export interface ManifestsReleaseProps {
  * that is what lets one apply install an operator and its custom resources.
  */
 export class ManifestsRelease extends Construct {
-  readonly objects: readonly KubernetesObject[];
   readonly release: ChartRelease["release"];
 
   constructor(scope: Construct, id: string, props: ManifestsReleaseProps) {
     super(scope, id);
-    this.objects = props.objects;
+    const generated = props.generatedSecrets?.length ? { generatedSecrets: props.generatedSecrets } : {};
+    const { objects } = props;
     this.release = new ChartRelease(this, "chart", {
       name: props.name,
       namespace: props.namespace,
       chart: { localChart: "manifests" },
-      values: {
-        resources: props.objects,
-        ...(props.generatedSecrets?.length ? { generatedSecrets: props.generatedSecrets } : {}),
-      },
+      values:
+        typeof objects === "function"
+          ? () => ({ resources: objects(), ...generated })
+          : { resources: objects, ...generated },
       dependsOn: props.dependsOn,
       timeoutSeconds: props.timeoutSeconds,
     }).release;

@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { ConnectionGraph } from "./connections";
 import { partOfLabel } from "./kubernetes-object";
+import { dnsFlows } from "./resources/cluster-peers";
 
 /** Pod Security Standard a namespace enforces. */
 export type PodSecurityLevel = "restricted" | "baseline";
@@ -40,7 +42,13 @@ export class Namespaces extends Construct {
         },
       });
       this.byName.set(spec.name, namespace);
+      for (const flow of dnsFlows(spec.name)) ConnectionGraph.of(this).allow(flow);
     }
+  }
+
+  /** Every namespace of the stack with its resource, for what each namespace gets (its network policies). */
+  get all(): readonly { readonly name: string; readonly resource: NamespaceV1 }[] {
+    return [...this.byName].map(([name, resource]) => ({ name, resource }));
   }
 
   /** The namespace resource, for dependsOn. */

@@ -3,12 +3,10 @@ import { Construct } from "constructs";
 import { bundleApp, type AppName } from "../apps/bundle";
 import type { Resources } from "../config/schema";
 import { ChartRelease } from "./chart-release";
-
-export interface SecretEnvironment {
-  readonly name: string;
-  readonly secretName: string;
-  readonly key: string;
-}
+import { ConnectionGraph } from "./connections";
+import type { PodsPeer } from "./grants";
+import { partOfLabel } from "./kubernetes-object";
+import { nodePortFlow } from "./resources/cluster-peers";
 
 export interface NodeAppProps {
   /** Which of our apps to bundle and run. */
@@ -20,7 +18,6 @@ export interface NodeAppProps {
   readonly replicas: number;
   readonly resources: Resources;
   readonly env: Readonly<Record<string, string>>;
-  readonly secretEnv?: readonly SecretEnvironment[];
   /** Secrets mounted as files: only the listed keys, each as a file of the same name under mountPath. */
   readonly secretFiles?: readonly {
     readonly secretName: string;
@@ -48,11 +45,22 @@ export function bundled(app: AppName): ReturnType<typeof bundleApp> {
 export class NodeApp extends Construct {
   /** SHA-256 of the bundle that was shipped. */
   readonly codeSha256: string;
+  /** The app's pods, labelled by the chart after the release (charts/node-app/templates/_helpers.tpl). */
+  readonly pods: PodsPeer;
 
   constructor(scope: Construct, id: string, props: NodeAppProps) {
     super(scope, id);
     const bundle = bundled(props.app);
     this.codeSha256 = bundle.sha256;
+    this.pods = {
+      kind: "pods",
+      name: props.releaseName,
+      namespace: props.namespace,
+      labels: { "app.kubernetes.io/name": props.releaseName, ...partOfLabel },
+    };
+    if (props.service?.type === "NodePort") {
+      ConnectionGraph.of(this).allow(nodePortFlow(this.pods, props.service.port));
+    }
     new ChartRelease(this, "chart", {
       name: props.releaseName,
       namespace: props.namespace,
@@ -63,7 +71,6 @@ export class NodeApp extends Construct {
         args: props.args ?? [],
         replicas: props.replicas,
         env: props.env,
-        secretEnv: props.secretEnv ?? [],
         secretFiles: props.secretFiles ?? [],
         resources: props.resources,
         service: props.service

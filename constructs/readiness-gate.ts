@@ -3,15 +3,16 @@ import { Construct } from "constructs";
 import type { KubernetesObject } from "./kubernetes-object";
 import { ManifestsRelease } from "./manifests-release";
 import { bundled } from "./node-app";
-import { gateJobDeadlineSeconds, readinessGateObjects } from "./resources/readiness-gate";
+import { recordApiServerFlow } from "./grants";
+import { gateJobDeadlineSeconds, readinessGateObjects, readinessGatePodLabels } from "./resources/readiness-gate";
 
 export interface ReadinessGateProps {
   /** Release and gate name (from naming.gates). */
   readonly name: string;
   /** Namespace the gate's Job runs in. */
   readonly namespace: string;
-  /** Custom resources whose readiness condition consumers need. */
-  readonly objects: readonly KubernetesObject[];
+  /** Custom resources whose readiness condition consumers need, or a function listing them at synthesis. */
+  readonly objects: readonly KubernetesObject[] | (() => readonly KubernetesObject[]);
   /** How long the gate waits before failing with a message naming what is not ready. */
   readonly timeoutSeconds: number;
   /** Official Node.js image the gate runs on. */
@@ -37,19 +38,27 @@ export class ReadinessGate extends Construct {
   constructor(scope: Construct, id: string, props: ReadinessGateProps) {
     super(scope, id);
     const bundle = bundled("gate");
-    this.release = new ManifestsRelease(this, "gate", {
-      name: props.name,
-      namespace: props.namespace,
-      objects: readinessGateObjects({
+    const gateObjects = (objects: readonly KubernetesObject[]) =>
+      readinessGateObjects({
         name: props.name,
         namespace: props.namespace,
-        objects: props.objects,
+        objects,
         timeoutSeconds: props.timeoutSeconds,
         image: props.image,
         code: { text: bundle.code, sha256: bundle.sha256 },
-      }),
+      });
+    const { objects } = props;
+    this.release = new ManifestsRelease(this, "gate", {
+      name: props.name,
+      namespace: props.namespace,
+      objects: typeof objects === "function" ? () => gateObjects(objects()) : gateObjects(objects),
       dependsOn: props.dependsOn,
       timeoutSeconds: gateJobDeadlineSeconds(props.timeoutSeconds) + gateReleaseMarginSeconds,
     }).release;
+    recordApiServerFlow(
+      this,
+      { kind: "pods", name: props.name, namespace: props.namespace, labels: readinessGatePodLabels(props.name) },
+      "read the readiness conditions of the objects it gates",
+    );
   }
 }

@@ -4,13 +4,21 @@ import type { Naming } from "../config/naming";
 import { mebibytes } from "../config/quantities";
 import type { StreamstackConfig } from "../config/schema";
 import { charts } from "../config/versions";
+import type { CassandraConnection, CassandraGrantee } from "./cassandra";
 import { ChartRelease } from "./chart-release";
+import { ConnectionGraph } from "./connections";
+import type { SchemaRegistryConnection } from "./confluent";
+import type { PodsPeer } from "./grants";
+import type { KafkaConnection, KafkaGrantee } from "./kafka";
+import type { KubernetesObject } from "./kubernetes-object";
 import { ManifestsRelease } from "./manifests-release";
 import { containerResources } from "./resources/quantities";
-import { sparkJobObjects } from "./resources/spark-application";
+import { sparkJobObjects, sparkJobPodLabels } from "./resources/spark-application";
+import { sparkJobFlows, sparkOperatorFlows } from "./resources/spark-flows";
 
 export interface SparkOperatorProps {
-  readonly config: StreamstackConfig;
+  /** Resources of the operator's controller and webhook (the controller gets at least {@link sparkControllerMinimumMemory}). */
+  readonly operatorResources: StreamstackConfig["operatorResources"];
   readonly naming: Naming;
   readonly dependsOn: readonly ITerraformDependable[];
 }
@@ -30,13 +38,13 @@ export class SparkOperator extends Construct {
 
   constructor(scope: Construct, id: string, props: SparkOperatorProps) {
     super(scope, id);
-    const { config, naming } = props;
-    const resources = containerResources(config.operatorResources);
+    const { operatorResources, naming } = props;
+    const resources = containerResources(operatorResources);
     const controllerMemory =
-      mebibytes(config.operatorResources.memory) >= mebibytes(sparkControllerMinimumMemory)
-        ? config.operatorResources.memory
+      mebibytes(operatorResources.memory) >= mebibytes(sparkControllerMinimumMemory)
+        ? operatorResources.memory
         : sparkControllerMinimumMemory;
-    const controllerResources = containerResources({ ...config.operatorResources, memory: controllerMemory });
+    const controllerResources = containerResources({ ...operatorResources, memory: controllerMemory });
     const release = new ChartRelease(this, "chart", {
       name: naming.releases.sparkOperator,
       namespace: naming.namespaces.sparkOperator,
@@ -54,25 +62,58 @@ export class SparkOperator extends Construct {
       dependsOn: props.dependsOn,
     }).release;
     this.ready = [release];
+    for (const flow of sparkOperatorFlows(naming)) ConnectionGraph.of(this).allow(flow);
   }
 }
 
 export interface StreamingJobProps {
-  readonly config: StreamstackConfig;
+  /** The `spark` section of the config. */
+  readonly settings: StreamstackConfig["spark"];
   readonly naming: Naming;
-  /** Operator, Kafka topics and users, and the Cassandra schema must exist before the job starts. */
-  readonly dependsOn: readonly ITerraformDependable[];
+  readonly kafka: KafkaConnection;
+  readonly cassandra: CassandraConnection;
+  /**
+   * The registry whose schema ids the job resolves.
+   * @default - none: every record is read with the schema the job ships
+   */
+  readonly schemaRegistry?: SchemaRegistryConnection;
+  /** The Spark operator, which must run before the SparkApplication is created. */
+  readonly operator: SparkOperator;
 }
 
 /** The PySpark streaming job as a SparkApplication, with its code, ServiceAccount, RBAC and checkpoint claim. */
-export class StreamingJob extends Construct {
+export class StreamingJob extends Construct implements KafkaGrantee, CassandraGrantee {
+  /** The SparkApplication as submitted, for anything that resubmits it (the Airflow DAG). */
+  readonly application: KubernetesObject;
+  /** The driver and executor pods (both carry the job's labels). */
+  readonly pods: PodsPeer;
+  readonly kafkaClient = "sparkJob";
+  readonly cassandraClient = "sparkJob";
+  /** The job's release (the SparkApplication exists once it is installed). */
+  readonly ready: readonly ITerraformDependable[];
+
   constructor(scope: Construct, id: string, props: StreamingJobProps) {
     super(scope, id);
-    new ManifestsRelease(this, "resources", {
-      name: props.naming.releases.sparkJob,
-      namespace: props.naming.namespaces.apps,
-      objects: sparkJobObjects(props.config, props.naming),
-      dependsOn: props.dependsOn,
+    const { naming } = props;
+    const namespace = naming.namespaces.apps;
+    const objects = sparkJobObjects(props.settings, naming, props);
+    const application = objects.find((object) => object.kind === "SparkApplication");
+    if (!application) throw new Error(`${this.node.path}: the job's objects hold no SparkApplication`);
+    this.application = application;
+    const labels = sparkJobPodLabels(naming);
+    this.pods = { kind: "pods", name: naming.spark.application, namespace, labels };
+    const release = new ManifestsRelease(this, "resources", {
+      name: naming.releases.sparkJob,
+      namespace,
+      objects,
+      dependsOn: [
+        ...props.operator.ready,
+        ...props.kafka.ready,
+        ...props.cassandra.ready,
+        ...(props.schemaRegistry?.ready ?? []),
+      ],
     });
+    this.ready = [release.release];
+    for (const flow of sparkJobFlows(this.pods)) ConnectionGraph.of(this).allow(flow);
   }
 }

@@ -12,9 +12,9 @@ import { ControlCenter, SchemaRegistry } from "../constructs/confluent";
 import { Dashboard } from "../constructs/dashboard";
 import { StrimziKafka } from "../constructs/kafka";
 import { Namespaces, type NamespaceSpec } from "../constructs/namespaces";
+import { NetworkPolicies } from "../constructs/network-policies";
 import { Postgres } from "../constructs/postgres";
 import { Producer } from "../constructs/producer";
-import type { KafkaClient } from "../constructs/resources/strimzi";
 import { SparkOperator, StreamingJob } from "../constructs/spark";
 
 /** The stack's name for a profile: separate state per profile. */
@@ -97,16 +97,12 @@ export class StreamstackStack extends TerraformStack {
         : undefined;
 
     // Layers 1 and 2: operators and the data services they manage.
-    const kafkaClients: KafkaClient[] = [];
-    if (on("producer")) kafkaClients.push("producer");
-    if (on("spark")) kafkaClients.push("sparkJob");
-    if (on("schemaRegistry")) kafkaClients.push("schemaRegistry");
-    if (on("controlCenter")) kafkaClients.push("controlCenter");
+    const gateImage = config.apps.nodeImage;
     const kafka = on("kafka")
       ? new StrimziKafka(this, "kafka", {
-          config,
+          settings: config.kafka,
           naming,
-          clients: kafkaClients,
+          gateImage,
           dependsOn: inNamespace(naming.namespaces.kafka, naming.namespaces.apps),
           certificateAuthority: kafkaSecured ? certManager?.ready : undefined,
         })
@@ -115,7 +111,9 @@ export class StreamstackStack extends TerraformStack {
     const cassandraCredentialsFor = on("spark") || on("dashboard") ? [naming.namespaces.apps] : [];
     const cassandra = on("cassandra")
       ? new Cassandra(this, "cassandra", {
-          config,
+          settings: config.cassandra,
+          operatorResources: config.operatorResources,
+          gateImage,
           naming,
           credentialsFor: cassandraCredentialsFor,
           dependsOn: [
@@ -127,7 +125,9 @@ export class StreamstackStack extends TerraformStack {
 
     const postgres = on("postgres")
       ? new Postgres(this, "postgres", {
-          config,
+          settings: config.postgres,
+          operatorResources: config.operatorResources,
+          gateImage,
           naming,
           dependsOn: inNamespace(naming.namespaces.postgresOperator, naming.namespaces.airflow),
         })
@@ -135,58 +135,106 @@ export class StreamstackStack extends TerraformStack {
 
     const sparkOperator = on("spark")
       ? new SparkOperator(this, "spark-operator", {
-          config,
+          operatorResources: config.operatorResources,
           naming,
           dependsOn: inNamespace(naming.namespaces.sparkOperator, naming.namespaces.apps),
         })
       : undefined;
 
-    // Layer 3: platform services.
+    // Layer 3: platform services. Each client is granted what it uses where it is wired.
+    const { expose } = config;
     const schemaRegistry =
       kafka && on("schemaRegistry")
-        ? new SchemaRegistry(this, "schema-registry", { config, naming, kafka: kafka.connection, dependsOn: [] })
+        ? new SchemaRegistry(this, "schema-registry", {
+            settings: config.schemaRegistry,
+            expose,
+            naming,
+            kafka: kafka.connection,
+          })
         : undefined;
+    if (kafka && schemaRegistry) {
+      kafka.grantTopicStore(schemaRegistry, schemaRegistry.storeTopic, schemaRegistry.storeGroup);
+    }
     if (kafka && on("controlCenter")) {
-      new ControlCenter(this, "control-center", {
-        config,
+      const controlCenter = new ControlCenter(this, "control-center", {
+        settings: config.controlCenter,
+        expose,
         naming,
         kafka: kafka.connection,
-        schemaRegistry,
-        dependsOn: [],
+        schemaRegistry: schemaRegistry?.connection,
       });
+      kafka.grantMonitor(controlCenter, controlCenter.ownPrefix);
+      schemaRegistry?.grantRead(controlCenter);
     }
 
     // Layer 4: applications.
-    if (kafka && cassandra && sparkOperator) {
-      new StreamingJob(this, "streaming-job", {
-        config,
-        naming,
-        dependsOn: [...sparkOperator.ready, ...kafka.connection.ready, ...cassandra.connection.ready],
-      });
+    const streamingJob =
+      kafka && cassandra && sparkOperator
+        ? new StreamingJob(this, "streaming-job", {
+            settings: config.spark,
+            naming,
+            operator: sparkOperator,
+            kafka: kafka.connection,
+            cassandra: cassandra.connection,
+            schemaRegistry: schemaRegistry?.connection,
+          })
+        : undefined;
+    if (kafka && cassandra && streamingJob) {
+      kafka.grantRead(streamingJob, { consumerGroupPrefix: naming.kafka.sparkGroupPrefix });
+      kafka.grantWrite(streamingJob, { topic: naming.kafka.topics.deadLetters });
+      cassandra.grantReadWrite(streamingJob);
+      schemaRegistry?.grantRead(streamingJob);
     }
     if (kafka && schemaRegistry && on("producer")) {
-      new Producer(this, "producer", {
-        config,
+      const producer = new Producer(this, "producer", {
+        settings: config.apps.producer,
+        image: config.apps.nodeImage,
         naming,
         kafka: kafka.connection,
-        schemaRegistryUrl: schemaRegistry.url,
-        dependsOn: [...schemaRegistry.ready, ...kafka.connection.ready],
+        schemaRegistry: schemaRegistry.connection,
       });
+      kafka.grantWrite(producer, { idempotent: true });
+      schemaRegistry.grantWrite(producer);
     }
     if (cassandra && on("dashboard")) {
-      new Dashboard(this, "dashboard", { config, naming, cassandra: cassandra.connection, dependsOn: [] });
+      const dashboard = new Dashboard(this, "dashboard", {
+        settings: config.apps.dashboard,
+        image: config.apps.nodeImage,
+        expose,
+        naming,
+        cassandra: cassandra.connection,
+      });
+      cassandra.grantRead(dashboard);
     }
     if (postgres && on("airflow")) {
-      new Airflow(this, "airflow", {
-        config,
+      const airflow = new Airflow(this, "airflow", {
+        settings: config.airflow,
+        expose,
         naming,
         components,
-        postgres,
-        kafka: kafka?.connection,
-        schemaRegistryUrl: schemaRegistry?.url,
-        // The DAGs' producer and Spark runs need Kafka and the Cassandra schema (the Postgres gate comes through `postgres`).
-        dependsOn: [...(kafka?.connection.ready ?? []), ...(cassandra?.connection.ready ?? [])],
+        postgres: postgres.connection,
+        producerRuns:
+          kafka && schemaRegistry
+            ? {
+                settings: config.apps.producer,
+                image: config.apps.nodeImage,
+                kafka: kafka.connection,
+                schemaRegistry: schemaRegistry.connection,
+              }
+            : undefined,
+        streamingJob,
       });
+      postgres.grantConnect(airflow, "keep Airflow's metadata");
+      if (airflow.producerTasks) {
+        kafka?.grantWrite(airflow.producerTasks, { idempotent: true });
+        schemaRegistry?.grantWrite(airflow.producerTasks);
+      }
     }
+
+    // Last: the policies are derived from every flow the constructs above recorded.
+    new NetworkPolicies(this, "network-policies", {
+      releaseName: naming.releases.networkPolicies,
+      namespaces: namespaces.all,
+    });
   }
 }

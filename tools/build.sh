@@ -2,7 +2,8 @@
 # Builds the verification toolchain from source into a cache, once per pinned version.
 #
 #   ${STREAMSTACK_CACHE:-$HOME/.cache/streamstack}/
-#     bin/tofu, bin/helm              built from the Go modules pinned in tools/<tool>/go.mod
+#     bin/tofu, bin/helm,             built from the Go modules pinned in tools/<tool>/go.mod
+#     bin/netpol-analyzer
 #     bin/kube-apiserver, bin/etcd    only with STREAMSTACK_BUILD_APISERVER=1 (slow, see tools/README.md)
 #     checkov/                        virtualenv with tools/checkov/requirements.txt
 #     providers/                      filesystem mirror of Terraform providers, filled by hand (see tools/README.md)
@@ -78,6 +79,8 @@ build_go tofu tofu github.com/opentofu/opentofu/cmd/tofu "-X github.com/opentofu
 # Release builds stamp the full version; without it `helm version` says only "v3.22".
 helm_version=$(sed -n 's/^require helm.sh\/helm\/v3 \(v[0-9.]*\)$/\1/p' "$tools_dir/helm/go.mod")
 build_go helm helm helm.sh/helm/v3/cmd/helm "-X helm.sh/helm/v3/internal/version.version=$helm_version"
+# The network-policy analyzer has no version flag; its version is the pin in tools/netpol/go.mod.
+build_go netpol netpol-analyzer github.com/np-guard/netpol-analyzer/cmd/netpolicy
 if [[ "${STREAMSTACK_SKIP_CHECKOV:-0}" != 1 ]]; then install_checkov; fi
 if [[ "${STREAMSTACK_BUILD_APISERVER:-0}" == 1 ]]; then
   build_go apiserver etcd streamstack.local/tools/apiserver/etcd

@@ -14,7 +14,8 @@ import { SparkOperator, StreamingJob } from "../../constructs/spark";
 type SynthesizedRelease = { name: string; chart: string; values: string[]; depends_on?: string[] };
 
 function releasesOf(synthesized: string): SynthesizedRelease[] {
-  return Object.values(JSON.parse(synthesized).resource.helm_release as Record<string, SynthesizedRelease>);
+  const stack = JSON.parse(synthesized) as { resource: { helm_release: Record<string, SynthesizedRelease> } };
+  return Object.values(stack.resource.helm_release);
 }
 
 function objectsOf(release: SynthesizedRelease | undefined): {
@@ -87,7 +88,9 @@ describe("CertManager", () => {
 describe("Cassandra", () => {
   const synthesized = Testing.synthScope((scope) => {
     new Cassandra(scope, "cassandra", {
-      config: kind,
+      settings: kind.cassandra,
+      operatorResources: kind.operatorResources,
+      gateImage: kind.apps.nodeImage,
       naming: deriveNaming(kind),
       credentialsFor: ["streamstack-apps"],
       dependsOn: [],
@@ -103,13 +106,20 @@ describe("Cassandra", () => {
     expect(resources?.depends_on?.some((d) => d.includes("cassandra_operator"))).toBe(true);
   });
 
-  it("shares generated superuser credentials with the apps namespace", () => {
+  it("keeps the superuser in Cassandra's namespace and gives each client its own login role in the apps namespace", () => {
     const values = parse(resources?.values[0] ?? "") as { generatedSecrets: unknown[] };
+    const { roles } = deriveNaming(kind).cassandra;
     expect(values.generatedSecrets).toEqual([
+      { name: "streamstack-superuser", namespaces: ["streamstack-cassandra"], username: "streamstack-superuser" },
       {
-        name: "streamstack-superuser",
+        name: roles.sparkJob.secret,
         namespaces: ["streamstack-cassandra", "streamstack-apps"],
-        username: "streamstack-superuser",
+        username: roles.sparkJob.role,
+      },
+      {
+        name: roles.dashboard.secret,
+        namespaces: ["streamstack-cassandra", "streamstack-apps"],
+        username: roles.dashboard.role,
       },
     ]);
   });
@@ -131,7 +141,13 @@ describe("Cassandra", () => {
 describe("Postgres", () => {
   it("runs a CloudNativePG cluster whose generated owner secret carries Airflow's connection URL", () => {
     const synthesized = Testing.synthScope((scope) => {
-      new Postgres(scope, "pg", { config: cloud, naming: deriveNaming(cloud), dependsOn: [] });
+      new Postgres(scope, "pg", {
+        settings: cloud.postgres,
+        operatorResources: cloud.operatorResources,
+        gateImage: cloud.apps.nodeImage,
+        naming: deriveNaming(cloud),
+        dependsOn: [],
+      });
     });
     expect(synthesized).toHaveResourceWithProperties(Release, { name: "cloudnative-pg", version: "0.29.0" });
     const resources = releasesOf(synthesized).find((r) => r.name === "postgres-resources");
@@ -150,7 +166,11 @@ describe("Postgres", () => {
 describe("Spark", () => {
   it("points the operator at the apps namespace and leaves driver RBAC to the job", () => {
     const synthesized = Testing.synthScope((scope) => {
-      new SparkOperator(scope, "spark", { config: kind, naming: deriveNaming(kind), dependsOn: [] });
+      new SparkOperator(scope, "spark", {
+        operatorResources: kind.operatorResources,
+        naming: deriveNaming(kind),
+        dependsOn: [],
+      });
     });
     const values = parse(releasesOf(synthesized)[0].values[0]) as { spark: unknown };
     expect(values.spark).toEqual({
@@ -165,9 +185,30 @@ describe("Spark", () => {
     [cloud, "persistentVolumeClaim"],
   ])("submits the job with its code, pinned packages and checkpoints (%#)", (config, checkpointVolume) => {
     const synthesized = Testing.synthScope((scope) => {
-      new StreamingJob(scope, "job", { config, naming: deriveNaming(config), dependsOn: [] });
+      const naming = deriveNaming(config);
+      const operator = new SparkOperator(scope, "operator", {
+        operatorResources: config.operatorResources,
+        naming,
+        dependsOn: [],
+      });
+      const cassandra = {
+        host: "c-dc1-service.ns.svc",
+        port: 9042,
+        localDatacenter: "dc1",
+        keyspace: "ks",
+        table: "t",
+        credentials: { sparkJob: "job-role", dashboard: "dashboard-role" },
+        ready: [],
+      };
+      const kafka = {
+        bootstrapServers: "k:9092",
+        credentialsSecret: () => undefined,
+        replicationFactor: 1,
+        ready: [],
+      };
+      new StreamingJob(scope, "job", { settings: config.spark, naming, operator, kafka, cassandra });
     });
-    const objects = objectsOf(releasesOf(synthesized)[0]);
+    const objects = objectsOf(releasesOf(synthesized).find((r) => r.name === "streaming-job"));
     const application = objects.find((o) => o.kind === "SparkApplication");
     expect(application?.spec).toMatchObject({
       type: "Python",

@@ -2,9 +2,17 @@ import { Testing } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { parse } from "yaml";
 import { loadConfig } from "../../config/load";
+import type { Acl } from "../../constructs/resources/strimzi";
 import { deriveNaming } from "../../config/naming";
-import { StrimziKafka } from "../../constructs/kafka";
-import { clientAcls } from "../../constructs/resources/strimzi";
+import type { Construct } from "constructs";
+import { StrimziKafka, type KafkaGrantee } from "../../constructs/kafka";
+import type { KafkaClient } from "../../constructs/resources/strimzi";
+
+/** A stand-in client: a construct with pods, connecting as `client`. */
+function grantee(scope: Construct, client: KafkaClient): KafkaGrantee {
+  const pods = { kind: "pods" as const, name: client, namespace: "streamstack-apps", labels: { app: client } };
+  return { node: scope.node, pods, kafkaClient: client };
+}
 
 function kafkaOf(
   profile: "kind" | "cloud",
@@ -16,16 +24,24 @@ function kafkaOf(
   const naming = deriveNaming(config);
   let construct: StrimziKafka | undefined;
   const synthesized = Testing.synthScope((scope) => {
-    construct = new StrimziKafka(scope, "kafka", {
-      config,
+    const kafka = new StrimziKafka(scope, "kafka", {
+      settings: config.kafka,
       naming,
-      clients: ["producer", "sparkJob", "schemaRegistry", "controlCenter"],
+      gateImage: config.apps.nodeImage,
       dependsOn: [],
       certificateAuthority: withAuthority ? [] : undefined,
     });
+    // Granted in another order than naming lists the clients: the users come out in naming's order all the same.
+    kafka.grantMonitor(grantee(scope, "controlCenter"), naming.kafka.controlCenterPrefix);
+    kafka.grantRead(grantee(scope, "sparkJob"), { consumerGroupPrefix: naming.kafka.sparkGroupPrefix });
+    kafka.grantWrite(grantee(scope, "sparkJob"), { topic: naming.kafka.topics.deadLetters });
+    kafka.grantTopicStore(grantee(scope, "schemaRegistry"), "_schemas", "schema-registry");
+    kafka.grantWrite(grantee(scope, "producer"), { idempotent: true });
+    construct = kafka;
   });
   const releases = Object.values(
-    JSON.parse(synthesized).resource.helm_release as Record<string, { name: string; values: string[] }>,
+    (JSON.parse(synthesized) as { resource: { helm_release: Record<string, { name: string; values: string[] }> } })
+      .resource.helm_release,
   );
   const resources = (
     parse(releases.find((r) => r.name === "kafka-resources")?.values[0] ?? "") as {
@@ -110,15 +126,21 @@ describe("StrimziKafka", () => {
       ["schema-registry", "streamstack-apps"],
       ["control-center", "streamstack-apps"],
     ]);
-    expect(users.find((u) => u.metadata.name === "producer")?.spec.authorization).toEqual({
-      type: "simple",
-      acls: clientAcls(naming).producer,
-    });
-    // The producer may write its topic and nothing else.
-    expect(clientAcls(naming).producer.flatMap((acl) => acl.operations)).not.toContain("Read");
-    expect(clientAcls(naming).sparkJob.find((acl) => acl.resource.name === "users_created")?.operations).toEqual([
-      "Read",
-      "Describe",
+    const aclsOf = (user: string) =>
+      (users.find((u) => u.metadata.name === user)?.spec.authorization as { acls: Acl[] } | undefined)?.acls ?? [];
+    // The producer may write its topic (idempotently) and nothing else.
+    expect(aclsOf("producer")).toEqual([
+      { resource: { type: "topic", name: "users_created", patternType: "literal" }, operations: ["Write", "Describe"] },
+      { resource: { type: "cluster" }, operations: ["IdempotentWrite"] },
+    ]);
+    // The job's two grants add up on its one user: read the data topic in its groups, write dead letters.
+    expect(aclsOf("spark-streaming-job")).toEqual([
+      { resource: { type: "topic", name: "users_created", patternType: "literal" }, operations: ["Read", "Describe"] },
+      { resource: { type: "group", name: naming.kafka.sparkGroupPrefix, patternType: "prefix" }, operations: ["Read"] },
+      {
+        resource: { type: "topic", name: "users_created.dlq", patternType: "literal" },
+        operations: ["Write", "Describe"],
+      },
     ]);
     expect(connection?.bootstrapServers).toBe("streamstack-kafka-bootstrap.streamstack-kafka.svc:9093");
     expect(connection?.credentialsSecret("producer")).toBe("producer");

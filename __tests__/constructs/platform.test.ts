@@ -10,12 +10,14 @@ import { Dashboard } from "../../constructs/dashboard";
 import type { KafkaConnection } from "../../constructs/kafka";
 import { Postgres } from "../../constructs/postgres";
 import { Producer } from "../../constructs/producer";
+import { SparkOperator, StreamingJob } from "../../constructs/spark";
 
 type Values = Record<string, unknown>;
 
 function valuesOf(synthesized: string, releaseName: string): Values {
   const releases = Object.values(
-    JSON.parse(synthesized).resource.helm_release as Record<string, { name: string; values: string[] }>,
+    (JSON.parse(synthesized) as { resource: { helm_release: Record<string, { name: string; values: string[] }> } })
+      .resource.helm_release,
   );
   const release = releases.find((r) => r.name === releaseName);
   if (!release) throw new Error(`no release ${releaseName}`);
@@ -28,10 +30,12 @@ function connection(secured: boolean): KafkaConnection {
     saslMechanism: secured ? "scram-sha-512" : undefined,
     clientTrustSecret: secured ? "kafka-client-trust" : undefined,
     credentialsSecret: (client) => (secured ? `user-${client}` : undefined),
+    replicationFactor: secured ? 3 : 1,
     ready: [],
   };
 }
 
+const registry = { url: "http://sr:8081", ready: [] };
 const kind = loadConfig({});
 const cloud = loadConfig({ profile: "cloud" });
 
@@ -44,13 +48,19 @@ describe("SchemaRegistry and ControlCenter", () => {
     (config, secured, protocol, serviceType) => {
       const naming = deriveNaming(config);
       const synthesized = Testing.synthScope((scope) => {
-        const registry = new SchemaRegistry(scope, "sr", { config, naming, kafka: connection(secured), dependsOn: [] });
-        new ControlCenter(scope, "cc", {
-          config,
+        const { expose } = config;
+        const registry = new SchemaRegistry(scope, "sr", {
+          settings: config.schemaRegistry,
+          expose,
           naming,
           kafka: connection(secured),
-          schemaRegistry: registry,
-          dependsOn: [],
+        });
+        new ControlCenter(scope, "cc", {
+          settings: config.controlCenter,
+          expose,
+          naming,
+          kafka: connection(secured),
+          schemaRegistry: registry.connection,
         });
       });
       const registry = valuesOf(synthesized, "schema-registry");
@@ -64,7 +74,8 @@ describe("SchemaRegistry and ControlCenter", () => {
       expect(registry.service).toMatchObject({ type: serviceType });
       const controlCenter = valuesOf(synthesized, "control-center");
       expect(controlCenter.schemaRegistryUrl).toBe("http://schema-registry.streamstack-apps.svc:8081");
-      expect(controlCenter.replicationFactor).toBe(Math.min(3, config.kafka.brokers));
+      // The Kafka connection's replication factor, not one Control Center works out for itself.
+      expect(controlCenter.replicationFactor).toBe(secured ? 3 : 1);
       expect((controlCenter.kafka as Values).credentialsSecret).toBe(secured ? "user-controlCenter" : "");
     },
   );
@@ -75,14 +86,16 @@ describe("Producer and Dashboard", () => {
     const naming = deriveNaming(cloud);
     const synthesized = Testing.synthScope((scope) => {
       new Producer(scope, "producer", {
-        config: cloud,
+        settings: cloud.apps.producer,
+        image: cloud.apps.nodeImage,
         naming,
         kafka: connection(true),
-        schemaRegistryUrl: "http://sr:8081",
-        dependsOn: [],
+        schemaRegistry: registry,
       });
       new Dashboard(scope, "dashboard", {
-        config: cloud,
+        settings: cloud.apps.dashboard,
+        image: cloud.apps.nodeImage,
+        expose: cloud.expose,
         naming,
         cassandra: {
           host: "c-dc1-service.ns.svc",
@@ -90,10 +103,9 @@ describe("Producer and Dashboard", () => {
           localDatacenter: "dc1",
           keyspace: "ks",
           table: "t",
-          credentialsSecret: "su",
+          credentials: { sparkJob: "c-spark-job", dashboard: "c-dashboard" },
           ready: [],
         },
-        dependsOn: [],
       });
     });
     const producer = valuesOf(synthesized, "producer");
@@ -105,9 +117,11 @@ describe("Producer and Dashboard", () => {
       KAFKA_TLS: "true",
     });
     expect(producer.env).toMatchObject({ KAFKA_USERNAME: "user-producer", KAFKA_SASL_MECHANISM: "scram-sha-512" });
-    expect(producer.secretEnv).toEqual([{ name: "KAFKA_PASSWORD", secretName: "user-producer", key: "password" }]);
+    expect(producer).not.toHaveProperty("secretEnv");
+    expect(producer.env).toMatchObject({ KAFKA_PASSWORD_FILE: "/etc/kafka-user/password" });
     // Only ca.crt: the trust secret is a cert-manager Certificate whose tls.key the producer must not see.
     expect(producer.secretFiles).toEqual([
+      { secretName: "user-producer", mountPath: "/etc/kafka-user", keys: ["password"] },
       { secretName: "kafka-client-trust", mountPath: "/etc/kafka-ca", keys: ["ca.crt"] },
     ]);
     const dashboard = valuesOf(synthesized, "dashboard");
@@ -123,11 +137,11 @@ describe("Producer and Dashboard", () => {
     const config = loadConfig({ overrides: { apps: { producer: { ratePerSecond: 0 } } } });
     const synthesized = Testing.synthScope((scope) => {
       new Producer(scope, "producer", {
-        config,
+        settings: config.apps.producer,
+        image: config.apps.nodeImage,
         naming: deriveNaming(config),
         kafka: connection(false),
-        schemaRegistryUrl: "http://sr:8081",
-        dependsOn: [],
+        schemaRegistry: registry,
       });
     });
     expect(valuesOf(synthesized, "producer")).toMatchObject({ replicas: 0, args: [] });
@@ -137,16 +151,49 @@ describe("Producer and Dashboard", () => {
 describe("Airflow", () => {
   it("uses the CloudNativePG database, mounts the DAGs and lets tasks act in the apps namespace", () => {
     const naming = deriveNaming(kind);
+    let streamingJob: StreamingJob | undefined;
     const synthesized = Testing.synthScope((scope) => {
-      const postgres = new Postgres(scope, "pg", { config: kind, naming, dependsOn: [] });
+      const postgres = new Postgres(scope, "pg", {
+        settings: kind.postgres,
+        operatorResources: kind.operatorResources,
+        gateImage: kind.apps.nodeImage,
+        naming,
+        dependsOn: [],
+      });
+      const cassandra = {
+        host: "c-dc1-service.ns.svc",
+        port: 9042,
+        localDatacenter: "dc1",
+        keyspace: "ks",
+        table: "t",
+        credentials: { sparkJob: "job-role", dashboard: "dashboard-role" },
+        ready: [],
+      };
+      const operator = new SparkOperator(scope, "spark", {
+        operatorResources: kind.operatorResources,
+        naming,
+        dependsOn: [],
+      });
+      streamingJob = new StreamingJob(scope, "job", {
+        settings: kind.spark,
+        naming,
+        operator,
+        kafka: connection(false),
+        cassandra,
+      });
       new Airflow(scope, "airflow", {
-        config: kind,
+        settings: kind.airflow,
+        expose: kind.expose,
         naming,
         components: resolveComponents(kind),
-        postgres,
-        kafka: connection(false),
-        schemaRegistryUrl: "http://sr:8081",
-        dependsOn: [],
+        postgres: postgres.connection,
+        producerRuns: {
+          settings: kind.apps.producer,
+          image: kind.apps.nodeImage,
+          kafka: connection(false),
+          schemaRegistry: registry,
+        },
+        streamingJob,
       });
     });
     const values = valuesOf(synthesized, "airflow");
@@ -163,7 +210,8 @@ describe("Airflow", () => {
     }[];
     const dagConfigMap = dags.find((o) => o.metadata.name === "streamstack-dags");
     expect(Object.keys(dagConfigMap?.data ?? {})).toContain("spark-application.yaml");
-    expect(parse(dagConfigMap?.data?.["spark-application.yaml"] ?? "")).toMatchObject({ kind: "SparkApplication" });
+    // The DAG resubmits exactly the application the job's release submitted.
+    expect(parse(dagConfigMap?.data?.["spark-application.yaml"] ?? "")).toEqual(streamingJob?.application);
     expect(dags.find((o) => o.kind === "RoleBinding")?.subjects).toEqual([
       { kind: "ServiceAccount", name: "airflow-worker", namespace: "streamstack-airflow" },
     ]);

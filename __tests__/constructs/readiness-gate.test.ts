@@ -28,18 +28,18 @@ function gate(objects: KubernetesObject[], timeoutSeconds = 600, code = "x") {
 const byKind = (objects: KubernetesObject[], kindName: string) => objects.filter((object) => object.kind === kindName);
 
 describe("readinessGateObjects", () => {
-  const objects = gate([postgresClusterObject(kind, naming)]);
+  const objects = gate([postgresClusterObject(kind.postgres, naming)]);
   const job = byKind(objects, "Job")[0];
   const pod = asJson(asJson(asJson(job.spec).template).spec);
   const container = (pod.containers as Json[])[0];
 
-  it("runs the bundled gate on the Node.js image as the image's `node` user, restricted-compliant", () => {
+  it("runs the bundled gate on the Node.js image as an unprivileged user with no home (it writes nothing), restricted-compliant", () => {
     expect(container.image).toBe(kind.apps.nodeImage);
     expect(container.command).toEqual(["node", "/app/gate.js"]);
     expect(pod.securityContext).toEqual({
       runAsNonRoot: true,
-      runAsUser: 1000,
-      runAsGroup: 1000,
+      runAsUser: 10001,
+      runAsGroup: 10001,
       seccompProfile: { type: "RuntimeDefault" },
     });
     expect(container.securityContext).toEqual({
@@ -48,12 +48,18 @@ describe("readinessGateObjects", () => {
       capabilities: { drop: ["ALL"] },
     });
     expect(pod.automountServiceAccountToken).toBe(true);
-    expect(container.resources).toEqual({ requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "64Mi" } });
+    // A one-shot Job gets a CPU limit too: it has no latency to lose, and the limit bounds a runaway poll loop.
+    expect(container.resources).toEqual({
+      requests: { cpu: "10m", memory: "64Mi" },
+      limits: { cpu: "500m", memory: "64Mi" },
+    });
     expect(byKind(objects, "ConfigMap")[0]?.data).toEqual({ "gate.js": "x" });
   });
 
   it("has a time limit, enforced twice: by the gate and, after time for scheduling and an image pull, by the Job", () => {
-    const env = Object.fromEntries((container.env as Json[]).map((variable) => [variable.name, variable.value]));
+    const env = Object.fromEntries(
+      (container.env as { name: string; value?: string }[]).map((variable) => [variable.name, variable.value]),
+    );
     expect(env.GATE_TIMEOUT_SECONDS).toBe("600");
     expect(asJson(job.spec).activeDeadlineSeconds).toBe(900);
     expect(asJson(job.spec).backoffLimit).toBe(0);
@@ -95,25 +101,27 @@ describe("readinessGateObjects", () => {
 
   it("is a new Job when what it checks or runs changes, the same Job otherwise", () => {
     const name = (objects: KubernetesObject[]) => byKind(objects, "Job")[0]?.metadata.name;
-    const cluster = postgresClusterObject(kind, naming);
+    const cluster = postgresClusterObject(kind.postgres, naming);
     expect(name(gate([cluster]))).toMatch(/^db-ready-[0-9a-f]{10}$/);
     expect(name(gate([cluster]))).toBe(name(gate([cluster])));
     expect(name(gate([cluster], 601))).not.toBe(name(gate([cluster])));
     expect(name(gate([cluster], 600, "y"))).not.toBe(name(gate([cluster])));
   });
 
-  it("hashes the whole pod template: a change to any field of it (here: resources) is a new Job", async () => {
-    const quantities = await import("../../constructs/resources/quantities");
-    const original = quantities.containerResources;
-    const name = byKind(gate([postgresClusterObject(kind, naming)]), "Job")[0]?.metadata.name;
-    const spy = jest
-      .spyOn(quantities, "containerResources")
-      .mockImplementation((resources) => original({ ...resources, memory: "96Mi" }));
-    try {
-      expect(byKind(gate([postgresClusterObject(kind, naming)]), "Job")[0]?.metadata.name).not.toBe(name);
-    } finally {
-      spy.mockRestore();
-    }
+  it("hashes the whole pod template: a change to any field of it (here: resources) is a new Job", () => {
+    const cluster = postgresClusterObject(kind.postgres, naming);
+    const jobName = (objects: KubernetesObject[]) => byKind(objects, "Job")[0]?.metadata.name;
+    const withResources = readinessGateObjects({
+      name: "db-ready",
+      namespace: naming.namespaces.airflow,
+      objects: [cluster],
+      timeoutSeconds: 600,
+      image: kind.apps.nodeImage,
+      code: { text: "x", sha256: "x" },
+      resources: { cpu: "10m", memory: "96Mi" },
+    });
+    expect(jobName(withResources)).toMatch(/^db-ready-[0-9a-f]{10}$/);
+    expect(jobName(withResources)).not.toBe(jobName(gate([cluster])));
   });
 
   it("refuses objects it has no readiness rule for, and an empty gate", () => {

@@ -3,6 +3,7 @@
  * CronJobs, Pods) and the Spark operator's driver/executor of each SparkApplication, reduced to what
  * kubelet needs to lay out volumes and start the containers.
  */
+import { text } from "../../validation/text";
 import type { KeyedVolume } from "./kubelet-layout";
 
 export interface EnvVar {
@@ -129,7 +130,7 @@ function sparkRolePods(label: string, namespace: string, spec: Loose): WorkloadP
         workload: `${label} ${role}`,
         namespace,
         spec: { volumes, containers: [container] },
-        spark: { role, mainApplicationFile: String(spec.mainApplicationFile ?? ""), type: String(spec.type ?? "") },
+        spark: { role, mainApplicationFile: text(spec.mainApplicationFile), type: text(spec.type) },
       },
     ];
   });

@@ -18,8 +18,7 @@ export function airflowDatabaseSecret(naming: Naming): GeneratedSecret {
   };
 }
 
-export function postgresClusterObject(config: StreamstackConfig, naming: Naming): KubernetesObject {
-  const { postgres } = config;
+export function postgresClusterObject(postgres: StreamstackConfig["postgres"], naming: Naming): KubernetesObject {
   return {
     apiVersion: "postgresql.cnpg.io/v1",
     kind: "Cluster",

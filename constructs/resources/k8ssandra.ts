@@ -6,15 +6,19 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { Naming } from "../../config/naming";
 import type { StreamstackConfig } from "../../config/schema";
 import { partOfLabel, type KubernetesObject } from "../kubernetes-object";
+import { cassandraClientRoles, cassandraRolesCqlTemplate, rolesCqlShell } from "./cassandra-roles";
 import type { GeneratedSecret } from "./generated-secret";
-import { claimSpec, containerResources } from "./quantities";
+import { claimSpec, containerResources, oneShotJobResources } from "./quantities";
 import { finishedJobTtlSeconds } from "./readiness-gate";
 
-/** The Cassandra superuser credentials, generated once and present in the Cassandra and apps namespaces. */
-export function cassandraSuperuserSecret(naming: Naming, alsoIn: readonly string[]): GeneratedSecret {
+/**
+ * The Cassandra superuser credentials, generated once, only in Cassandra's namespace: the operator and the schema Job
+ * use them; clients get their own roles (cassandra-roles.ts).
+ */
+export function cassandraSuperuserSecret(naming: Naming): GeneratedSecret {
   return {
     name: naming.cassandra.superuserSecret,
-    namespaces: [naming.namespaces.cassandra, ...alsoIn],
+    namespaces: [naming.namespaces.cassandra],
     username: `${naming.cassandra.clusterName}-superuser`,
   };
 }
@@ -25,7 +29,7 @@ export const cassOperatorContainers = {
   logger: { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "128Mi" } },
 } as const;
 
-export function k8ssandraClusterObject(config: StreamstackConfig, naming: Naming): KubernetesObject {
+export function k8ssandraClusterObject(config: Pick<StreamstackConfig, "cassandra">, naming: Naming): KubernetesObject {
   const { cassandra } = config;
   return {
     apiVersion: "k8ssandra.io/v1alpha1",
@@ -53,7 +57,7 @@ export function k8ssandraClusterObject(config: StreamstackConfig, naming: Naming
 const tableDefinition = readFileSync(join(__dirname, "..", "..", "apps", "schemas", "created_users.cql"), "utf8");
 
 /** CQL creating the keyspace (replicated in the one datacenter) and the table the job writes. */
-export function cassandraSchemaCql(config: StreamstackConfig): string {
+export function cassandraSchemaCql(config: Pick<StreamstackConfig, "cassandra">): string {
   const { keyspace, datacenter, replicationFactor } = config.cassandra;
   const createKeyspace =
     `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = ` +
@@ -68,7 +72,7 @@ export function cassandraSchemaCql(config: StreamstackConfig): string {
 }
 
 /** cqlsh comes from the official Cassandra image of the version the cluster runs. */
-export function cassandraImage(config: StreamstackConfig): string {
+export function cassandraImage(config: Pick<StreamstackConfig, "cassandra">): string {
   return `cassandra:${config.cassandra.serverVersion}`;
 }
 
@@ -79,9 +83,10 @@ export const cassandraSchemaJobTimeoutSeconds = 600;
  * Names of the schema Job and its ConfigMap, carrying a hash of everything that shapes its pod (the CQL, the cqlsh
  * image, the address and the time limit): a changed schema is a new Job that runs, and no change meets an immutable one.
  */
-export function cassandraSchemaNames(config: StreamstackConfig, naming: Naming) {
+export function cassandraSchemaNames(config: Pick<StreamstackConfig, "cassandra">, naming: Naming) {
   const shape = {
     cql: cassandraSchemaCql(config),
+    roles: cassandraRolesCqlTemplate(naming),
     image: cassandraImage(config),
     contactPoint: naming.cassandra.contactPoint,
     timeoutSeconds: cassandraSchemaJobTimeoutSeconds,
@@ -90,13 +95,20 @@ export function cassandraSchemaNames(config: StreamstackConfig, naming: Naming) 
   return { job: `${naming.cassandra.schemaJob}-${hash}`, configMap: `${naming.cassandra.schemaJob}-cql-${hash}` };
 }
 
+/** Where the schema Job mounts each client role's password: `<directory>/<role>/password`. */
+const rolePasswordsDirectory = "/role-passwords";
+
 /**
- * A Job that waits for Cassandra to accept the superuser and applies the schema; idempotent, so a rerun is harmless.
+ * A Job that waits for Cassandra to accept the superuser, applies the schema, then creates the client roles and
+ * their grants (cassandra-roles.ts); idempotent, so a rerun is harmless.
  * A Job's pod template is immutable and a completed Job never runs again, so the Job and its ConfigMap are named
  * after a hash of the CQL: a changed schema makes Helm delete the old pair and create (and, with wait_for_jobs,
  * wait for) a new one. cqlsh comes from the official Cassandra image of the same version the cluster runs.
  */
-export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Naming): KubernetesObject[] {
+export function cassandraSchemaJobObjects(
+  config: Pick<StreamstackConfig, "cassandra">,
+  naming: Naming,
+): KubernetesObject[] {
   const namespace = naming.namespaces.cassandra;
   const names = cassandraSchemaNames(config, naming);
   const configMapName = names.configMap;
@@ -116,13 +128,18 @@ export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Nam
     "done",
     `cqlsh "${host}" ${port} -u "$user" -p "$password" -f /schema/schema.cql`,
     'echo "schema applied"',
+    ...rolesCqlShell(naming, "/schema/roles.cql.template", rolePasswordsDirectory, "/tmp/roles.cql"),
+    `cqlsh "${host}" ${port} -u "$user" -p "$password" -f /tmp/roles.cql`,
+    "rm -f /tmp/roles.cql",
+    'echo "client roles applied"',
   ].join("\n");
+  const roles = Object.values(cassandraClientRoles(naming));
   return [
     {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: configMapName, namespace, labels: { ...partOfLabel } },
-      data: { "schema.cql": cassandraSchemaCql(config) },
+      data: { "schema.cql": cassandraSchemaCql(config), "roles.cql.template": cassandraRolesCqlTemplate(naming) },
     } satisfies IConfigMap,
     {
       apiVersion: "batch/v1",
@@ -151,7 +168,8 @@ export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Nam
                 command: ["bash", "-c", script],
                 // cqlsh keeps its history under HOME; the root filesystem stays read-only.
                 env: [{ name: "HOME", value: "/tmp" }],
-                resources: containerResources({ cpu: "100m", memory: "256Mi" }),
+                // cqlsh (Python) starts in a few CPU-seconds; the limit only caps a stuck loop.
+                resources: oneShotJobResources({ cpu: "100m", memory: "256Mi" }, "1"),
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,
@@ -161,6 +179,11 @@ export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Nam
                   { name: "schema", mountPath: "/schema", readOnly: true },
                   { name: "credentials", mountPath: "/credentials", readOnly: true },
                   { name: "tmp", mountPath: "/tmp" },
+                  ...roles.map(({ role }) => ({
+                    name: `role-${role.replaceAll("_", "-")}`,
+                    mountPath: `${rolePasswordsDirectory}/${role}`,
+                    readOnly: true,
+                  })),
                 ],
               },
             ],
@@ -168,6 +191,10 @@ export function cassandraSchemaJobObjects(config: StreamstackConfig, naming: Nam
               { name: "schema", configMap: { name: configMapName } },
               { name: "credentials", secret: { secretName: naming.cassandra.superuserSecret } },
               { name: "tmp", emptyDir: {} },
+              ...roles.map(({ role, secret }) => ({
+                name: `role-${role.replaceAll("_", "-")}`,
+                secret: { secretName: secret, items: [{ key: "password", path: "password" }] },
+              })),
             ],
           },
         },

@@ -10,6 +10,15 @@ export function containerResources(resources: Resources) {
   } satisfies IResourceRequirements;
 }
 
+/**
+ * A one-shot Job's resources: as containerResources, plus a CPU limit. Unlike a service, a short Job has no latency
+ * to lose to CFS throttling, and the limit bounds a runaway loop (e.g. a gate polling a broken API server).
+ */
+export function oneShotJobResources(resources: Resources, cpuLimit: string) {
+  const base = containerResources(resources);
+  return { requests: base.requests, limits: { ...base.limits, cpu: cpuLimit } } satisfies IResourceRequirements;
+}
+
 /** A ReadWriteOnce claim spec for the given volume. */
 export function claimSpec(volume: Volume | Storage) {
   return {

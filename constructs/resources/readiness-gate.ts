@@ -9,7 +9,7 @@ import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { Target } from "../../apps/gate/src/condition";
 import type { GateVariable } from "../../apps/gate/src/variables";
 import { partOfLabel, type KubernetesObject } from "../kubernetes-object";
-import { containerResources } from "./quantities";
+import { oneShotJobResources } from "./quantities";
 import { pluralOf, readinessTarget } from "./readiness";
 
 /** Label value that marks a readiness gate's Job (the invariant tests find gates by it). */
@@ -28,6 +28,11 @@ export interface ReadinessGateSpec {
   readonly image: string;
   /** The bundled gate (apps/gate). */
   readonly code: { readonly text: string; readonly sha256: string };
+  /**
+   * The gate container's requests and limits.
+   * @default 10m CPU and 64Mi requested, 500m CPU limit (the gate polls; it measured well under 64Mi)
+   */
+  readonly resources?: { readonly cpu: string; readonly memory: string };
 }
 
 /** How long a finished gate or schema Job stays for its log before Kubernetes deletes it. */
@@ -60,6 +65,11 @@ export function gateJobDeadlineSeconds(gateTimeoutSeconds: number): number {
   return gateTimeoutSeconds + gateStartAllowanceSeconds;
 }
 
+/** Labels of a gate's Job pod (and its other objects). */
+export function readinessGatePodLabels(name: string) {
+  return { ...partOfLabel, "app.kubernetes.io/name": name, "app.kubernetes.io/component": gateComponent };
+}
+
 /**
  * A Job that waits, up to a time limit, for each object's readiness condition, with the least RBAC that allows it.
  * Its name carries a hash of what it checks and runs, so a changed gate is a new Job (a Job's template is immutable)
@@ -68,7 +78,7 @@ export function gateJobDeadlineSeconds(gateTimeoutSeconds: number): number {
 export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[] {
   if (spec.objects.length === 0) throw new Error(`readiness gate ${spec.name} has nothing to wait for`);
   const targets: Target[] = spec.objects.map(readinessTarget);
-  const labels = { ...partOfLabel, "app.kubernetes.io/name": spec.name, "app.kubernetes.io/component": gateComponent };
+  const labels = readinessGatePodLabels(spec.name);
   const env: { name: GateVariable; value: string }[] = [
     { name: "GATE_TARGETS", value: JSON.stringify(targets) },
     { name: "GATE_TIMEOUT_SECONDS", value: String(spec.timeoutSeconds) },
@@ -84,8 +94,9 @@ export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[
       automountServiceAccountToken: true,
       securityContext: {
         runAsNonRoot: true,
-        runAsUser: 1000,
-        runAsGroup: 1000,
+        // As the node-app chart: the gate writes nothing, so no need for the image's `node` user (1000).
+        runAsUser: 10001,
+        runAsGroup: 10001,
         seccompProfile: { type: "RuntimeDefault" },
       },
       containers: [
@@ -94,7 +105,7 @@ export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[
           image: spec.image,
           command: ["node", `${codeMount}/${codeFile}`],
           env,
-          resources: containerResources({ cpu: "10m", memory: "64Mi" }),
+          resources: oneShotJobResources(spec.resources ?? { cpu: "10m", memory: "64Mi" }, "500m"),
           securityContext: {
             allowPrivilegeEscalation: false,
             readOnlyRootFilesystem: true,

@@ -6,12 +6,16 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { Naming } from "../../config/naming";
-import { endpointAddress } from "../../config/naming";
 import type { StreamstackConfig } from "../../config/schema";
 import { sparkVersions } from "../../config/versions";
+import type { CassandraConnection } from "../cassandra";
+import type { SchemaRegistryConnection } from "../confluent";
+import type { KafkaConnection } from "../kafka";
 import { partOfLabel, type KubernetesObject } from "../kubernetes-object";
 import { claimSpec } from "./quantities";
+import { sparkPorts } from "./spark-flows";
 import { mebibytes } from "../../config/quantities";
+import type sparkJobEnvironment from "../../apps/spark-job/environment.json";
 
 const sparkJobDirectory = join(__dirname, "..", "..", "apps", "spark-job");
 const schemaFile = join(__dirname, "..", "..", "apps", "schemas", "users_created.avsc");
@@ -32,7 +36,7 @@ function sparkMemory(total: string): { memory: string; memoryOverhead: string } 
 }
 
 /** The variables job_config.py reads (apps/spark-job/environment.json), and the interpreter's module path. */
-type SparkJobVariable = keyof (typeof import("../../apps/spark-job/environment.json"))["variables"] | "PYTHONPATH";
+type SparkJobVariable = keyof (typeof sparkJobEnvironment)["variables"] | "PYTHONPATH";
 type SparkJobEnvVar =
   | { readonly name: SparkJobVariable; readonly value: string }
   | {
@@ -40,38 +44,54 @@ type SparkJobEnvVar =
       readonly valueFrom: { readonly secretKeyRef: { readonly name: string; readonly key: string } };
     };
 
-function jobEnvironment(config: StreamstackConfig, naming: Naming) {
+/** The services the job reads from and writes to, as their constructs describe them. */
+export interface SparkJobConnections {
+  readonly kafka: KafkaConnection;
+  readonly cassandra: CassandraConnection;
+  /**
+   * The registry whose ids name each record's writer schema.
+   * @default - none: every record is read with the schema the job ships
+   */
+  readonly schemaRegistry?: SchemaRegistryConnection;
+}
+
+function jobEnvironment(spark: StreamstackConfig["spark"], naming: Naming, connections: SparkJobConnections) {
+  const { kafka, cassandra } = connections;
   const secretEnv = (name: SparkJobVariable, secret: string, key: string): SparkJobEnvVar => ({
     name,
     valueFrom: { secretKeyRef: { name: secret, key } },
   });
   const env: SparkJobEnvVar[] = [
-    { name: "KAFKA_BOOTSTRAP_SERVERS", value: endpointAddress(naming.kafka.bootstrap) },
+    { name: "KAFKA_BOOTSTRAP_SERVERS", value: kafka.bootstrapServers },
     { name: "KAFKA_TOPIC", value: naming.kafka.topics.users },
     { name: "KAFKA_DLQ_TOPIC", value: naming.kafka.topics.deadLetters },
-    { name: "KAFKA_TLS", value: String(naming.kafka.tls) },
-    { name: "CASSANDRA_HOST", value: naming.cassandra.contactPoint.host },
-    { name: "CASSANDRA_PORT", value: String(naming.cassandra.contactPoint.port) },
-    { name: "CASSANDRA_LOCAL_DATACENTER", value: naming.cassandra.datacenter },
-    { name: "CASSANDRA_KEYSPACE", value: naming.cassandra.keyspace },
-    { name: "CASSANDRA_TABLE", value: naming.cassandra.table },
-    secretEnv("CASSANDRA_USERNAME", naming.cassandra.superuserSecret, "username"),
-    secretEnv("CASSANDRA_PASSWORD", naming.cassandra.superuserSecret, "password"),
+    { name: "KAFKA_TLS", value: String(kafka.clientTrustSecret !== undefined) },
+    { name: "CASSANDRA_HOST", value: cassandra.host },
+    { name: "CASSANDRA_PORT", value: String(cassandra.port) },
+    { name: "CASSANDRA_LOCAL_DATACENTER", value: cassandra.localDatacenter },
+    { name: "CASSANDRA_KEYSPACE", value: cassandra.keyspace },
+    { name: "CASSANDRA_TABLE", value: cassandra.table },
+    secretEnv("CASSANDRA_USERNAME", cassandra.credentials.sparkJob, "username"),
+    secretEnv("CASSANDRA_PASSWORD", cassandra.credentials.sparkJob, "password"),
     { name: "CHECKPOINT_LOCATION", value: `${naming.spark.checkpointMountPath}/${naming.spark.application}` },
     // Applies only to a query without a checkpoint. Checkpoints are as durable as Kafka (config/load.ts): on kind both
     // live in the pod, so a restarted driver re-reads the retained topic: harmless for the table (upserts by id),
     // repeats dead letters. Offsets kept on a volume would outlive an ephemeral broker and stop the query (failOnDataLoss).
     { name: "STARTING_OFFSETS", value: "earliest" },
-    { name: "TRIGGER_INTERVAL", value: config.spark.triggerInterval },
+    { name: "TRIGGER_INTERVAL", value: spark.triggerInterval },
     { name: "AVRO_SCHEMA_PATH", value: `${naming.spark.codeMountPath}/${sparkVersions.schemaFile}` },
     { name: "PYTHONPATH", value: naming.spark.codeMountPath },
   ];
-  if (naming.kafka.saslMechanism) {
+  // The job reads each record with the writer schema its Confluent id names (apps/spark-job/schema_registry.py);
+  // without a registry it reads every record with the schema it ships.
+  if (connections.schemaRegistry) env.push({ name: "SCHEMA_REGISTRY_URL", value: connections.schemaRegistry.url });
+  const kafkaUser = kafka.credentialsSecret("sparkJob");
+  if (kafka.saslMechanism && kafkaUser) {
     env.push(
-      { name: "KAFKA_SASL_MECHANISM", value: naming.kafka.saslMechanism },
+      { name: "KAFKA_SASL_MECHANISM", value: kafka.saslMechanism },
       // Strimzi's user secret holds the password; the username is the KafkaUser's name.
-      { name: "KAFKA_USERNAME", value: naming.kafka.users.sparkJob },
-      secretEnv("KAFKA_PASSWORD", naming.kafka.users.sparkJob, "password"),
+      { name: "KAFKA_USERNAME", value: kafkaUser },
+      secretEnv("KAFKA_PASSWORD", kafkaUser, "password"),
       { name: "KAFKA_TLS_CA_FILE", value: "/etc/kafka-ca/ca.crt" },
     );
   }
@@ -83,15 +103,25 @@ const podSecurity = {
   securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
 };
 
+/** Labels of the job's objects, among them its driver and executor pods (the SparkApplication gives them both). */
+export function sparkJobPodLabels(naming: Naming) {
+  return { ...partOfLabel, "app.kubernetes.io/name": naming.spark.application };
+}
+
 /** The streaming SparkApplication and everything its driver needs in the apps namespace. */
-export function sparkJobObjects(config: StreamstackConfig, naming: Naming): KubernetesObject[] {
+export function sparkJobObjects(
+  settings: StreamstackConfig["spark"],
+  naming: Naming,
+  connections: SparkJobConnections,
+): KubernetesObject[] {
   const namespace = naming.namespaces.apps;
   const { spark } = naming;
-  const labels = { ...partOfLabel, "app.kubernetes.io/name": spark.application };
-  const persistentCheckpoints = config.spark.checkpointStorage.type === "persistent";
-  const env = jobEnvironment(config, naming);
+  const labels = sparkJobPodLabels(naming);
+  const persistentCheckpoints = settings.checkpointStorage.type === "persistent";
+  const env = jobEnvironment(settings, naming, connections);
+  const trustSecret = connections.kafka.clientTrustSecret;
   const mounts = [{ name: "code", mountPath: spark.codeMountPath, readOnly: true }];
-  const caMount = naming.kafka.tls ? [{ name: "kafka-ca", mountPath: "/etc/kafka-ca", readOnly: true }] : [];
+  const caMount = trustSecret ? [{ name: "kafka-ca", mountPath: "/etc/kafka-ca", readOnly: true }] : [];
 
   const objects: KubernetesObject[] = [
     {
@@ -137,7 +167,7 @@ export function sparkJobObjects(config: StreamstackConfig, naming: Naming): Kube
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",
       metadata: { name: spark.checkpointClaim, namespace, labels },
-      spec: claimSpec(config.spark.checkpointStorage),
+      spec: claimSpec(settings.checkpointStorage),
     } satisfies IPersistentVolumeClaim);
   }
 
@@ -157,6 +187,8 @@ export function sparkJobObjects(config: StreamstackConfig, naming: Naming): Kube
         // The image's home is read-only for uid 185; Ivy resolves the connector packages into /tmp.
         "spark.jars.ivy": "/tmp/.ivy2",
         "spark.kubernetes.submission.waitAppCompletion": "false",
+        // Executors' block managers otherwise listen on a random port, which no network policy can name.
+        "spark.blockManager.port": String(sparkPorts.blockManager),
       },
       // A streaming query runs forever; the operator restarts it after a failure and it resumes from its checkpoint.
       restartPolicy: { type: "Always", onFailureRetryInterval: 10, onSubmissionFailureRetryInterval: 30 },
@@ -165,19 +197,14 @@ export function sparkJobObjects(config: StreamstackConfig, naming: Naming): Kube
         persistentCheckpoints
           ? { name: "checkpoints", persistentVolumeClaim: { claimName: spark.checkpointClaim } }
           : { name: "checkpoints", emptyDir: {} },
-        ...(naming.kafka.tls
-          ? [
-              {
-                name: "kafka-ca",
-                secret: { secretName: naming.kafka.clientTrustSecret, items: [{ key: "ca.crt", path: "ca.crt" }] },
-              },
-            ]
+        ...(trustSecret
+          ? [{ name: "kafka-ca", secret: { secretName: trustSecret, items: [{ key: "ca.crt", path: "ca.crt" }] } }]
           : []),
       ],
       driver: {
         cores: 1,
-        coreRequest: config.spark.driverResources.cpu,
-        ...sparkMemory(config.spark.driverResources.memory),
+        coreRequest: settings.driverResources.cpu,
+        ...sparkMemory(settings.driverResources.memory),
         serviceAccount: spark.serviceAccount,
         labels,
         env,
@@ -186,10 +213,10 @@ export function sparkJobObjects(config: StreamstackConfig, naming: Naming): Kube
         ...podSecurity,
       },
       executor: {
-        instances: config.spark.executors,
+        instances: settings.executors,
         cores: 1,
-        coreRequest: config.spark.executorResources.cpu,
-        ...sparkMemory(config.spark.executorResources.memory),
+        coreRequest: settings.executorResources.cpu,
+        ...sparkMemory(settings.executorResources.memory),
         labels,
         env,
         volumeMounts: [...mounts, ...caMount],

@@ -23,6 +23,9 @@ function versionAtLeast(version: string, minimum: readonly number[]): boolean {
   return true;
 }
 
+/** ClusterOperatorConfig.NETWORK_POLICY_GENERATION (default "true") in Strimzi 0.45.2 and 1.2.0. */
+export const strimziNetworkPolicyGenerationVariable = "STRIMZI_NETWORK_POLICY_GENERATION";
+
 /** The cluster operator's extra environment for a Strimzi version whose entity operator watches `crossNamespaces`. */
 export function strimziOperatorEnvironment(
   strimziVersion: string,
@@ -31,6 +34,9 @@ export function strimziOperatorEnvironment(
   return [
     // Operands get security contexts that satisfy the restricted Pod Security Standard.
     { name: "STRIMZI_POD_SECURITY_PROVIDER_CLASS", value: "restricted" },
+    // Strimzi's own policies open every listener to all pods (listeners carry no networkPolicyPeers); the stack's
+    // policies, derived from the connection graph, cover the same operator and cluster flows (strimzi-flows.ts).
+    { name: strimziNetworkPolicyGenerationVariable, value: "false" },
     ...(crossNamespaces.length > 0 && versionAtLeast(strimziVersion, watchedNamespaceVariableSince)
       ? [{ name: entityOperatorWatchedNamespaceVariable, value: "true" }]
       : []),
@@ -76,9 +82,14 @@ function listeners(kafka: KafkaConfig, naming: Naming) {
   ];
 }
 
+/** Replicas of internal topics: the brokers' default, which clients creating topics of their own follow. */
+export function defaultReplicationFactor(kafka: KafkaConfig): number {
+  return Math.min(3, kafka.brokers);
+}
+
 /** Broker settings that keep the internal topics consistent with the number of brokers. */
 function brokerConfig(kafka: KafkaConfig) {
-  const replication = Math.min(3, kafka.brokers);
+  const replication = defaultReplicationFactor(kafka);
   return {
     "offsets.topic.replication.factor": replication,
     "transaction.state.log.replication.factor": replication,
@@ -122,8 +133,7 @@ function metadata(name: string, namespace: string, clusterName: string, extraLab
 }
 
 /** The Kafka resource (and, in KRaft mode, its node pools). */
-export function kafkaClusterObjects(config: StreamstackConfig, naming: Naming): KubernetesObject[] {
-  const { kafka } = config;
+export function kafkaClusterObjects(kafka: KafkaConfig, naming: Naming): KubernetesObject[] {
   const namespace = naming.namespaces.kafka;
   const apiVersion = strimziApiVersion(kafka.mode);
   const authorization = kafka.authentication === "none" ? {} : { authorization: { type: "simple" } };
@@ -203,8 +213,7 @@ export function kafkaClusterObjects(config: StreamstackConfig, naming: Naming): 
 }
 
 /** The data topic and its dead-letter topic. */
-export function kafkaTopicObjects(config: StreamstackConfig, naming: Naming): KubernetesObject[] {
-  const { kafka } = config;
+export function kafkaTopicObjects(kafka: KafkaConfig, naming: Naming): KubernetesObject[] {
   const topic = (resourceName: string, topicName: string, retentionHours: number, partitions: number) => ({
     apiVersion: strimziApiVersion(kafka.mode),
     kind: "KafkaTopic",
@@ -238,7 +247,7 @@ type Operation =
   | "IdempotentWrite"
   | "All";
 
-interface Acl {
+export interface Acl {
   readonly resource: {
     readonly type: "topic" | "group" | "cluster";
     readonly name?: string;
@@ -255,54 +264,71 @@ const groupAcl = (name: string, operations: Operation[], patternType: "literal" 
   resource: { type: "group", name, patternType },
   operations,
 });
+const clusterAcl = (operations: Operation[]): Acl => ({ resource: { type: "cluster" }, operations });
 
-export type KafkaClient = "producer" | "sparkJob" | "schemaRegistry" | "controlCenter";
+/** A client of the stack's Kafka; each has its own KafkaUser (naming.kafka.users) when authentication is on. */
+export type KafkaClient = keyof Naming["kafka"]["users"];
 
-/** What each client may do, and nothing more. */
-export function clientAcls(naming: Naming): Readonly<Record<KafkaClient, readonly Acl[]>> {
-  const { topics } = naming.kafka;
-  return {
-    producer: [
-      topicAcl(topics.users, ["Write", "Describe"]),
-      { resource: { type: "cluster" }, operations: ["IdempotentWrite"] },
-    ],
-    sparkJob: [
-      topicAcl(topics.users, ["Read", "Describe"]),
-      topicAcl(topics.deadLetters, ["Write", "Describe"]),
-      groupAcl(naming.kafka.sparkGroupPrefix, ["Read"], "prefix"),
-    ],
-    schemaRegistry: [
-      topicAcl(naming.kafka.schemaRegistryTopic, ["Read", "Write", "Describe", "DescribeConfigs", "Create"]),
-      groupAcl(naming.kafka.schemaRegistryGroup, ["Read", "Describe"]),
-      // The registry checks the cluster's topic settings at start.
-      { resource: { type: "cluster" }, operations: ["Describe", "DescribeConfigs"] },
-    ],
-    controlCenter: [
-      // Control Center watches every topic and group and keeps its own under _confluent.
-      topicAcl("*", ["Read", "Describe", "DescribeConfigs"]),
-      groupAcl("*", ["Describe"]),
-      topicAcl(naming.kafka.controlCenterPrefix, ["All"], "prefix"),
-      groupAcl(naming.kafka.controlCenterPrefix, ["All"], "prefix"),
-      { resource: { type: "cluster" }, operations: ["Describe", "DescribeConfigs", "Create"] },
-    ],
-  };
+/** What each kind of access needs, as named ACL lists (aws-cdk's kinesis `perms`): grants pick from these. */
+export const kafkaAccess = {
+  /** Produce to a topic. */
+  write: (topic: string): Acl[] => [topicAcl(topic, ["Write", "Describe"])],
+  /** An idempotent producer's right on the cluster. */
+  idempotentWrite: (): Acl[] => [clusterAcl(["IdempotentWrite"])],
+  /** Consume a topic in groups whose names start with `groupPrefix`. */
+  read: (topic: string, groupPrefix: string): Acl[] => [
+    topicAcl(topic, ["Read", "Describe"]),
+    groupAcl(groupPrefix, ["Read"], "prefix"),
+  ],
+  /** Keep a store in a topic the client creates and reads back in its own group (Schema Registry's `_schemas`). */
+  topicStore: (topic: string, group: string): Acl[] => [
+    topicAcl(topic, ["Read", "Write", "Describe", "DescribeConfigs", "Create"]),
+    groupAcl(group, ["Read", "Describe"]),
+    // The registry checks the cluster's topic settings at start.
+    clusterAcl(["Describe", "DescribeConfigs"]),
+  ],
+  /** Watch every topic and group, owning the topics and groups under `ownPrefix` (Control Center's `_confluent`). */
+  monitor: (ownPrefix: string): Acl[] => [
+    topicAcl("*", ["Read", "Describe", "DescribeConfigs"]),
+    groupAcl("*", ["Describe"]),
+    topicAcl(ownPrefix, ["All"], "prefix"),
+    groupAcl(ownPrefix, ["All"], "prefix"),
+    clusterAcl(["Describe", "DescribeConfigs", "Create"]),
+  ],
+} as const;
+
+/** Strimzi KafkaUser `spec.quotas` (044-Crd-kafkauser.yaml, the same at 0.45.2 and 1.2.0). */
+export interface KafkaUserQuotas {
+  /** Bytes per second each broker accepts from the user before throttling it. */
+  readonly producerByteRate?: number;
 }
 
-/** A KafkaUser for each client that runs; only with authentication on. */
-export function kafkaUserObjects(
-  config: StreamstackConfig,
+/**
+ * Quotas per Kafka user. The producer (its release and the Airflow task share the user) is the one client whose
+ * volume an outsider can drive: 1 MiB/s per broker is ~1000 generated users a second, a hundred times the default
+ * rate, and throttled rather than refused, so a burst slows down instead of failing. Brokers enforce it by delaying
+ * responses; the other clients keep their share.
+ */
+export function kafkaUserQuotas(naming: Naming): Readonly<Record<string, KafkaUserQuotas>> {
+  return { [naming.kafka.users.producer]: { producerByteRate: 1024 * 1024 } };
+}
+
+/** The KafkaUser of one client with the ACLs it was granted; only with authentication on. */
+export function kafkaUserObject(
+  kafka: KafkaConfig,
   naming: Naming,
-  clients: readonly KafkaClient[],
-): KubernetesObject[] {
-  if (config.kafka.authentication === "none") return [];
-  const acls = clientAcls(naming);
-  return clients.map((client) => ({
-    apiVersion: strimziApiVersion(config.kafka.mode),
+  user: string,
+  acls: readonly Acl[],
+): KubernetesObject {
+  const quotas = kafkaUserQuotas(naming)[user];
+  return {
+    apiVersion: strimziApiVersion(kafka.mode),
     kind: "KafkaUser",
-    metadata: metadata(naming.kafka.users[client], naming.namespaces.apps, config.kafka.clusterName),
+    metadata: metadata(user, naming.namespaces.apps, kafka.clusterName),
     spec: {
-      authentication: { type: config.kafka.authentication },
-      authorization: { type: "simple", acls: acls[client] },
+      authentication: { type: kafka.authentication },
+      authorization: { type: "simple", acls },
+      ...(quotas ? { quotas } : {}),
     },
-  }));
+  };
 }
