@@ -17,18 +17,22 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from kubernetes.client import models as k8s
-
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.sdk import DAG
+from kubernetes.client import models as k8s
 
 APPS_NAMESPACE = os.environ.get("STREAMSTACK_APPS_NAMESPACE", "streamstack-apps")
 PRODUCER_CODE_CONFIGMAP = os.environ.get("STREAMSTACK_PRODUCER_CODE_CONFIGMAP", "streamstack-producer-code")
 PRODUCER_ENV_CONFIGMAP = os.environ.get("STREAMSTACK_PRODUCER_ENV_CONFIGMAP", "streamstack-producer-env")
-# Optional, where Kafka requires SCRAM over TLS: the KafkaUser's secret (key `password`) and the CA secret (key `ca.crt`).
+# Optional, where Kafka requires SCRAM over TLS: the KafkaUser's secret (key `password`) and the CA secret
+# (key `ca.crt`).
 PRODUCER_PASSWORD_SECRET = os.environ.get("STREAMSTACK_PRODUCER_PASSWORD_SECRET", "")
 KAFKA_CA_SECRET = os.environ.get("STREAMSTACK_KAFKA_CA_SECRET", "")
 KAFKA_CA_MOUNT_PATH = "/etc/kafka-ca"
+# Where the KafkaUser's `password` is mounted; the producer env ConfigMap's KAFKA_PASSWORD_FILE points here
+# (constructs/producer.ts), so the password never sits in the task pod's env.
+KAFKA_USER_MOUNT_PATH = "/etc/kafka-user"
+KAFKA_PASSWORD_KEY = "password"
 DEFAULT_IMAGE = os.environ.get("STREAMSTACK_PRODUCER_IMAGE", "node:20")
 DEFAULT_COUNT = os.environ.get("STREAMSTACK_PRODUCER_COUNT", "100")
 KUBERNETES_CONN_ID = os.environ.get("STREAMSTACK_KUBERNETES_CONN_ID", "kubernetes_default")
@@ -50,17 +54,7 @@ def producer_env_sources() -> list[k8s.V1EnvFromSource]:
 
 def producer_env_vars() -> list[k8s.V1EnvVar]:
     # Each run generates its own users; a fixed seed would resend the same ids every run.
-    variables = [k8s.V1EnvVar(name="PRODUCER_SEED", value="{{ run_id }}")]
-    if PRODUCER_PASSWORD_SECRET:
-        variables.append(
-            k8s.V1EnvVar(
-                name="KAFKA_PASSWORD",
-                value_from=k8s.V1EnvVarSource(
-                    secret_key_ref=k8s.V1SecretKeySelector(name=PRODUCER_PASSWORD_SECRET, key="password")
-                ),
-            )
-        )
-    return variables
+    return [k8s.V1EnvVar(name="PRODUCER_SEED", value="{{ run_id }}")]
 
 
 def producer_volumes() -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMount]]:
@@ -73,6 +67,16 @@ def producer_volumes() -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMount]]:
             k8s.V1Volume(name="kafka-ca", secret=k8s.V1SecretVolumeSource(secret_name=KAFKA_CA_SECRET, items=ca_only))
         )
         mounts.append(k8s.V1VolumeMount(name="kafka-ca", mount_path=KAFKA_CA_MOUNT_PATH, read_only=True))
+    if PRODUCER_PASSWORD_SECRET:
+        # Only the password: Strimzi's user secret also holds the whole JAAS line.
+        password_only = [k8s.V1KeyToPath(key=KAFKA_PASSWORD_KEY, path=KAFKA_PASSWORD_KEY)]
+        volumes.append(
+            k8s.V1Volume(
+                name="kafka-user",
+                secret=k8s.V1SecretVolumeSource(secret_name=PRODUCER_PASSWORD_SECRET, items=password_only),
+            )
+        )
+        mounts.append(k8s.V1VolumeMount(name="kafka-user", mount_path=KAFKA_USER_MOUNT_PATH, read_only=True))
     return volumes, mounts
 
 

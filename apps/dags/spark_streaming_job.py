@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 
 from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.sdk import DAG, task
@@ -42,14 +42,14 @@ HEALTHY_TASK_ID = "spark_application_healthy"
 RESUBMIT_TASK_ID = "resubmit_spark_application"
 
 
-def application_state(application: Optional[dict[str, Any]]) -> Optional[str]:
+def application_state(application: dict[str, Any] | None) -> str | None:
     """The SparkApplication's state, None when it does not exist."""
     if application is None:
         return None
     return ((application.get("status") or {}).get("applicationState") or {}).get("state", "")
 
 
-def needs_resubmit(state: Optional[str]) -> bool:
+def needs_resubmit(state: str | None) -> bool:
     return state is None or state.upper() not in HEALTHY_STATES
 
 
@@ -75,7 +75,7 @@ def _namespace(manifest: dict[str, Any]) -> str:
     return manifest["metadata"].get("namespace") or SPARK_NAMESPACE
 
 
-def _get_application(hook, name: str, namespace: str) -> Optional[dict[str, Any]]:
+def _get_application(hook, name: str, namespace: str) -> dict[str, Any] | None:
     from kubernetes.client.exceptions import ApiException
 
     try:
@@ -95,7 +95,9 @@ def _wait_until_driver_pod_gone(hook, manifest: dict[str, Any], namespace: str, 
 
     from kubernetes.client.exceptions import ApiException
 
-    driver_pod = (manifest.get("spec") or {}).get("driver", {}).get("podName") or f"{manifest['metadata']['name']}-driver"
+    driver_pod = (manifest.get("spec") or {}).get("driver", {}).get(
+        "podName"
+    ) or f"{manifest['metadata']['name']}-driver"
     deadline = time.monotonic() + timeout_seconds
     while True:
         try:
@@ -126,7 +128,9 @@ with DAG(
         manifest = load_manifest(SPARK_APP_FILE)
         name, namespace = manifest["metadata"]["name"], _namespace(manifest)
         state = application_state(_get_application(_hook(), name, namespace))
-        LOG.info("SparkApplication %s/%s state: %s", namespace, name, "absent" if state is None else state or "(none yet)")
+        LOG.info(
+            "SparkApplication %s/%s state: %s", namespace, name, "absent" if state is None else state or "(none yet)"
+        )
         return RESUBMIT_TASK_ID if needs_resubmit(state) else HEALTHY_TASK_ID
 
     @task(task_id=RESUBMIT_TASK_ID)

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import * as z from "zod";
 
 /** Raised when the environment or command line cannot be turned into a valid configuration. */
@@ -47,6 +48,34 @@ export function parseEnvironment<Schema extends z.ZodType>(
     return `  - ${variable}: ${issue.message}${entry}${shown}`;
   });
   throw new ConfigurationError(`invalid ${appName} configuration:\n${lines.join("\n")}`);
+}
+
+/**
+ * Reads a credential from a mounted file (a Secret key the pod mounts), verbatim, so it never sits in the pod's
+ * environment. A missing or unreadable file is a configuration error naming the variable.
+ */
+export function readSecretFile(appName: string, variable: string, path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigurationError(
+      `invalid ${appName} configuration:\n  - ${variable}: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/** Issues for a secret given both inline and as a file, or (when `required`) not at all. */
+export function secretSourceIssues(
+  environment: Readonly<Record<string, unknown>>,
+  variable: string,
+  required: string | undefined,
+): { path: string[]; message: string }[] {
+  const inline = environment[variable] !== undefined;
+  const file = environment[`${variable}_FILE`] !== undefined;
+  if (inline && file) return [{ path: [variable], message: `set ${variable} or ${variable}_FILE, not both` }];
+  if (!inline && !file && required !== undefined)
+    return [{ path: [`${variable}_FILE`], message: `${variable}_FILE (or ${variable}) is ${required}` }];
+  return [];
 }
 
 function isSecret(variable: string): boolean {

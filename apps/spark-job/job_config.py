@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional
 
 DEFAULT_SCHEMA_FILE_NAME = "users_created.avsc"
 SUPPORTED_SASL_MECHANISMS = ("scram-sha-512",)
@@ -30,11 +30,11 @@ class KafkaConfig:
     bootstrap_servers: str
     topic: str
     dead_letter_topic: str
-    sasl_mechanism: Optional[str]
-    username: Optional[str]
-    password: Optional[str]
+    sasl_mechanism: str | None
+    username: str | None
+    password: str | None
     tls: bool
-    tls_ca_file: Optional[str]
+    tls_ca_file: str | None
     starting_offsets: str
 
     def client_options(self) -> dict[str, str]:
@@ -62,11 +62,11 @@ class KafkaConfig:
 class CassandraConfig:
     host: str
     port: int
-    username: Optional[str]
-    password: Optional[str]
+    username: str | None
+    password: str | None
     keyspace: str
     table: str
-    local_datacenter: Optional[str]
+    local_datacenter: str | None
 
     def spark_conf(self) -> dict[str, str]:
         """Session settings for the Spark Cassandra Connector."""
@@ -89,13 +89,15 @@ class JobConfig:
     checkpoint_location: str
     trigger_interval: str
     avro_schema_path: str
+    # Where writer schemas are looked up by Confluent schema id; None reads every body with the reader schema.
+    schema_registry_url: str | None = None
 
 
 def _escape_jaas(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _optional(env: Mapping[str, str], name: str) -> Optional[str]:
+def _optional(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name, "").strip()
     return value or None
 
@@ -148,6 +150,15 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _registry_url(env: Mapping[str, str]) -> str | None:
+    value = _optional(env, "SCHEMA_REGISTRY_URL")
+    if value is not None and not re.match(r"^https?://[^\s/]+", value):
+        raise ConfigError(
+            f"environment variable SCHEMA_REGISTRY_URL must be an http(s) URL of the Confluent API, got {value!r}"
+        )
+    return value
+
+
 def default_schema_path(job_file: str) -> str:
     """The schema ships next to the job file (both come from one ConfigMap mounted as one directory)."""
     return os.path.join(os.path.dirname(os.path.abspath(job_file)), DEFAULT_SCHEMA_FILE_NAME)
@@ -196,7 +207,8 @@ def load_config(env: Mapping[str, str], job_file: str) -> JobConfig:
     schema_path = _optional(env, "AVRO_SCHEMA_PATH") or default_schema_path(job_file)
     if not os.path.isfile(schema_path):
         raise ConfigError(
-            f"Avro schema not found at {schema_path!r}: set AVRO_SCHEMA_PATH or ship {DEFAULT_SCHEMA_FILE_NAME} next to the job"
+            f"Avro schema not found at {schema_path!r}: set AVRO_SCHEMA_PATH or ship {DEFAULT_SCHEMA_FILE_NAME} "
+            "next to the job"
         )
     return JobConfig(
         kafka=kafka,
@@ -206,4 +218,5 @@ def load_config(env: Mapping[str, str], job_file: str) -> JobConfig:
         ),
         trigger_interval=_trigger_interval(env),
         avro_schema_path=schema_path,
+        schema_registry_url=_registry_url(env),
     )

@@ -12,13 +12,14 @@ import os
 import signal
 import sys
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.streaming import StreamingQuery
 
 import user_records
 from job_config import ConfigError, JobConfig, load_config
+from schema_registry import WriterSchemas
 
 LOG = logging.getLogger("streamstack.streaming_job")
 QUERY_NAME = "users_created_to_cassandra"
@@ -70,14 +71,23 @@ def make_batch_writer(
     schema_json: str,
     write_rows: Callable[[DataFrame], None],
     write_dead_letters: Callable[[DataFrame], None],
+    writer_schemas: WriterSchemas | None = None,
 ) -> Callable[[DataFrame, int], None]:
     """The foreachBatch function: validate once, then send each record to exactly one destination.
-    The sinks are parameters so a test can run the same function against in-memory sinks."""
+    The sinks are parameters so a test can run the same function against in-memory sinks.
+    With writer_schemas, each record is decoded with the schema its Confluent id names (see
+    user_records.decode_confluent_avro); a registry outage for an id not cached yet fails the batch
+    after retries, and the restarted query replays it from the checkpoint."""
     record_fields = user_records.record_field_names(schema_json)
 
     def write_batch(batch: DataFrame, batch_id: int) -> None:
+        known = None
+        if writer_schemas is not None:
+            # Persisted first: the id scan and the two sinks all read the batch.
+            batch = batch.persist()
+            known = writer_schemas.resolve(user_records.framed_schema_ids(batch))
         # Persisted because two sinks read it: without this every action would re-read Kafka.
-        validated = user_records.validate_records(batch, schema_json).persist()
+        validated = user_records.validate_records(batch, schema_json, known).persist()
         try:
             dead_letters = user_records.to_dead_letters(user_records.rejected(validated))
             rejected_count = dead_letters.count()
@@ -87,12 +97,15 @@ def make_batch_writer(
             LOG.info("batch %d: %d record(s) rejected to the dead-letter topic", batch_id, rejected_count)
         finally:
             validated.unpersist()
+            if writer_schemas is not None:
+                batch.unpersist()
 
     return write_batch
 
 
 def start_query(spark: SparkSession, config: JobConfig, schema_json: str) -> StreamingQuery:
-    batch_writer = make_batch_writer(schema_json, cassandra_writer(config), dead_letter_writer(config))
+    writer_schemas = WriterSchemas(config.schema_registry_url) if config.schema_registry_url else None
+    batch_writer = make_batch_writer(schema_json, cassandra_writer(config), dead_letter_writer(config), writer_schemas)
     return (
         read_kafka(spark, config)
         .writeStream.queryName(QUERY_NAME)

@@ -10,7 +10,7 @@ Input is the Kafka source's schema: key, value (binary), topic, partition, offse
 from __future__ import annotations
 
 import json
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
@@ -31,6 +31,7 @@ REASON_EMPTY_VALUE = "empty_value"
 REASON_TRUNCATED_HEADER = "truncated_header"
 REASON_WRONG_MAGIC_BYTE = "wrong_magic_byte"
 REASON_UNDECODABLE_AVRO = "undecodable_avro"
+REASON_UNKNOWN_SCHEMA_ID = "unknown_schema_id"
 REASON_INVALID_ID = "invalid_id"
 REASON_INVALID_EMAIL = "invalid_email"
 MISSING_FIELD_PREFIX = "missing_field:"
@@ -74,10 +75,18 @@ def required_field_names(schema_json: str) -> list[str]:
     return required
 
 
-def decode_confluent_avro(kafka_records: DataFrame, schema_json: str) -> DataFrame:
+def decode_confluent_avro(
+    kafka_records: DataFrame, schema_json: str, writer_schemas: Mapping[int, str] | None = None
+) -> DataFrame:
     """Adds frame_error (null when the Confluent header is sound), schema_id and user (the decoded
     record, null when the frame or the Avro body is bad). Never fails on a bad record: from_avro
-    runs in PERMISSIVE mode, so a body it cannot parse does not raise."""
+    runs in PERMISSIVE mode, so a body it cannot parse does not raise.
+
+    With writer_schemas (schema id -> the schema the producer wrote with, from the registry), each
+    body is read with its own writer schema and resolved to schema_json (the reader) by Avro's rules:
+    from_avro's `avroSchema` option is the reader schema of its GenericDatumReader(writer, reader).
+    A framed record whose id is not in writer_schemas is rejected as unknown_schema_id. Without
+    writer_schemas every body is read with schema_json itself."""
     value = F.col("value")
     value_length = F.length(value)
     frame_error = (
@@ -89,8 +98,25 @@ def decode_confluent_avro(kafka_records: DataFrame, schema_json: str) -> DataFra
         value_length >= CONFLUENT_HEADER_LENGTH,
         F.conv(F.hex(F.expr("substring(value, 2, 4)")), 16, 10).cast("long"),
     )
+    if writer_schemas is not None:
+        known_ids = sorted(writer_schemas)
+        unknown = schema_id.isin(known_ids) if known_ids else F.lit(False)
+        frame_error = frame_error.when(~unknown, F.lit(REASON_UNKNOWN_SCHEMA_ID))
     avro_body = F.when(frame_error.isNull(), F.expr(f"substring(value, {CONFLUENT_HEADER_LENGTH + 1})"))
-    decoded = from_avro(avro_body, schema_json, {"mode": "PERMISSIVE"})
+    if writer_schemas is None or not writer_schemas:
+        decoded = from_avro(avro_body, schema_json, {"mode": "PERMISSIVE"})
+    else:
+        # Every branch has the reader's type (the avroSchema option), so coalesce can join them.
+        decoded = F.coalesce(
+            *[
+                from_avro(
+                    F.when(schema_id == writer_id, avro_body),
+                    writer_schemas[writer_id],
+                    {"mode": "PERMISSIVE", "avroSchema": schema_json},
+                )
+                for writer_id in sorted(writer_schemas)
+            ]
+        )
     # PERMISSIVE yields a struct of nulls (not a null struct) for a body it cannot parse. A parsed
     # record never has a null in a non-union field, so a null in the first required one means failure.
     first_required = required_field_names(schema_json)[0]
@@ -184,7 +210,20 @@ def to_dead_letters(rejected_records: DataFrame) -> DataFrame:
     return rejected_records.select(F.col("key"), value.alias("value"))
 
 
-def validate_records(kafka_records: DataFrame, schema_json: str) -> DataFrame:
+def validate_records(
+    kafka_records: DataFrame, schema_json: str, writer_schemas: Mapping[int, str] | None = None
+) -> DataFrame:
     """decode + validate in one step: the shape main() and the tests both start from."""
-    return add_rejection_reason(decode_confluent_avro(kafka_records, schema_json), required_field_names(schema_json))
+    decoded = decode_confluent_avro(kafka_records, schema_json, writer_schemas)
+    return add_rejection_reason(decoded, required_field_names(schema_json))
 
+
+def framed_schema_ids(kafka_records: DataFrame) -> list[int]:
+    """The distinct schema ids of a batch's Confluent-framed records (magic byte 0, full header)."""
+    value = F.col("value")
+    framed = kafka_records.where(
+        (F.length(value) >= CONFLUENT_HEADER_LENGTH)
+        & (F.hex(F.expr("substring(value, 1, 1)")) == CONFLUENT_MAGIC_BYTE_HEX)
+    )
+    ids = framed.select(F.conv(F.hex(F.expr("substring(value, 2, 4)")), 16, 10).cast("long").alias("id")).distinct()
+    return [row["id"] for row in ids.collect()]

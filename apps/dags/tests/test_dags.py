@@ -84,10 +84,13 @@ def test_producer_names_come_from_the_environment(monkeypatch):
     assert task.namespace == "apps"
     assert task.volumes[0].config_map.name == "code-cm"
     assert task.env_from[0].config_map_ref.name == "env-cm"
-    password = next(var for var in task.env_vars if var.name == "KAFKA_PASSWORD")
-    assert (password.value_from.secret_key_ref.name, password.value_from.secret_key_ref.key) == ("producer", "password")
+    # Credentials as files (issue 11): the password is a mounted key, never an env var of the task pod.
+    assert [var.name for var in task.env_vars] == ["PRODUCER_SEED"]
     assert task.volumes[1].secret.secret_name == "kafka-client-trust"
     assert task.volume_mounts[1].mount_path == "/etc/kafka-ca"
+    assert task.volumes[2].secret.secret_name == "producer"
+    assert [(item.key, item.path) for item in task.volumes[2].secret.items] == [("password", "password")]
+    assert task.volume_mounts[2].mount_path == "/etc/kafka-user"
     assert "node:20.19-bookworm-slim" in task.image
 
 
@@ -149,5 +152,5 @@ def test_manifest_must_be_a_named_spark_application(spark_dag_module, tmp_path):
         spark_dag_module.load_manifest(str(wrong_kind))
     nameless = tmp_path / "nameless.yaml"
     nameless.write_text("kind: SparkApplication\nmetadata: {}\n")
-    with pytest.raises(ValueError, match="metadata.name"):
+    with pytest.raises(ValueError, match=r"metadata\.name"):
         spark_dag_module.load_manifest(str(nameless))

@@ -61,11 +61,15 @@ def test_synthesized_env_reaches_the_module_level_reads(synthesized, scenario, m
     inputs = synthesized[scenario]
     environment = {item["name"]: item["value"] for item in inputs["env"] if item["name"].startswith("STREAMSTACK_")}
     assert sorted(set(environment) - set(DECLARED)) == [], "the stack sets STREAMSTACK_* variables no DAG reads"
-    (dags,) = [config_map for config_map in inputs["configMaps"] if any(name.endswith(".py") for name in config_map["data"])]
+    (dags,) = [
+        config_map for config_map in inputs["configMaps"] if any(name.endswith(".py") for name in config_map["data"])
+    ]
     shipped = sorted(name for name in dags["data"] if name.endswith(".py"))
     assert shipped, "the synthesized DAG ConfigMap holds no DAG file"
     for file_name in shipped:
-        required = {name for name, variable in DECLARED.items() if variable["required"] and file_name in variable["readBy"]}
+        required = {
+            name for name, variable in DECLARED.items() if variable["required"] and file_name in variable["readBy"]
+        }
         assert sorted(required - set(environment)) == [], f"{file_name} is shipped but the stack leaves these unset"
         read = module_level_reads(file_name, monkeypatch, environment)
         seen = {name: read[name] for name in environment if name in read}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from pod_security import restricted_violations
 from render_task_pods import render_task_pods
+
 from synthesized import SCENARIOS
 
 
@@ -23,9 +24,10 @@ PRODUCER_SCENARIOS = sorted(name for name, (dags, _, _) in SCENARIOS.items() if 
 def test_producer_task_pod_is_restricted(synthesized, scenario, deployed_environment):
     pod = producer_pod(synthesized[scenario], deployed_environment)
     assert restricted_violations(pod) == []
-    assert pod["metadata"]["namespace"] == dict((e["name"], e["value"]) for e in synthesized[scenario]["env"])[
-        "STREAMSTACK_APPS_NAMESPACE"
-    ]
+    assert (
+        pod["metadata"]["namespace"]
+        == {e["name"]: e["value"] for e in synthesized[scenario]["env"]}["STREAMSTACK_APPS_NAMESPACE"]
+    )
 
 
 @pytest.mark.parametrize("scenario", PRODUCER_SCENARIOS)
@@ -35,25 +37,27 @@ def test_producer_task_pod_runs_as_the_node_user_with_bounded_resources(synthesi
     assert spec["securityContext"]["runAsUser"] == 1000  # the official Node.js image's `node` user
     assert spec["automountServiceAccountToken"] is False
     (container,) = spec["containers"]
-    assert container["image"] == dict((e["name"], e["value"]) for e in synthesized[scenario]["env"])[
-        "STREAMSTACK_PRODUCER_IMAGE"
-    ]
+    assert (
+        container["image"]
+        == {e["name"]: e["value"] for e in synthesized[scenario]["env"]}["STREAMSTACK_PRODUCER_IMAGE"]
+    )
     resources = container["resources"]
     assert {"cpu", "memory"} <= set(resources["requests"]) and "memory" in resources["limits"]
 
 
-def test_producer_task_pod_mounts_only_the_ca_certificate(synthesized, deployed_environment):
+def test_producer_task_pod_mounts_only_the_ca_certificate_and_the_password(synthesized, deployed_environment):
     scenario = "cloud"
     env = {item["name"]: item["value"] for item in synthesized[scenario]["env"]}
     assert "STREAMSTACK_KAFKA_CA_SECRET" in env, "the cloud profile uses TLS: the producer task needs the CA"
     pod = producer_pod(synthesized[scenario], deployed_environment)
     secret_volumes = [volume for volume in pod["spec"]["volumes"] if "secret" in volume]
     assert [volume["secret"] for volume in secret_volumes] == [
-        {"secretName": env["STREAMSTACK_KAFKA_CA_SECRET"], "items": [{"key": "ca.crt", "path": "ca.crt"}]}
+        {"secretName": env["STREAMSTACK_KAFKA_CA_SECRET"], "items": [{"key": "ca.crt", "path": "ca.crt"}]},
+        {"secretName": env["STREAMSTACK_PRODUCER_PASSWORD_SECRET"], "items": [{"key": "password", "path": "password"}]},
     ]
     (container,) = pod["spec"]["containers"]
-    password = next(item for item in container["env"] if item["name"] == "KAFKA_PASSWORD")
-    assert password["valueFrom"]["secretKeyRef"] == {"name": env["STREAMSTACK_PRODUCER_PASSWORD_SECRET"], "key": "password"}
+    # Secrets as files (issue 11): no env var of the task pod is read from a Secret.
+    assert [item["name"] for item in container.get("env", []) if "valueFrom" in item] == []
 
 
 def test_the_check_sees_a_pod_without_security_context():

@@ -45,7 +45,12 @@ class RecordingCoreV1:
             return k8s.V1PodStatus(phase="Pending")
         terminated = k8s.V1ContainerStateTerminated(exit_code=self.exit_code)
         status = k8s.V1ContainerStatus(
-            name="base", image="x", image_id="x", ready=False, restart_count=0, state=k8s.V1ContainerState(terminated=terminated)
+            name="base",
+            image="x",
+            image_id="x",
+            ready=False,
+            restart_count=0,
+            state=k8s.V1ContainerState(terminated=terminated),
         )
         return k8s.V1PodStatus(phase=self.final_phase, container_statuses=[status])
 
@@ -113,7 +118,7 @@ def run_producer_task(calls: set[tuple[str, str]], final_phase: str, exit_code: 
     if final_phase == "Succeeded":
         task.execute(context)
     else:
-        with pytest.raises(Exception, match="(?i)pod"):
+        with pytest.raises(Exception, match=r"(?i)pod"):
             task.execute(context)
 
 

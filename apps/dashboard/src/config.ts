@@ -7,6 +7,8 @@ import {
   cqlIdentifierPattern,
   integerVariable,
   parseEnvironment,
+  readSecretFile,
+  secretSourceIssues,
   type EnvironmentVariables,
 } from "../../shared/environment";
 
@@ -26,6 +28,8 @@ export const dashboardEnvironmentSchema = z
     CASSANDRA_LOCAL_DATACENTER: z.string().default("datacenter1"),
     CASSANDRA_USERNAME: z.string().optional(),
     CASSANDRA_PASSWORD: z.string().optional(),
+    /** Path of a file holding the password (a mounted Secret key); what the stack sets instead of CASSANDRA_PASSWORD. */
+    CASSANDRA_PASSWORD_FILE: z.string().optional(),
     CASSANDRA_KEYSPACE: cqlIdentifier("spark_streams"),
     CASSANDRA_TABLE: cqlIdentifier("created_users"),
     CASSANDRA_TLS: booleanVariable(false),
@@ -40,12 +44,16 @@ export const dashboardEnvironmentSchema = z
     DASHBOARD_RECONNECT_AFTER_SECONDS: integerVariable(30, 1, 3_600),
   })
   .superRefine((environment, context) => {
-    if ((environment.CASSANDRA_USERNAME === undefined) !== (environment.CASSANDRA_PASSWORD === undefined)) {
+    const password = environment.CASSANDRA_PASSWORD ?? environment.CASSANDRA_PASSWORD_FILE;
+    if ((environment.CASSANDRA_USERNAME === undefined) !== (password === undefined)) {
       context.addIssue({
         code: "custom",
         path: ["CASSANDRA_PASSWORD"],
-        message: "CASSANDRA_USERNAME and CASSANDRA_PASSWORD must be set together",
+        message: "CASSANDRA_USERNAME and CASSANDRA_PASSWORD (or CASSANDRA_PASSWORD_FILE) must be set together",
       });
+    }
+    for (const issue of secretSourceIssues(environment, "CASSANDRA_PASSWORD", undefined)) {
+      context.addIssue({ code: "custom", ...issue });
     }
   });
 
@@ -61,6 +69,9 @@ export interface DashboardConfig {
 
 export function loadDashboardConfig(environment: NodeJS.ProcessEnv): DashboardConfig {
   const parsed = parseEnvironment(dashboardEnvironmentSchema, environment, "dashboard");
+  if (parsed.CASSANDRA_PASSWORD_FILE !== undefined) {
+    parsed.CASSANDRA_PASSWORD = readSecretFile("dashboard", "CASSANDRA_PASSWORD_FILE", parsed.CASSANDRA_PASSWORD_FILE);
+  }
   let cassandraCertificateAuthority: string | undefined;
   if (parsed.CASSANDRA_TLS_CA_FILE !== undefined) {
     try {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConfigurationError } from "../../shared/environment";
 import { buildClientOptions, explainCassandraError } from "../src/cassandra-repository";
 import { loadDashboardConfig } from "../src/config";
@@ -35,7 +38,22 @@ describe("loadDashboardConfig", () => {
 
   it("requires username and password together", () => {
     expect(() => loadDashboardConfig({ CASSANDRA_CONTACT_POINTS: "c", CASSANDRA_USERNAME: "reader" })).toThrow(
-      "CASSANDRA_USERNAME and CASSANDRA_PASSWORD must be set together",
+      "CASSANDRA_USERNAME and CASSANDRA_PASSWORD (or CASSANDRA_PASSWORD_FILE) must be set together",
+    );
+  });
+
+  it("reads the password from CASSANDRA_PASSWORD_FILE verbatim, and refuses both sources at once", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "dashboard-config-")), "password");
+    writeFileSync(file, "s3cret pass ");
+    const base = { CASSANDRA_CONTACT_POINTS: "c", CASSANDRA_USERNAME: "dashboard" };
+    expect(loadDashboardConfig({ ...base, CASSANDRA_PASSWORD_FILE: file }).environment.CASSANDRA_PASSWORD).toBe(
+      "s3cret pass ",
+    );
+    expect(() => loadDashboardConfig({ ...base, CASSANDRA_PASSWORD_FILE: "/nonexistent/password" })).toThrow(
+      "CASSANDRA_PASSWORD_FILE: cannot read /nonexistent/password",
+    );
+    expect(() => loadDashboardConfig({ ...base, CASSANDRA_PASSWORD: "p", CASSANDRA_PASSWORD_FILE: file })).toThrow(
+      "set CASSANDRA_PASSWORD or CASSANDRA_PASSWORD_FILE, not both",
     );
   });
 

@@ -69,7 +69,7 @@ function call(method: string, path: string, body?: unknown): Promise<{ status: n
         response.setEncoding("utf8");
         response.on("data", (chunk: string) => (text += chunk));
         response.on("end", () => {
-          let parsed: Json = {};
+          let parsed: Json;
           try {
             parsed = JSON.parse(text) as Json;
           } catch {
@@ -114,7 +114,7 @@ function collection(object: KubernetesObject): string {
 const processes: ChildProcess[] = [];
 const config = loadConfig({ profile: "kind" });
 const naming = deriveNaming(config);
-const cluster = postgresClusterObject(config, naming);
+const cluster = postgresClusterObject(config.postgres, naming);
 const namespace = naming.namespaces.airflow;
 const datacenter = naming.cassandra.datacenter;
 const k8ssandra = k8ssandraClusterObject(config, naming);

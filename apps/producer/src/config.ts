@@ -7,6 +7,8 @@ import {
   commaListVariable,
   integerVariable,
   parseEnvironment,
+  readSecretFile,
+  secretSourceIssues,
   type EnvironmentVariables,
 } from "../../shared/environment";
 
@@ -33,11 +35,15 @@ export const producerEnvironmentSchema = z
       .optional(),
     KAFKA_USERNAME: z.string().optional(),
     KAFKA_PASSWORD: z.string().optional(),
+    /** Path of a file holding the password (a mounted Secret key); what the stack sets instead of KAFKA_PASSWORD. */
+    KAFKA_PASSWORD_FILE: z.string().optional(),
     KAFKA_TLS: booleanVariable(false),
     KAFKA_TLS_CA_FILE: z.string().optional(),
     KAFKA_CONNECTION_TIMEOUT_MS: integerVariable(10_000, 100),
     KAFKA_REQUEST_TIMEOUT_MS: integerVariable(30_000, 100),
-    KAFKA_RETRIES: integerVariable(8, 1, 1_000),
+    // 14 doublings from 300 ms, capped at 30 s, wait at least ~160 s in all (kafkajs randomises each by ±20%): enough
+    // to ride out a broker restart (e2e/faults.ts, kafka-broker-kill), still bounded so a run fails instead of hanging.
+    KAFKA_RETRIES: integerVariable(14, 1, 1_000),
     KAFKA_RETRY_INITIAL_MS: integerVariable(300, 1),
     KAFKA_RETRY_MAX_MS: integerVariable(30_000, 1),
     KAFKA_LOG_LEVEL: z
@@ -70,15 +76,20 @@ export const producerEnvironmentSchema = z
   })
   .superRefine((environment, context) => {
     if (environment.KAFKA_SASL_MECHANISM !== undefined) {
-      for (const variable of ["KAFKA_USERNAME", "KAFKA_PASSWORD"] as const) {
-        if (environment[variable] === undefined) {
-          context.addIssue({
-            code: "custom",
-            path: [variable],
-            message: `required when KAFKA_SASL_MECHANISM=${environment.KAFKA_SASL_MECHANISM}`,
-          });
-        }
+      if (environment.KAFKA_USERNAME === undefined) {
+        context.addIssue({
+          code: "custom",
+          path: ["KAFKA_USERNAME"],
+          message: `required when KAFKA_SASL_MECHANISM=${environment.KAFKA_SASL_MECHANISM}`,
+        });
       }
+    }
+    const passwordRequired =
+      environment.KAFKA_SASL_MECHANISM === undefined
+        ? undefined
+        : `required when KAFKA_SASL_MECHANISM=${environment.KAFKA_SASL_MECHANISM}`;
+    for (const issue of secretSourceIssues(environment, "KAFKA_PASSWORD", passwordRequired)) {
+      context.addIssue({ code: "custom", ...issue });
     }
     if ((environment.SCHEMA_REGISTRY_USERNAME === undefined) !== (environment.SCHEMA_REGISTRY_PASSWORD === undefined)) {
       context.addIssue({
@@ -181,6 +192,9 @@ function readPem(variable: string, path: string | undefined): string | undefined
 export function loadProducerConfig(environment: NodeJS.ProcessEnv, argv: readonly string[]): ProducerConfig {
   const parsed = parseEnvironment(producerEnvironmentSchema, environment, "producer");
   const plan = parseRunPlan(argv, parsed.PRODUCER_RATE);
+  if (parsed.KAFKA_PASSWORD_FILE !== undefined) {
+    parsed.KAFKA_PASSWORD = readSecretFile("producer", "KAFKA_PASSWORD_FILE", parsed.KAFKA_PASSWORD_FILE);
+  }
   return {
     environment: parsed,
     plan,

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConfigurationError } from "../../shared/environment";
 import { loadProducerConfig, parseRunPlan } from "../src/config";
 
@@ -71,6 +74,22 @@ describe("loadProducerConfig", () => {
     expect(message).not.toContain("hunter2");
     const mechanism = configurationError(() => loadProducerConfig({ ...minimal, KAFKA_SASL_MECHANISM: "gssapi" }, []));
     expect(mechanism).toContain("KAFKA_SASL_MECHANISM: expected scram-sha-512");
+  });
+
+  it("reads the password from KAFKA_PASSWORD_FILE verbatim, and requires exactly one source with SASL", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "producer-config-")), "password");
+    writeFileSync(file, "pa$$ word");
+    const sasl = { ...minimal, KAFKA_SASL_MECHANISM: "scram-sha-512", KAFKA_USERNAME: "producer" };
+    expect(loadProducerConfig({ ...sasl, KAFKA_PASSWORD_FILE: file }, []).environment.KAFKA_PASSWORD).toBe("pa$$ word");
+    expect(configurationError(() => loadProducerConfig(sasl, []))).toContain(
+      "KAFKA_PASSWORD_FILE: KAFKA_PASSWORD_FILE (or KAFKA_PASSWORD) is required when KAFKA_SASL_MECHANISM=scram-sha-512",
+    );
+    expect(
+      configurationError(() => loadProducerConfig({ ...sasl, KAFKA_PASSWORD: "x", KAFKA_PASSWORD_FILE: file }, [])),
+    ).toContain("set KAFKA_PASSWORD or KAFKA_PASSWORD_FILE, not both");
+    expect(
+      configurationError(() => loadProducerConfig({ ...sasl, KAFKA_PASSWORD_FILE: "/nonexistent/password" }, [])),
+    ).toContain("KAFKA_PASSWORD_FILE: cannot read /nonexistent/password");
   });
 
   it("reads the CA file at start and names the variable when it cannot", () => {

@@ -63,6 +63,7 @@ def complete_environment(tmp_path):
         "CHECKPOINT_LOCATION": "/checkpoints/users",
         "TRIGGER_INTERVAL": "2 seconds",
         "AVRO_SCHEMA_PATH": str(SCHEMA_PATH),
+        "SCHEMA_REGISTRY_URL": "http://schema-registry:8081",
     }
 
 
@@ -145,14 +146,19 @@ def pod_environment(driver, mounts: dict[str, Path]) -> dict[str, str]:
 def test_synthesized_driver_environment_passes_load_config(synthesized_drivers, stack, tmp_path):
     driver = synthesized_drivers[stack]
     set_names = [variable["name"] for variable in driver["env"]]
-    assert sorted(set(set_names) - set(DECLARED) - INTERPRETER_VARIABLES) == [], "the stack sets variables job_config does not read"
+    assert sorted(set(set_names) - set(DECLARED) - INTERPRETER_VARIABLES) == [], (
+        "the stack sets variables job_config does not read"
+    )
     mounts = lay_out_mounts(driver, tmp_path)
     environment = pod_environment(driver, mounts)
     main_file = json.loads((JOB_DIR / "versions.json").read_text())["mainFile"]
     (job_file,) = [directory / main_file for directory in mounts.values() if (directory / main_file).is_file()]
     config = load_config(environment, str(job_file))
     assert config.kafka.topic == environment["KAFKA_TOPIC"]
-    assert (config.cassandra.keyspace, config.cassandra.table) == (environment["CASSANDRA_KEYSPACE"], environment["CASSANDRA_TABLE"])
+    assert (config.cassandra.keyspace, config.cassandra.table) == (
+        environment["CASSANDRA_KEYSPACE"],
+        environment["CASSANDRA_TABLE"],
+    )
     assert config.kafka.tls == (environment["KAFKA_TLS"] == "true")
     if config.kafka.tls:
         assert config.kafka.tls_ca_file is not None, "TLS without a CA file the driver can read"
