@@ -15,7 +15,7 @@
 import { runProducer } from "./lib/apps";
 import { cassandraClient } from "./lib/cassandra";
 import { topicEndOffsets, topics } from "./lib/kafka";
-import { sleep } from "./lib/processes";
+import { sleep } from "../scripts/lib/processes";
 import { backlog, commitProgress, commitTimes, committedOffsets, firstCommitAfter } from "./lib/spark";
 import { keyspace, machineLoad, table, withStack, type Stack } from "./lib/stack";
 

@@ -7,7 +7,7 @@
  */
 import { runProducer, type ProducerEnvironment } from "./lib/apps";
 import { createTopic, readTopic } from "./lib/kafka";
-import { runCommand } from "./lib/processes";
+import { runCommand } from "../scripts/lib/processes";
 import { machineLoad, withStack, type Stack } from "./lib/stack";
 
 const records = Number(process.env.BENCH_RECORDS ?? 200_000);

@@ -12,7 +12,7 @@ import { cassandraClient } from "./lib/cassandra";
 import { checkSchemaEvolution } from "./lib/evolution";
 import { readTopic, topics } from "./lib/kafka";
 import { buildMalformedMessages, parseDeadLetter, produceMalformed, type MalformedMessage } from "./lib/malformed";
-import { sleep, waitFor } from "./lib/processes";
+import { sleep, waitFor } from "../scripts/lib/processes";
 import { deadProcesses, keyspace, table, withStack, type Stack } from "./lib/stack";
 
 function recordCount(): number {
@@ -207,7 +207,11 @@ async function main(): Promise<void> {
     report.check(
       "stack started and scenario completed",
       false,
-      outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+      outcome.error instanceof Error
+        ? outcome.error.message
+        : typeof outcome.error === "string"
+          ? outcome.error
+          : JSON.stringify(outcome.error),
     );
   report.check(
     "nothing left listening after stop",

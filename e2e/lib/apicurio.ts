@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir } from "./paths";
-import { runCommand } from "./processes";
+import { runCommand } from "../../scripts/lib/processes";
 import { apicurioWrapperPom } from "./versions";
 
 /** The app's own properties select Quarkus' legacy-jar packaging: target/<artifactId>-<version>-runner.jar beside target/lib. */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loopback, ports, repoRoot } from "./paths";
-import { runCommand, startProcess, waitFor, type ManagedProcess } from "./processes";
+import { runCommand, startProcess, waitFor, type ManagedProcess } from "../../scripts/lib/processes";
 import { tsxCli } from "./schema-registry";
 
 export const producerBundle = join(repoRoot, "apps", "producer", "dist", "producer.js");

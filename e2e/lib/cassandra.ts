@@ -4,7 +4,7 @@ import { Client } from "cassandra-driver";
 import { stringify } from "yaml";
 import { mavenClasspath } from "./maven";
 import { loopback, ports, repoRoot } from "./paths";
-import { portOpen, startProcess, waitFor, type ManagedProcess } from "./processes";
+import { portOpen, startProcess, waitFor, type ManagedProcess } from "../../scripts/lib/processes";
 import { cassandraArtifacts, engineVersions } from "./versions";
 
 /** A plain single-node Cassandra with SimpleSnitch reports this datacenter. */
@@ -71,8 +71,16 @@ const java17ModuleOptions = [
   "-Dio.netty.allocator.maxOrder=11",
 ];
 
+/** The default superuser a fresh node with PasswordAuthenticator creates (CassandraRoleManager). */
+export const defaultSuperuser = { username: "cassandra", password: "cassandra" } as const;
+
+export interface CassandraOptions {
+  /** PasswordAuthenticator + CassandraAuthorizer, as K8ssandra runs it; the default allows everyone everything. */
+  readonly authentication?: boolean;
+}
+
 /** A minimal single-node configuration; everything not set keeps Cassandra's defaults. */
-export function cassandraYaml(dataRoot: string): string {
+export function cassandraYaml(dataRoot: string, options: CassandraOptions = {}): string {
   return stringify({
     cluster_name: "streamstack-e2e",
     num_tokens: 1,
@@ -96,8 +104,13 @@ export function cassandraYaml(dataRoot: string): string {
     cdc_raw_directory: join(dataRoot, "cdc_raw"),
     commitlog_sync: "periodic",
     commitlog_sync_period: "10000ms",
-    authenticator: "AllowAllAuthenticator",
-    authorizer: "AllowAllAuthorizer",
+    authenticator: options.authentication ? "PasswordAuthenticator" : "AllowAllAuthenticator",
+    authorizer: options.authentication ? "CassandraAuthorizer" : "AllowAllAuthorizer",
+    role_manager: "CassandraRoleManager",
+    // Permissions are cached for 2 s by default; a grant's effect is checked at once.
+    ...(options.authentication
+      ? { permissions_validity: "0ms", roles_validity: "0ms", credentials_validity: "0ms" }
+      : {}),
     disk_failure_policy: "stop",
     commit_failure_policy: "stop",
     auto_snapshot: false,
@@ -122,14 +135,18 @@ export function cassandraClasspath(): Promise<string> {
 }
 
 /** Starts one Cassandra node on loopback and waits until CQL queries succeed. */
-export async function startCassandra(runDir: string, heap = "1G"): Promise<CassandraEngine> {
+export async function startCassandra(
+  runDir: string,
+  heap = "1G",
+  options: CassandraOptions = {},
+): Promise<CassandraEngine> {
   const classpathDir = await cassandraClasspath();
   const configDir = join(runDir, "cassandra-config");
   const dataRoot = join(runDir, "cassandra-data");
   mkdirSync(configDir, { recursive: true });
   mkdirSync(dataRoot, { recursive: true });
   const configFile = join(configDir, "cassandra.yaml");
-  writeFileSync(configFile, cassandraYaml(dataRoot));
+  writeFileSync(configFile, cassandraYaml(dataRoot, options));
   writeFileSync(join(configDir, "logback.xml"), logbackXml());
 
   const process = startProcess({
@@ -166,11 +183,15 @@ export async function startCassandra(runDir: string, heap = "1G"): Promise<Cassa
   await waitFor(
     async () => {
       if (!(await portOpen(ports.cassandraNative))) return false;
-      const client = cassandraClient();
+      const client = cassandraClient(undefined, options.authentication ? defaultSuperuser : undefined);
       try {
         await client.connect();
         await client.execute("SELECT release_version FROM system.local");
         return true;
+      } catch (error) {
+        // With authentication the default superuser appears shortly after the port opens.
+        if (options.authentication) return false;
+        throw error;
       } finally {
         await client.shutdown();
       }
@@ -180,8 +201,12 @@ export async function startCassandra(runDir: string, heap = "1G"): Promise<Cassa
   return { host: loopback, port: ports.cassandraNative, datacenter: localDatacenter, process };
 }
 
-export function cassandraClient(keyspace?: string): Client {
+export function cassandraClient(
+  keyspace?: string,
+  credentials?: { readonly username: string; readonly password: string },
+): Client {
   return new Client({
+    ...(credentials ? { credentials } : {}),
     contactPoints: [`${loopback}:${ports.cassandraNative}`],
     localDataCenter: localDatacenter,
     keyspace,

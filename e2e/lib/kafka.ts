@@ -4,7 +4,7 @@ import { Kafka, logLevel, type Admin } from "kafkajs";
 import { mavenClasspath } from "./maven";
 import { stackNaming } from "./naming";
 import { loopback, ports } from "./paths";
-import { portOpen, startProcess, waitFor, type ManagedProcess } from "./processes";
+import { portOpen, startProcess, waitFor, type ManagedProcess } from "../../scripts/lib/processes";
 import { engineVersions, kafkaArtifacts } from "./versions";
 
 /** The topics the pipeline uses; created before anything produces so auto-creation can stay off. */
@@ -207,9 +207,10 @@ export async function readTopic(bootstrapServers: string, topic: string, timeout
       void consumer
         .run({
           autoCommit: false,
-          eachMessage: async ({ partition, message }) => {
+          // Collecting a record awaits nothing; kafkajs wants the handler's promise all the same.
+          eachMessage: ({ partition, message }) => {
             const end = remaining.get(partition);
-            if (end === undefined) return;
+            if (end === undefined) return Promise.resolve();
             if (BigInt(message.offset) < end) {
               records.push({
                 partition,
@@ -226,6 +227,7 @@ export async function readTopic(bootstrapServers: string, topic: string, timeout
                 resolvePromise();
               }
             }
+            return Promise.resolve();
           },
         })
         .catch(reject);

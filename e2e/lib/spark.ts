@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir, loopback, ports, repoRoot } from "./paths";
-import { runCommand, startProcess, waitFor, type ManagedProcess } from "./processes";
+import { runCommand, startProcess, waitFor, type ManagedProcess } from "../../scripts/lib/processes";
 
 const sparkJobDir = join(repoRoot, "apps", "spark-job");
 
@@ -50,6 +50,8 @@ export interface SparkJobOptions {
   readonly startingOffsets: string;
   /** Driver (and, in local mode, executor) heap. */
   readonly driverMemory: string;
+  /** Confluent API the job fetches writer schemas from by id (unset: it reads every record with its own .avsc). */
+  readonly schemaRegistryUrl?: string;
 }
 
 export interface SparkJob {
@@ -110,11 +112,12 @@ export async function startSparkJob(runDir: string, options: SparkJobOptions): P
       STARTING_OFFSETS: options.startingOffsets,
       TRIGGER_INTERVAL: options.triggerInterval,
       AVRO_SCHEMA_PATH: join(repoRoot, "apps", "schemas", "users_created.avsc"),
+      ...(options.schemaRegistryUrl !== undefined ? { SCHEMA_REGISTRY_URL: options.schemaRegistryUrl } : {}),
     },
   });
   // The query writes its checkpoint metadata when it starts; the first offsets file follows once it has
   // planned a batch, which means it has reached Kafka.
-  await waitFor(async () => existsSync(join(checkpointLocation, "offsets", "0")), {
+  await waitFor(() => Promise.resolve(existsSync(join(checkpointLocation, "offsets", "0"))), {
     what: "Spark streaming query (first micro-batch planned)",
     timeoutMs: 600_000,
     process: process_,

@@ -17,7 +17,7 @@ import {
   portOpen,
   stopAll,
   type ManagedProcess,
-} from "./processes";
+} from "../../scripts/lib/processes";
 import { startSchemaRegistry, type SchemaRegistryEngine } from "./schema-registry";
 import { startSparkJob, type SparkJob } from "./spark";
 
@@ -82,6 +82,7 @@ async function startStack(runDir: string, options: StackOptions): Promise<Stack>
       triggerInterval: options.sparkTriggerInterval ?? process.env.E2E_TRIGGER_INTERVAL ?? "2 seconds",
       startingOffsets: "earliest",
       driverMemory: process.env.E2E_SPARK_DRIVER_MEMORY ?? "1200m",
+      schemaRegistryUrl: schemaRegistry.url,
     });
   }
   let dashboard: Dashboard | undefined;
