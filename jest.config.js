@@ -4,11 +4,14 @@ module.exports = {
   roots: ["<rootDir>/__tests__", "<rootDir>/apps"],
   testMatch: ["**/__tests__/**/*.test.ts", "**/apps/*/test/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/support/"],
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
+  // esbuild, file by file; types are checked by tsc (support/esbuild-transform.cjs says why not ts-jest).
+  transform: { "^.+\\.ts$": "<rootDir>/__tests__/support/esbuild-transform.cjs" },
   moduleFileExtensions: ["ts", "js", "json"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-jest.ts"],
-  // Fills the pinned upstream schema cache once, before the workers start (no network when it is filled).
-  globalSetup: "<rootDir>/__tests__/support/upstream-global-setup.ts",
+  // Fills the pinned upstream schema cache once, before the workers start (no network when it is filled), and makes the
+  // folder in which the test files of this run share synthesized stacks (support/synth-run-cache.ts).
+  globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
   testTimeout: 60000,
   // Synthesizing stacks is CPU-bound; two workers match the machines we run on.
   maxWorkers: 2,

@@ -10,6 +10,7 @@ import {
 } from "../../scripts/lib/synthesized-stack";
 import { matrix } from "../../scripts/synth-matrix";
 import { StreamstackStack } from "../../stacks/streamstack-stack";
+import { sharedSynth } from "./synth-run-cache";
 
 /** A release as the tests read it: scripts/lib/synthesized-stack.ts's reading, with its first values document parsed. */
 export interface SynthesizedRelease {
@@ -49,8 +50,10 @@ export function synthesize(profile: "kind" | "cloud" = "kind", overrides: unknow
   const hit = cache.get(key);
   if (hit) return hit;
   const config = loadConfig({ profile, overrides });
-  const stack = new StreamstackStack(Testing.app(), config);
-  const json = JSON.parse(Testing.synth(stack)) as Record<string, unknown>;
+  const json = JSON.parse(sharedSynth(key, () => Testing.synth(new StreamstackStack(Testing.app(), config)))) as Record<
+    string,
+    unknown
+  >;
   const resources = (json.resource ?? {}) as Resources;
   const releases = helmReleases(json as JsonObject).map(toRelease);
   const synthesized: SynthesizedStack = {

@@ -1,0 +1,5 @@
+import { removeSynthRunCache } from "./synth-run-cache";
+
+export default function globalTeardown(): void {
+  removeSynthRunCache();
+}
