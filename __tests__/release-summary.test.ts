@@ -15,7 +15,7 @@ import {
   summarizeStack,
   withHashesMasked,
   type SummarySection,
-} from "./support/release-summary";
+} from "../scripts/lib/release-summary";
 import { synthesize } from "./support/synth";
 
 // Expected digests were computed apart from this code (Python's hashlib over the UTF-8 bytes).
@@ -255,7 +255,14 @@ describe("summarizeStack", () => {
 
   it("has a block for every release, data source and namespace", () => {
     const stack = synthesize("kind");
-    for (const release of stack.releases) expect(text).toContain(`\nrelease ${release.name}\n`);
+    // A name used in several namespaces (one network-policies release per namespace) is qualified by its namespace.
+    const headings = text.split("\n").filter((line) => line.startsWith("release "));
+    expect(headings).toHaveLength(new Set(headings).size);
+    for (const release of stack.releases) {
+      const shared = stack.releases.filter((other) => other.name === release.name).length > 1;
+      expect(headings).toContain(`release ${shared ? `${release.namespace}/` : ""}${release.name}`);
+    }
+    expect(headings.filter((heading) => heading.endsWith("/network-policies")).length).toBeGreaterThan(1);
     expect(text).toMatch(/\ndata helm_template\/strimzi-operator\n/);
     for (const namespace of Object.values(stack.resourcesOfType("kubernetes_namespace_v1"))) {
       expect(text).toContain(

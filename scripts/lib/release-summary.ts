@@ -1,13 +1,11 @@
 import { createHash } from "node:crypto";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { AssetType, TerraformAsset, TerraformStack, Testing } from "cdktf";
 import { Document, isCollection, isPair, visit } from "yaml";
-import { chartsDirectory } from "../../constructs/chart-release";
-import type { SynthesizedStack } from "./synth";
+import { chartsDirectory as ownChartsDirectory } from "../../constructs/chart-release";
+import { assetHash, localChartsByAssetHash } from "./local-charts";
+import { helmReleases, parseValuesDocument, type JsonObject } from "./synthesized-stack";
 
 /**
- * A reviewable summary of a synthesized stack: per release its chart, where it goes, what it waits for and the values
+ * A reviewable summary of a synthesized stack, for the snapshot tests and `npm run diff:synth`: per release its chart, where it goes, what it waits for and the values
  * we chose; the objects a manifests release carries; data sources and other resources. Large strings and large object
  * fields are replaced by their digest, so the summary changes when they change without repeating them.
  */
@@ -86,15 +84,52 @@ function joinPath(path: string, key: string): string {
 type Resource = Record<string, unknown>;
 type ResourcesByType = Record<string, Record<string, Resource>>;
 
-/** Terraform settings and providers, every release, then data sources and other resources. */
-export function summarizeStack(stack: SynthesizedStack): SummarySection[] {
+/** What the summary reads of a synthesized stack (the tests' SynthesizedStack is one). */
+export interface SummarizableStack {
+  readonly json: Record<string, unknown>;
+  /** Every helm_release in the stack's order, with its first values document parsed. */
+  readonly releases: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly namespace: string;
+    readonly values: Record<string, unknown>;
+  }[];
+  resourcesOfType(type: string): Record<string, Record<string, unknown>>;
+}
+
+/** A cdk.tf.json as the summary reads it. */
+export function summarizableStack(json: Record<string, unknown>): SummarizableStack {
+  const resources = (json.resource ?? {}) as ResourcesByType;
+  return {
+    json,
+    releases: helmReleases(json as JsonObject).map((release) => ({
+      id: release.id,
+      name: release.name,
+      namespace: release.namespace,
+      values: parseValuesDocument(release.values[0] ?? "{}"),
+    })),
+    resourcesOfType: (type) => resources[type] ?? {},
+  };
+}
+
+/**
+ * Terraform settings and providers, every release, then data sources and other resources. chartsDirectory: the
+ * charts folder of the checkout that synthesized the stack, to name its local charts (default: this one's).
+ */
+export function summarizeStack(stack: SummarizableStack, chartsDirectory = ownChartsDirectory): SummarySection[] {
   const dataSources = Object.entries((stack.json.data ?? {}) as ResourcesByType);
   const otherResources = Object.entries((stack.json.resource ?? {}) as ResourcesByType).filter(
     ([type]) => type !== "helm_release",
   );
+  // Helm names a release uniquely within its namespace only (one `network-policies` release per namespace, say): such
+  // names are shown with their namespace, so that each release keeps its own heading.
+  const nameCounts = new Map<string, number>();
+  for (const release of stack.releases) nameCounts.set(release.name, (nameCounts.get(release.name) ?? 0) + 1);
+  const releaseLabel = (release: { name: string; namespace: string }) =>
+    (nameCounts.get(release.name) ?? 0) > 1 ? `${release.namespace}/${release.name}` : release.name;
   // Terraform ids end in a hash of the construct path; the summary names what they point at instead.
   const names = new Map<string, string>([
-    ...stack.releases.map((release): [string, string] => [`helm_release.${release.id}`, release.name]),
+    ...stack.releases.map((release): [string, string] => [`helm_release.${release.id}`, releaseLabel(release)]),
     ...dataSources.flatMap(([type, sources]) =>
       Object.entries(sources).map(([id, source]): [string, string] => [
         `data.${type}.${id}`,
@@ -110,15 +145,22 @@ export function summarizeStack(stack: SynthesizedStack): SummarySection[] {
   ]);
   const longestFirst = [...names].sort(([a], [b]) => b.length - a.length);
   const nameReferences = (text: string) => longestFirst.reduce((named, [id, name]) => named.split(id).join(name), text);
-  const helmReleases = stack.releases.map((release) => stack.resourcesOfType("helm_release")[release.id]);
-  const common = commonSettings(helmReleases);
+  const releaseResources = stack.releases.map((release) => stack.resourcesOfType("helm_release")[release.id]);
+  const common = commonSettings(releaseResources);
 
   return [
     plainSection("terraform", stack.json.terraform),
     plainSection("provider", stack.json.provider),
     plainSection("every release", { settings: common }),
     ...stack.releases.map((release, index) =>
-      summarizeRelease(helmReleases[index], release.values, new Set(Object.keys(common)), nameReferences),
+      summarizeRelease(
+        releaseResources[index],
+        releaseLabel(release),
+        release.values,
+        new Set(Object.keys(common)),
+        nameReferences,
+        chartsDirectory,
+      ),
     ),
     ...dataSources.flatMap(([type, sources]) =>
       Object.values(sources).map(({ name, ...source }) => plainSection(`data ${type}/${String(name)}`, source)),
@@ -160,11 +202,13 @@ export function commonSettings(releases: readonly Resource[]): Record<string, un
 
 function summarizeRelease(
   raw: Resource,
+  label: string,
   values: Record<string, unknown>,
   commonKeys: ReadonlySet<string>,
   nameReferences: (text: string) => string,
+  chartsDirectory: string,
 ): SummarySection {
-  const chart = localChartName(String(raw.chart));
+  const chart = localChartName(String(raw.chart), chartsDirectory);
   const settings = Object.fromEntries(Object.entries(settingsOf(raw)).filter(([key]) => !commonKeys.has(key)));
   // The first values document is ours (parsed by synth); later ones are Terraform expressions, shown as written.
   const computedValues = ((raw.values as string[] | undefined) ?? []).slice(1).map(nameReferences);
@@ -181,7 +225,7 @@ function summarizeRelease(
     values: forReview(carriesObjects ? otherValues : values),
   };
   return {
-    heading: `release ${String(raw.name)}`,
+    heading: `release ${label}`,
     fields,
     sections: carriesObjects ? (resources as unknown[]).map(summarizeObject) : [],
   };
@@ -197,7 +241,10 @@ export function summarizeObject(object: unknown): SummarySection {
     throw new Error(`not a Kubernetes object: ${canonicalJson(object)}`);
   const { name, namespace, ...metadata } = object.metadata;
   const { kind, apiVersion, metadata: _metadata, ...body } = object;
-  const identity = [kind, namespace, name].filter((part) => part !== undefined).join("/");
+  const identity = [kind, namespace, name]
+    .filter((part) => part !== undefined)
+    .map((part) => (typeof part === "string" ? part : JSON.stringify(part)))
+    .join("/");
   const fields: Record<string, unknown> = { apiVersion };
   if (Object.keys(metadata).length > 0) fields.metadata = forReview(metadata);
   for (const field of readingOrder(Object.keys(body))) {
@@ -222,31 +269,14 @@ function isPodTemplate(key: string, value: unknown): boolean {
   return key === "template" && isRecord(value) && isRecord(value.spec) && Array.isArray(value.spec.containers);
 }
 
-let localChartsByHash: Map<string, string> | undefined;
-
 /**
- * cdktf copies a local chart to `assets/<construct id>/<hash of the chart folder>`: the hash is looked up among our
- * charts, so the summary names the chart and does not change when only the asset path does.
+ * The chart's name when it is one of ours (see local-charts.ts), so the summary names the chart and does not change
+ * when only the asset path does; undefined for an upstream chart.
  */
-export function localChartName(chart: string): string | undefined {
-  const match = /^assets\/[^/]+\/([0-9A-F]+)$/.exec(chart);
-  if (!match) return undefined;
-  if (!localChartsByHash) {
-    const scope = new TerraformStack(Testing.app(), "chart-hashes");
-    const charts = readdirSync(chartsDirectory, { withFileTypes: true }).filter((entry) => entry.isDirectory());
-    localChartsByHash = new Map();
-    for (const entry of charts) {
-      const asset = new TerraformAsset(scope, entry.name, {
-        path: join(chartsDirectory, entry.name),
-        type: AssetType.DIRECTORY,
-      });
-      // cdktf hashes file contents only, not names: two charts with the same files could not be told apart.
-      const twin = localChartsByHash.get(asset.assetHash);
-      if (twin) throw new Error(`charts ${twin} and ${entry.name} have the same content hash; make their files differ`);
-      localChartsByHash.set(asset.assetHash, entry.name);
-    }
-  }
-  const name = localChartsByHash.get(match[1]);
+export function localChartName(chart: string, chartsDirectory = ownChartsDirectory): string | undefined {
+  const hash = assetHash(chart);
+  if (hash === undefined) return undefined;
+  const name = localChartsByAssetHash(chartsDirectory).get(hash);
   if (!name) throw new Error(`chart ${chart} is the asset of none of the charts in ${chartsDirectory}`);
   return name;
 }
@@ -284,12 +314,26 @@ function toYaml(fields: Readonly<Record<string, unknown>>): string {
   return document.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
-/** One difference between two summaries: the block it is in and a line that says it. */
+/** One difference between two summaries: the block it is in, what changed, and a line that says it. */
 export interface SummaryChange {
   /** Heading of the block, with the headings of the blocks it is nested in (`release … › object …`). */
   readonly block: string;
-  /** `~` changed, `-` gone, `+` new, then the block, the key path and the value(s). */
+  /** `~` changed, `-` gone, `+` new. */
+  readonly sign: "~" | "-" | "+";
+  /** Key path inside the block; absent when the whole block came, went or was renamed. */
+  readonly path?: string;
+  /** The value before (for `~` and `-`): JSON of a leaf, or the old heading of a renamed block. */
+  readonly before?: string;
+  /** The value after (for `~` and `+`): JSON of a leaf, or the new heading of a renamed block. */
+  readonly after?: string;
+  /** The sign, the block, the key path and the value(s). */
   readonly line: string;
+}
+
+function pathChange(block: string, path: string, before: string | undefined, after: string | undefined): SummaryChange {
+  if (before === undefined) return { block, sign: "+", path, after, line: `+ ${block} ${path}: ${after}` };
+  if (after === undefined) return { block, sign: "-", path, before, line: `- ${block} ${path}: ${before}` };
+  return { block, sign: "~", path, before, after, line: `~ ${block} ${path}: ${before} → ${after}` };
 }
 
 /**
@@ -313,22 +357,24 @@ export function diffSummaries(
   const changes: SummaryChange[] = [];
   for (const section of before) {
     const block = `${prefix}${section.heading}`;
-    const change = (line: string) => changes.push({ block, line });
     const counterpart = afterByHeading.get(section.heading) ?? renamed.get(withoutContentHash(section.heading));
     if (!counterpart) {
       changes.push(...wholeSection("-", section, prefix));
       continue;
     }
     matched.add(counterpart.heading);
-    if (counterpart.heading !== section.heading) change(`~ ${block} renamed to ${counterpart.heading}`);
+    if (counterpart.heading !== section.heading) {
+      const line = `~ ${block} renamed to ${counterpart.heading}`;
+      changes.push({ block, sign: "~", before: section.heading, after: counterpart.heading, line });
+    }
     const afterPaths = new Map(flatten(counterpart.fields));
     const beforePaths = new Map(flatten(section.fields));
     for (const [path, value] of beforePaths) {
       const changed = afterPaths.get(path);
-      if (changed === undefined) change(`- ${block} ${path}: ${value}`);
-      else if (changed !== value) change(`~ ${block} ${path}: ${value} → ${changed}`);
+      if (changed !== value) changes.push(pathChange(block, path, value, changed));
     }
-    for (const [path, value] of afterPaths) if (!beforePaths.has(path)) change(`+ ${block} ${path}: ${value}`);
+    for (const [path, value] of afterPaths)
+      if (!beforePaths.has(path)) changes.push(pathChange(block, path, undefined, value));
     changes.push(...diffSummaries(section.sections, counterpart.sections, `${block} › `));
   }
   for (const section of after) if (!matched.has(section.heading)) changes.push(...wholeSection("+", section, prefix));
@@ -353,8 +399,10 @@ export function withHashesMasked(line: string): string {
 function wholeSection(sign: "+" | "-", section: SummarySection, prefix: string): SummaryChange[] {
   const block = `${prefix}${section.heading}`;
   return [
-    { block, line: `${sign} ${block}` },
-    ...flatten(section.fields).map(([path, value]) => ({ block, line: `${sign} ${block} ${path}: ${value}` })),
+    { block, sign, line: `${sign} ${block}` },
+    ...flatten(section.fields).map(([path, value]) =>
+      sign === "+" ? pathChange(block, path, undefined, value) : pathChange(block, path, value, undefined),
+    ),
     ...section.sections.flatMap((nested) => wholeSection(sign, nested, `${block} › `)),
   ];
 }
