@@ -4,16 +4,27 @@ import {
   summarizeStack,
   withHashesMasked,
   type SummarySection,
-} from "./support/release-summary";
+} from "../scripts/lib/release-summary";
 import { profileModeMatrix, synthesizeMatrixEntry } from "./support/synth";
 
 type Profile = (typeof profileModeMatrix)[number]["profile"];
 type Mode = (typeof profileModeMatrix)[number]["mode"];
 
+/**
+ * The NetworkPolicies of a network-policies release, by name only: they are derived from the connection graph, which
+ * constructs/grants.test.ts snapshots one flow a line, and the policy analysis proves them equal to it. In full they
+ * would triple this file.
+ */
+function withPoliciesByName(section: SummarySection): SummarySection {
+  if (!section.heading.endsWith("/network-policies") && section.heading !== "release network-policies") return section;
+  const policies = section.sections.map((object) => object.heading.replace(/^object NetworkPolicy\/[^/]+\//, ""));
+  return { ...section, fields: { ...section.fields, policies }, sections: [] };
+}
+
 function summary(profile: Profile, mode: Mode): SummarySection[] {
   const entry = profileModeMatrix.find((candidate) => candidate.profile === profile && candidate.mode === mode);
   if (!entry) throw new Error(`no ${profile} × ${mode} entry in the synth matrix`);
-  return summarizeStack(synthesizeMatrixEntry(entry));
+  return summarizeStack(synthesizeMatrixEntry(entry)).map(withPoliciesByName);
 }
 
 /** What KRaft mode changes on a profile, with digests and content-hashed names masked (the snapshots pin those). */
@@ -79,6 +90,10 @@ describe("what KRaft mode changes", () => {
       '+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.resources.requests.memory: "576Mi"',
       '+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.roles: ["controller","broker"]',
       '+ release kafka-resources › object KafkaNodePool/streamstack-kafka/dual-role spec.storage.type: "ephemeral"',
+      // No ZooKeeper pods to let in or out.
+      expect.stringMatching(
+        /^~ release streamstack-kafka\/network-policies policies: .*"allow-zookeeper-ingress".* → /,
+      ),
       // The CRDs the strimzi-crds release carries are rendered from the 1.2.0 chart.
       '~ data helm_template/strimzi-operator version: "0.45.2" → "1.2.0"',
     ]);
@@ -97,6 +112,7 @@ describe("what KRaft mode changes", () => {
       "release kafka-resources › object KafkaUser/streamstack-apps/producer",
       "release kafka-resources › object KafkaUser/streamstack-apps/schema-registry",
       "release kafka-resources › object KafkaUser/streamstack-apps/spark-streaming-job",
+      "release streamstack-kafka/network-policies",
       "release strimzi-crds",
       "release strimzi-operator",
     ]);
