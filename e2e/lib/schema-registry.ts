@@ -36,8 +36,9 @@ async function setGlobalCompatibility(url: string, level: string): Promise<void>
 
 /**
  * Starts Apicurio Registry (built from tools/apicurio/pom.xml, in-memory storage) on loopback and sets its global
- * compatibility to BACKWARD. Canonical hashing makes a whitespace variant of a registered schema resolve to the
- * existing id, as Confluent's registry does.
+ * compatibility to BACKWARD. Not in canonical-hash mode (`registry.ccompat.use-canonical-hash`): in 2.4.2 that mode
+ * stores the canonical form, fields sorted by name (Apicurio issue #2902), so a consumer reading records with the
+ * writer schema the registry returns would decode the fields in the wrong order.
  */
 export async function startSchemaRegistry(runDir: string): Promise<SchemaRegistryEngine> {
   const launcher = await apicurioLauncher();
@@ -49,7 +50,6 @@ export async function startSchemaRegistry(runDir: string): Promise<SchemaRegistr
       "-Xmx256m",
       `-Dquarkus.http.host=${loopback}`,
       `-Dquarkus.http.port=${ports.schemaRegistry}`,
-      "-Dregistry.ccompat.use-canonical-hash=true",
       "-jar",
       launcher,
     ],
