@@ -51,6 +51,34 @@ export function restartEngine(managed: ManagedProcess): ManagedProcess {
   return startProcess(managed.startOptions);
 }
 
+/**
+ * Starts a killed engine again as kubelet restarts a crashed container: if it exits while starting, it is started
+ * again after a back-off (10 s, 20 s, 40 s, like CrashLoopBackOff), up to `attempts` starts. A broker SIGKILLed a few
+ * seconds ago needs this: its ZooKeeper registration lives until the old session expires (18 s by default), and
+ * until then a new broker with the same id exits at start with NodeExists.
+ */
+export async function restartLikeKubelet(
+  managed: ManagedProcess,
+  waitUntilReady: (started: ManagedProcess) => Promise<number>,
+  log: (line: string) => void,
+  attempts = 4,
+): Promise<ManagedProcess> {
+  let current = managed;
+  for (let attempt = 1; ; attempt++) {
+    current = restartEngine(current);
+    try {
+      await waitUntilReady(current);
+      return current;
+    } catch (error) {
+      if (!current.hasExited() || attempt >= attempts) throw error;
+      const backOffMs = 10_000 * 2 ** (attempt - 1);
+      log(`${current.name} exited while starting (attempt ${attempt}); starting it again in ${backOffMs / 1000} s`);
+      await stopProcess(current, 1_000);
+      await sleep(backOffMs);
+    }
+  }
+}
+
 export async function waitForBroker(broker: ManagedProcess, bootstrapServers: string): Promise<number> {
   const admin = kafkaClient(bootstrapServers, "faults-readiness").admin();
   try {

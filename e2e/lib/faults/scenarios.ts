@@ -6,6 +6,7 @@ import type { Stack } from "../stack";
 import {
   killEngine,
   restartEngine,
+  restartLikeKubelet,
   signalEngine,
   waitForBroker,
   waitForCassandra,
@@ -98,8 +99,11 @@ export const faults: Record<FaultName, Fault> = {
       log("SIGKILL to the broker");
       await killEngine(engines.broker);
       await sleep(10_000);
-      engines.broker = restartEngine(engines.broker);
-      await waitForBroker(engines.broker, stack.kafka.bootstrapServers);
+      engines.broker = await restartLikeKubelet(
+        engines.broker,
+        (broker) => waitForBroker(broker, stack.kafka.bootstrapServers),
+        log,
+      );
       return Date.now();
     },
   },
