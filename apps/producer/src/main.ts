@@ -1,7 +1,7 @@
 import { Kafka, Partitioners } from "kafkajs";
 import { ConfigurationError } from "../../shared/environment";
 import { loadProducerConfig, type ProducerConfig } from "./config";
-import { createSchemaRegistry, encodeUser, registerUserSchema, toKafkaMessage } from "./encoding";
+import { createSchemaRegistry, createUserEncoder, registerUserSchema, toKafkaMessage } from "./encoding";
 import { buildKafkaClientConfig, kafkaCompression, kafkaLogLevels } from "./kafka";
 import { errorMessage } from "./retry";
 import { runProducer } from "./run";
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
         source,
         encoder: {
           register: () => registerUserSchema(registry, environment.SCHEMA_REGISTRY_URL, environment.KAFKA_TOPIC),
-          encode: (schemaId, record) => encodeUser(registry, schemaId, record),
+          encoderFor: createUserEncoder,
         },
         // Idempotence with one request in flight: retries cannot duplicate or reorder records; sends use acks=all.
         createProducer: () =>

@@ -14,10 +14,11 @@ export interface ProducerPort {
   disconnect(): Promise<void>;
 }
 
-/** Schema registration and encoding (the Confluent registry client in production). */
+/** Schema registration (the Confluent registry client in production) and the record encoder for the id it returns. */
 export interface EncoderPort {
   register(): Promise<number>;
-  encode(schemaId: number, record: UserRecord): Promise<Buffer>;
+  /** Synchronous, so that a batch is encoded in one go; throws on a record that does not match the schema. */
+  encoderFor(schemaId: number): (record: UserRecord) => Buffer;
 }
 
 export interface RunSettings {
@@ -146,33 +147,46 @@ export async function runProducer(
     }
     if (connected === stopped) return finish();
     log("connected; sending");
+    const encode = dependencies.encoder.encoderFor(schemaId);
     const progress = new ProgressMeter(startedAt, settings.progressIntervalMs);
-    while (!shutdown.aborted && (plan.total === undefined || summary.sent < plan.total)) {
-      const elapsedMs = now() - startedAt;
-      const batchSize = nextBatchSize(elapsedMs, summary.sent, plan.ratePerSecond, plan.total, settings.batchSize);
-      if (batchSize === 0) {
-        await sleep(waitBeforeNextBatch(elapsedMs, summary.sent, plan.ratePerSecond, settings.lingerMs), shutdown);
-        continue;
-      }
-      const records = await dependencies.source.take(batchSize);
-      const producedAt = now();
-      const messages = await Promise.all(
-        records.map(async (record) =>
-          dependencies.toMessage(record, await dependencies.encoder.encode(schemaId, record), producedAt),
-        ),
-      );
+    // One batch in flight (the idempotent producer allows one request at a time): the next batch is generated and
+    // encoded while the broker acknowledges the current one. Pacing counts records handed to Kafka.
+    let inFlight: Promise<void> | undefined;
+    let handedOver = 0;
+    const sendBatch = async (messages: Message[], sentBefore: number): Promise<void> => {
       try {
-        // Deliberately not raced against shutdown: a batch in flight is always flushed.
         await producer.send({ topic: settings.topic, acks: -1, compression: settings.compression, messages });
       } catch (error) {
         // eslint-disable-next-line preserve-caught-error -- the message already quotes the cause, and errorMessage() (retry.ts) would print an attached cause a second time
         throw new Error(
-          `failed to send ${messages.length} records to topic ${settings.topic} (${summary.sent} sent before): ${errorMessage(error)}`,
+          `failed to send ${messages.length} records to topic ${settings.topic} (${sentBefore} sent before): ${errorMessage(error)}`,
         );
       }
       summary.sent += messages.length;
       const line = progress.maybeReport(now(), summary.sent, plan.total);
       if (line !== undefined) log(line);
+    };
+    try {
+      while (!shutdown.aborted && (plan.total === undefined || handedOver < plan.total)) {
+        const elapsedMs = now() - startedAt;
+        const batchSize = nextBatchSize(elapsedMs, handedOver, plan.ratePerSecond, plan.total, settings.batchSize);
+        if (batchSize === 0) {
+          await sleep(waitBeforeNextBatch(elapsedMs, handedOver, plan.ratePerSecond, settings.lingerMs), shutdown);
+          continue;
+        }
+        const records = await dependencies.source.take(batchSize);
+        const producedAt = now();
+        const messages = records.map((record) => dependencies.toMessage(record, encode(record), producedAt));
+        // Deliberately not raced against shutdown: a batch handed to Kafka is always flushed.
+        if (inFlight !== undefined) await inFlight;
+        inFlight = sendBatch(messages, summary.sent);
+        // A failed send must not surface as an unhandled rejection while the next batch is prepared.
+        inFlight.catch(() => undefined);
+        handedOver += messages.length;
+      }
+    } finally {
+      // The batch in flight is flushed even when preparing the next one failed or a shutdown was asked for.
+      if (inFlight !== undefined) await inFlight;
     }
     return finish();
   } finally {

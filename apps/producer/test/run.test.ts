@@ -53,7 +53,7 @@ function dependencies(producer: FakeProducer, logged: string[] = []) {
     source: createGeneratorSource("run-test"),
     encoder: {
       register: async () => 7,
-      encode: async (_schemaId: number, record: { id: string }) => Buffer.from(record.id),
+      encoderFor: () => (record: { id: string }) => Buffer.from(record.id),
     },
     createProducer: () => producer,
     toMessage: toKafkaMessage,
@@ -108,12 +108,41 @@ describe("runProducer", () => {
     expect(producer.events).toEqual(["connect", "send 100", "send 100", "disconnect"]);
   });
 
+  it("prepares the next batch while one is in flight, and never has two batches in flight", async () => {
+    const producer = new FakeProducer();
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let takenWhileSending = 0;
+    const source = createGeneratorSource("pipeline");
+    producer.onSend = async () => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+    };
+    const deps = {
+      ...dependencies(producer),
+      source: {
+        description: source.description,
+        take: (count: number) => {
+          if (inFlight > 0) takenWhileSending += 1;
+          return source.take(count);
+        },
+      },
+    };
+    const summary = await runProducer(settings(), deps, new AbortController().signal);
+    expect(summary.sent).toBe(250);
+    expect(mostInFlight).toBe(1);
+    expect(takenWhileSending).toBe(2);
+    expect(producer.events).toEqual(["connect", "send 100", "send 100", "send 50", "disconnect"]);
+  });
+
   it("on shutdown while waiting for the registry, never connects", async () => {
     const producer = new FakeProducer();
     const controller = new AbortController();
     const deps = {
       ...dependencies(producer),
-      encoder: { register: () => new Promise<number>(() => undefined), encode: async () => Buffer.alloc(0) },
+      encoder: { register: () => new Promise<number>(() => undefined), encoderFor: () => () => Buffer.alloc(0) },
     };
     setTimeout(() => controller.abort(), 10);
     const summary = await runProducer(settings(), deps, controller.signal);
