@@ -8,12 +8,12 @@
 import { parseArgs } from "node:util";
 import { dashboardTotalUsers, runProducer } from "./lib/apps";
 import { AssertionReport } from "./lib/assertions";
-import { cassandraClient } from "./lib/cassandra";
 import { checkSchemaEvolution } from "./lib/evolution";
 import { readTopic, topics } from "./lib/kafka";
 import { buildMalformedMessages, parseDeadLetter, produceMalformed, type MalformedMessage } from "./lib/malformed";
 import { sleep, waitFor } from "../scripts/lib/processes";
 import { deadProcesses, keyspace, table, withStack, type Stack } from "./lib/stack";
+import { tableIds } from "./lib/faults/observe";
 
 function recordCount(): number {
   const { values } = parseArgs({ options: { count: { type: "string" } }, strict: true });
@@ -22,24 +22,6 @@ function recordCount(): number {
   if (!Number.isInteger(count) || count < 1)
     throw new Error(`--count expects a whole number > 0, got ${JSON.stringify(raw)}`);
   return count;
-}
-
-/** Every id in the table (paged; the table holds one row per id). */
-async function tableIds(): Promise<string[]> {
-  const client = cassandraClient(keyspace);
-  await client.connect();
-  try {
-    const ids: string[] = [];
-    let pageState: string | undefined;
-    do {
-      const result = await client.execute(`SELECT id FROM ${table}`, [], { prepare: true, fetchSize: 5000, pageState });
-      for (const row of result.rows) ids.push(String(row.get("id")));
-      pageState = result.pageState ?? undefined;
-    } while (pageState !== undefined);
-    return ids;
-  } finally {
-    await client.shutdown();
-  }
 }
 
 interface DeadLetterEntry {

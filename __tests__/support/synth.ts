@@ -74,7 +74,8 @@ export function synthesize(profile: "kind" | "cloud" = "kind", overrides: unknow
   return synthesized;
 }
 
-function toRelease(release: HelmRelease): SynthesizedRelease {
+/** A helm_release of the synthesized JSON with its first values document parsed. */
+export function toRelease(release: HelmRelease): SynthesizedRelease {
   const valuesText = release.values[0] ?? "{}";
   return {
     id: release.id,

@@ -6,13 +6,13 @@
  */
 import { Testing } from "cdktf";
 import { stringify } from "yaml";
-import { helmReleases, parseValuesDocument, type JsonObject } from "./synthesized-stack";
+import { helmReleases, type JsonObject } from "./synthesized-stack";
 import { loadConfig } from "../../config/load";
 import { ConnectionGraph, type Flow, type Peer } from "../../constructs/connections";
 import { clusterDns } from "../../constructs/resources/cluster-peers";
 import { StreamstackStack } from "../../stacks/streamstack-stack";
 import { renderLocalRelease } from "../../__tests__/support/render-local-chart";
-import type { SynthesizedRelease } from "../../__tests__/support/synth";
+import { toRelease } from "../../__tests__/support/synth";
 
 export type PodsPeer = Extract<Peer, { kind: "pods" }>;
 
@@ -57,22 +57,6 @@ function podLabels(object: Record<string, unknown>): Record<string, string> {
   let node: unknown = object;
   for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key];
   return (node as { labels?: Record<string, string> } | undefined)?.labels ?? {};
-}
-
-function toRelease(release: ReturnType<typeof helmReleases>[number]): SynthesizedRelease {
-  const rawValues = release.values[0] ?? "{}";
-  return {
-    id: release.id,
-    name: release.name,
-    namespace: release.namespace,
-    chart: release.chart,
-    repository: release.repository,
-    version: release.version,
-    values: parseValuesDocument(rawValues),
-    rawValues,
-    dependsOn: release.dependsOn,
-    local: release.repository === undefined,
-  };
 }
 
 /** Synthesizes the profile's stack, renders our charts with `helm` and adds the stubs. */
