@@ -135,6 +135,12 @@ export interface SnapshotServiceOptions {
   cacheMs: number;
   ingestMinutes: number;
   latestLimit: number;
+  /**
+   * A request waits at most this long for a refresh: past it, the last numbers are served flagged `degraded` + `stale`
+   * while the refresh goes on (a paused or partitioned store makes the driver wait its full read timeout).
+   * @default 2000
+   */
+  answerWithinMs?: number;
   clock?: () => Date;
   log?: (line: string) => void;
 }
@@ -165,7 +171,25 @@ export class SnapshotService {
         this.refreshing = undefined;
       });
     }
-    return this.refreshing;
+    const answerWithinMs = this.options.answerWithinMs ?? 2000;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<DashboardSnapshot>((resolve) => {
+      timer = setTimeout(() => resolve(this.unansweredSnapshot(answerWithinMs)), answerWithinMs);
+    });
+    try {
+      return await Promise.race([this.refreshing, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** What a request gets while the store has not answered: the last numbers (or none), flagged degraded and stale. */
+  private unansweredSnapshot(waitedMs: number): DashboardSnapshot {
+    const reason = `${this.repository.describe()} has not answered within ${waitedMs} ms`;
+    const previous = this.lastGood;
+    return previous !== undefined
+      ? { ...previous, status: "degraded", reason, stale: true }
+      : emptySnapshot({ now: this.clock(), ingestMinutes: this.options.ingestMinutes }, reason);
   }
 
   private async refresh(): Promise<DashboardSnapshot> {

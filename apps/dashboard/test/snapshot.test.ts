@@ -74,7 +74,7 @@ describe("aggregateUsers", () => {
 });
 
 describe("SnapshotService", () => {
-  function setup(cacheMs = 5000) {
+  function setup(cacheMs = 5000, answerWithinMs?: number) {
     const repository = new InMemoryUserRepository();
     repository.add(...sampleUsers(40));
     let now = fixedNow.getTime();
@@ -84,6 +84,7 @@ describe("SnapshotService", () => {
       cacheMs,
       ingestMinutes: 30,
       latestLimit: 5,
+      ...(answerWithinMs === undefined ? {} : { answerWithinMs }),
       clock: () => new Date(now),
       log: (line) => logged.push(line),
     });
@@ -139,6 +140,27 @@ describe("SnapshotService", () => {
     expect(recovered).toMatchObject({ status: "ok", stale: false, totalUsers: 41 });
     expect(recovered.reason).toBeUndefined();
     expect(logged).toContain("recovered: reading in-memory repository again");
+  });
+
+  it("answers in time while the store hangs (a paused node): the last numbers, degraded and stale", async () => {
+    const { repository, service, advance } = setup(1000, 50);
+    expect((await service.getSnapshot()).status).toBe("ok");
+    let release: () => void = () => undefined;
+    const hanging = new Promise<void>((resolve) => (release = resolve));
+    jest.spyOn(repository, "scanSummaries").mockImplementation(async function* () {
+      await hanging;
+      yield* [];
+    });
+    advance(1000);
+    // Resolving at all shows it: the refresh it would otherwise wait for never ends until release().
+    const answered = await service.getSnapshot();
+    expect(answered).toMatchObject({
+      status: "degraded",
+      stale: true,
+      totalUsers: 40,
+      reason: "in-memory repository has not answered within 50 ms",
+    });
+    release();
   });
 
   it("reports degraded with empty numbers when the store was never reachable", async () => {
