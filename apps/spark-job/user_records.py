@@ -191,15 +191,29 @@ def to_table_rows(accepted_records: DataFrame, record_fields: Iterable[str]) -> 
     return rows.select(*TABLE_COLUMNS)
 
 
+# Original bytes a dead letter carries at most. A record near the broker's message limit (1 MiB by default) would
+# grow by a third in base64 and be refused by the dead-letter topic, failing every retry of the batch; past this
+# size the letter carries the first bytes, the full length and the sha256, and the source offset finds the rest.
+DEAD_LETTER_MAX_ORIGINAL_BYTES = 256 * 1024
+
+
 def to_dead_letters(rejected_records: DataFrame) -> DataFrame:
     """Kafka rows (key, value) for the dead-letter topic: the original key, and a JSON value holding
-    the reason, the original bytes in base64 and where the record came from, so it can be replayed."""
+    the reason, the original bytes in base64 and where the record came from, so it can be replayed.
+    An original over DEAD_LETTER_MAX_ORIGINAL_BYTES is cut there and marked (truncated, length, sha256)."""
+    original = F.col("value")
+    oversized = F.length(original) > DEAD_LETTER_MAX_ORIGINAL_BYTES
+    kept = F.when(oversized, F.expr(f"substring(value, 1, {DEAD_LETTER_MAX_ORIGINAL_BYTES})")).otherwise(original)
     value = F.to_json(
         F.struct(
             F.col(REJECTION_REASON).alias("reason"),
             # Spark 3.5's base64() may wrap lines MIME-style (spark.sql.chunkBase64String.enabled);
             # a JSON consumer wants one plain string.
-            F.regexp_replace(F.base64(F.col("value")), r"[\r\n]", "").alias("original_value_base64"),
+            F.regexp_replace(F.base64(kept), r"[\r\n]", "").alias("original_value_base64"),
+            # Null (and so left out by to_json) unless the original was cut.
+            F.when(oversized, F.lit(True)).alias("original_value_truncated"),
+            F.when(oversized, F.length(original)).alias("original_value_bytes"),
+            F.when(oversized, F.sha2(original, 256)).alias("original_value_sha256"),
             F.col("topic"),
             F.col("partition"),
             F.col("offset"),

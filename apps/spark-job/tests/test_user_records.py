@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 import struct
@@ -228,6 +229,21 @@ def test_dead_letter_keeps_key_and_carries_reason_origin_and_original_bytes(spar
         "timestamp": "2026-01-02T03:04:05.678Z",
         "schema_id": 9,
     }
+
+
+def test_dead_letter_of_an_oversized_record_is_cut_and_marked_so_the_dlq_accepts_it(spark, schema_json):
+    # Just under Kafka's default 1 MiB message limit: in full and in base64 it would not fit the dead-letter topic.
+    huge = b"\x00\x00\x00\x00\x01" + bytes(range(256)) * 3900
+    batch = validated(spark, schema_json, [huge], keys=[None], partition=1, first_offset=7)
+    row = only_row(records.to_dead_letters(records.rejected(batch)))
+    assert len(row["value"].encode()) < 512 * 1024
+    letter = json.loads(row["value"])
+    cap = records.DEAD_LETTER_MAX_ORIGINAL_BYTES
+    assert base64.b64decode(letter["original_value_base64"]) == huge[:cap]
+    assert letter["original_value_truncated"] is True
+    assert letter["original_value_bytes"] == len(huge)
+    assert letter["original_value_sha256"] == hashlib.sha256(huge).hexdigest()
+    assert (letter["partition"], letter["offset"]) == (1, 7)
 
 
 def test_dead_letter_of_an_empty_value_has_no_payload_or_schema_id(spark, schema_json):
