@@ -13,15 +13,16 @@
  *    upper bound, by the few milliseconds between the last write and the commit file).
  */
 import { runProducer } from "./lib/apps";
+import { triggerIntervalSetting, wholeNumberListSetting, wholeNumberSetting } from "./lib/bench-settings";
 import { cassandraClient } from "./lib/cassandra";
 import { topicEndOffsets, topics } from "./lib/kafka";
 import { sleep } from "../scripts/lib/processes";
 import { backlog, commitProgress, commitTimes, committedOffsets, firstCommitAfter } from "./lib/spark";
 import { keyspace, machineLoad, table, withStack, type Stack } from "./lib/stack";
 
-const fixedRates = (process.env.BENCH_RATES ?? "50,200,500").split(",").map(Number);
-const sustainRates = (process.env.BENCH_SUSTAIN_RATES ?? "1000,2000,4000,8000").split(",").map(Number);
-const durationSeconds = Number(process.env.BENCH_DURATION ?? 40);
+const fixedRates = wholeNumberListSetting("BENCH_RATES", [50, 200, 500], 1, 100_000);
+const sustainRates = wholeNumberListSetting("BENCH_SUSTAIN_RATES", [1000, 2000, 4000, 8000], 1, 100_000);
+const durationSeconds = wholeNumberSetting("BENCH_DURATION", 40, 10, 3600);
 const sampleIntervalMs = 2000;
 /** After the producer stops, the backlog must clear within this long for a rate to count as sustained. */
 const drainLimitMs = 60_000;
@@ -262,7 +263,7 @@ function printResults(results: readonly RateResult[], triggerInterval: string): 
 }
 
 async function main(): Promise<void> {
-  const triggerInterval = process.env.E2E_TRIGGER_INTERVAL ?? "2 seconds";
+  const triggerInterval = triggerIntervalSetting("E2E_TRIGGER_INTERVAL", "2 seconds");
   const outcome = await withStack(
     {
       label: "bench-latency",

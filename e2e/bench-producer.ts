@@ -7,11 +7,12 @@
  */
 import { runProducer, type ProducerEnvironment } from "./lib/apps";
 import { producerEnvironmentSchema } from "../apps/producer/src/config";
+import { wholeNumberSetting } from "./lib/bench-settings";
 import { createTopic, readTopic } from "./lib/kafka";
 import { runCommand } from "../scripts/lib/processes";
 import { machineLoad, withStack, type Stack } from "./lib/stack";
 
-const records = Number(process.env.BENCH_RECORDS ?? 200_000);
+const records = wholeNumberSetting("BENCH_RECORDS", 200_000, 1_000, 10_000_000);
 // The producer's own defaults, read from its environment schema so the labels cannot drift from what it does.
 const defaults = producerEnvironmentSchema.parse({
   KAFKA_BOOTSTRAP_SERVERS: "x:1",
