@@ -16,6 +16,7 @@ import {
   fillRolePasswords,
   rolesCqlShell,
 } from "../constructs/resources/cassandra-roles";
+import { tableSchemaCql } from "../apps/schemas/table-schema";
 import { cassandraClient, cqlStatements, defaultSuperuser, startCassandra } from "./lib/cassandra";
 import { stackNaming } from "./lib/naming";
 import { createRunDir } from "./lib/paths";
@@ -98,10 +99,9 @@ async function main(): Promise<void> {
   const runDir = createRunDir("cassandra-roles");
   process.stdout.write(`run directory: ${runDir}\n`);
   await startCassandra(runDir, "1G", { authentication: true });
-  const schema = readFileSync(join(__dirname, "..", "apps", "schemas", "created_users.cql"), "utf8");
   await asSuperuser([
     `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
-    ...cqlStatements(schema.replaceAll("{{keyspace}}", keyspace)),
+    ...cqlStatements(tableSchemaCql(keyspace)),
     `CREATE TABLE IF NOT EXISTS ${otherTable} (id uuid PRIMARY KEY, first_name text)`,
   ]);
 

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { dashboardTotalUsers, runProducer } from "./lib/apps";
 import { AssertionReport } from "./lib/assertions";
 import { checkSchemaEvolution } from "./lib/evolution";
+import { checkTableMigrations } from "./lib/migrations";
 import { readTopic, topics } from "./lib/kafka";
 import { buildMalformedMessages, parseDeadLetter, produceMalformed, type MalformedMessage } from "./lib/malformed";
 import { sleep, waitFor } from "../scripts/lib/processes";
@@ -37,6 +38,7 @@ async function deadLetters(stack: Stack): Promise<DeadLetterEntry[]> {
 async function scenario(stack: Stack, count: number, report: AssertionReport): Promise<void> {
   const dashboardUrl = stack.dashboard?.url ?? "";
   await checkSchemaEvolution(stack.schemaRegistry.url, report);
+  await checkTableMigrations(report);
   const malformed: MalformedMessage[] = await buildMalformedMessages(stack.schemaRegistry.url);
 
   process.stdout.write(`\nproducing ${count} records with the real producer…\n`);

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
+import { tableSchemaCql } from "../../apps/schemas/table-schema";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { Naming } from "../../config/naming";
 import type { StreamstackConfig } from "../../config/schema";
@@ -54,20 +53,13 @@ export function k8ssandraClusterObject(config: Pick<StreamstackConfig, "cassandr
   };
 }
 
-const tableDefinition = readFileSync(join(__dirname, "..", "..", "apps", "schemas", "created_users.cql"), "utf8");
-
-/** CQL creating the keyspace (replicated in the one datacenter) and the table the job writes. */
+/** CQL creating the keyspace (replicated in the one datacenter) and the table the job writes, with its migrations. */
 export function cassandraSchemaCql(config: Pick<StreamstackConfig, "cassandra">): string {
   const { keyspace, datacenter, replicationFactor } = config.cassandra;
   const createKeyspace =
     `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = ` +
     `{'class': 'NetworkTopologyStrategy', '${datacenter}': ${replicationFactor}};`;
-  const createTable = tableDefinition
-    .split("\n")
-    .filter((line) => !line.trimStart().startsWith("--"))
-    .join("\n")
-    .replaceAll("{{keyspace}}", keyspace)
-    .trim();
+  const createTable = tableSchemaCql(keyspace);
   return `${createKeyspace}\n${createTable}\n`;
 }
 

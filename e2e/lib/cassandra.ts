@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "cassandra-driver";
 import { stringify } from "yaml";
+import { tableSchemaCql } from "../../apps/schemas/table-schema";
 import { mavenClasspath } from "./maven";
-import { loopback, ports, repoRoot } from "./paths";
+import { loopback, ports } from "./paths";
 import { portOpen, startProcess, waitFor, type ManagedProcess } from "../../scripts/lib/processes";
 import { cassandraArtifacts, engineVersions } from "./versions";
 
@@ -214,16 +215,15 @@ export function cassandraClient(
   });
 }
 
-/** Creates the keyspace (SimpleStrategy, RF 1: one node) and the table from apps/schemas/created_users.cql. */
+/** Creates the keyspace (SimpleStrategy, RF 1: one node) and the table as the schema Job does (with migrations). */
 export async function createSchema(keyspace: string): Promise<void> {
-  const tableCql = readFileSync(join(repoRoot, "apps", "schemas", "created_users.cql"), "utf8");
   const client = cassandraClient();
   await client.connect();
   try {
     await client.execute(
       `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
     );
-    for (const statement of cqlStatements(tableCql.replaceAll("{{keyspace}}", keyspace))) {
+    for (const statement of cqlStatements(tableSchemaCql(keyspace))) {
       await client.execute(statement);
     }
   } finally {
