@@ -11,8 +11,11 @@ interface CountryProfile {
   phone: (random: RandomSource) => string;
 }
 
-const digits = (random: RandomSource, count: number): string =>
-  Array.from({ length: count }, () => String(random.integer(0, 9))).join("");
+function digits(random: RandomSource, count: number): string {
+  let text = "";
+  for (let index = 0; index < count; index++) text += String(random.integer(0, 9));
+  return text;
+}
 
 const countries: readonly CountryProfile[] = [
   {
@@ -241,13 +244,20 @@ function randomInstant(random: RandomSource, earliest: number, latest: number): 
   return new Date(earliest + Math.floor(random.next() * (latest - earliest))).toISOString();
 }
 
-/** Lower-case ASCII for e-mail addresses (Müller → muller). */
+const slugs = new Map<string, string>();
+
+/** Lower-case ASCII for e-mail addresses (Müller → muller); names come from fixed lists, so each is worked out once. */
 function asciiSlug(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, "");
+  let slug = slugs.get(text);
+  if (slug === undefined) {
+    slug = text
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, "");
+    slugs.set(text, slug);
+  }
+  return slug;
 }
 
 /**

@@ -68,12 +68,18 @@ export function createRandomSource(seed: string): RandomSource {
   };
 }
 
+const hexOfByte = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
 /** RFC 4122 version-4 UUID from 16 random bytes. */
 export function uuidFromBytes(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new Error(`a UUID needs 16 bytes, got ${bytes.length}`);
-  const copy = Uint8Array.from(bytes);
-  copy[6] = (copy[6] & 0x0f) | 0x40;
-  copy[8] = (copy[8] & 0x3f) | 0x80;
-  const hex = Array.from(copy, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  let uuid = "";
+  for (let index = 0; index < 16; index++) {
+    let byte = bytes[index] ?? 0;
+    if (index === 6) byte = (byte & 0x0f) | 0x40;
+    if (index === 8) byte = (byte & 0x3f) | 0x80;
+    if (index === 4 || index === 6 || index === 8 || index === 10) uuid += "-";
+    uuid += hexOfByte[byte] ?? "";
+  }
+  return uuid;
 }
