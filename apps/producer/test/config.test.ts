@@ -27,8 +27,8 @@ describe("loadProducerConfig", () => {
       KAFKA_TOPIC: "users_created",
       KAFKA_TLS: false,
       PRODUCER_SOURCE: "generator",
-      PRODUCER_COMPRESSION: "gzip",
-      PRODUCER_BATCH_SIZE: 100,
+      PRODUCER_COMPRESSION: "none",
+      PRODUCER_BATCH_SIZE: 1000,
       PRODUCER_RATE: 10,
     });
     expect(environment.KAFKA_SASL_MECHANISM).toBeUndefined();
@@ -43,7 +43,7 @@ describe("loadProducerConfig", () => {
 
   it("treats empty strings as unset", () => {
     expect(loadProducerConfig({ ...minimal, KAFKA_TOPIC: "", PRODUCER_BATCH_SIZE: " " }, []).environment).toMatchObject(
-      { KAFKA_TOPIC: "users_created", PRODUCER_BATCH_SIZE: 100 },
+      { KAFKA_TOPIC: "users_created", PRODUCER_BATCH_SIZE: 1000 },
     );
   });
 
