@@ -10,6 +10,7 @@ import { Namespaces } from "../../constructs/namespaces";
 import { Postgres } from "../../constructs/postgres";
 import { cassandraSchemaCql } from "../../constructs/resources/k8ssandra";
 import { SparkOperator, StreamingJob } from "../../constructs/spark";
+import { fakeCassandraConnection } from "../support/fake-connections";
 
 type SynthesizedRelease = { name: string; chart: string; values: string[]; depends_on?: string[] };
 
@@ -191,15 +192,7 @@ describe("Spark", () => {
         naming,
         dependsOn: [],
       });
-      const cassandra = {
-        host: "c-dc1-service.ns.svc",
-        port: 9042,
-        localDatacenter: "dc1",
-        keyspace: "ks",
-        table: "t",
-        credentials: { sparkJob: "job-role", dashboard: "dashboard-role" },
-        ready: [],
-      };
+      const cassandra = fakeCassandraConnection();
       const kafka = {
         bootstrapServers: "k:9092",
         credentialsSecret: () => undefined,

@@ -11,6 +11,7 @@ import type { KafkaConnection } from "../../constructs/kafka";
 import { Postgres } from "../../constructs/postgres";
 import { Producer } from "../../constructs/producer";
 import { SparkOperator, StreamingJob } from "../../constructs/spark";
+import { fakeCassandraConnection } from "../support/fake-connections";
 
 type Values = Record<string, unknown>;
 
@@ -160,15 +161,7 @@ describe("Airflow", () => {
         naming,
         dependsOn: [],
       });
-      const cassandra = {
-        host: "c-dc1-service.ns.svc",
-        port: 9042,
-        localDatacenter: "dc1",
-        keyspace: "ks",
-        table: "t",
-        credentials: { sparkJob: "job-role", dashboard: "dashboard-role" },
-        ready: [],
-      };
+      const cassandra = fakeCassandraConnection();
       const operator = new SparkOperator(scope, "spark", {
         operatorResources: kind.operatorResources,
         naming,

@@ -7,102 +7,37 @@
  *
  *   npx tsx scripts/verify/dry-run.ts --work <verify work directory>
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:https";
-import { createServer } from "node:net";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { text as asText } from "../../validation/text";
-import { cachedTool } from "../lib/cache-directory";
+import { apiServerUnavailable, startApiServer, type ApiResponse, type ApiServer } from "../lib/apiserver";
+import { waitFor } from "../lib/processes";
 import { isObject, type Json, type JsonObject } from "./stack";
-
-const binaries = {
-  etcd: cachedTool("STREAMSTACK_ETCD", ["bin", "etcd"]),
-  apiserver: cachedTool("STREAMSTACK_KUBE_APISERVER", ["bin", "kube-apiserver"]),
-};
-const token = "streamstack-verify-dry-run";
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
 
 export interface Response {
   readonly status: number;
   readonly body: Json;
 }
 
-export class ApiClient {
-  constructor(
-    private readonly port: number,
-    private readonly ca: string | undefined,
-  ) {}
+/** The API server's requests, with bodies typed as the JSON this script walks. */
+export interface ApiClient {
+  call(method: string, path: string, body?: Json): Promise<Response>;
+}
 
-  call(method: string, path: string, body?: Json): Promise<Response> {
-    return new Promise((done, fail) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const call = request(
-        {
-          host: "127.0.0.1",
-          port: this.port,
-          method,
-          path,
-          // The server certificate is the self-signed one kube-apiserver made for this run.
-          rejectUnauthorized: false,
-          ...(this.ca ? { ca: this.ca } : {}),
-          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json" },
-          timeout: 60_000,
-        },
-        (response) => {
-          let text = "";
-          response.setEncoding("utf8");
-          response.on("data", (chunk: string) => (text += chunk));
-          response.on("end", () => {
-            let parsed: Json = text;
-            try {
-              parsed = JSON.parse(text) as Json;
-            } catch {
-              // Not JSON (e.g. a plain-text health answer): keep the text.
-            }
-            done({ status: response.statusCode ?? 0, body: parsed });
-          });
-        },
-      );
-      call.on("error", fail);
-      call.on("timeout", () => call.destroy(new Error(`${method} ${path} timed out`)));
-      if (payload) call.write(payload);
-      call.end();
-    });
-  }
+export function apiClientOf(server: ApiServer): ApiClient {
+  return {
+    call: async (method, path, body) => {
+      const response: ApiResponse = await server.request(method, path, body);
+      return { status: response.status, body: response.body as Json };
+    },
+  };
 }
 
 export function message(response: Response): string {
   return isObject(response.body) && typeof response.body.message === "string"
     ? response.body.message
     : JSON.stringify(response.body).slice(0, 500);
-}
-
-async function waitFor(what: string, seconds: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch (error) {
-      // Not up yet, unless a process it depends on is gone.
-      if (error instanceof Error && error.message.includes("exited")) throw error;
-    }
-    await new Promise((done) => setTimeout(done, 500));
-  }
-  throw new Error(`${what} not ready after ${seconds}s`);
 }
 
 interface ResourceInfo {
@@ -146,71 +81,6 @@ function readObjects(file: string): JsonObject[] {
     .filter(isObject);
 }
 
-export async function startCluster(directory: string): Promise<{ client: ApiClient; processes: ChildProcess[] }> {
-  rmSync(directory, { recursive: true, force: true });
-  mkdirSync(join(directory, "certs"), { recursive: true });
-  const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  writeFileSync(join(directory, "sa.key"), privateKey.export({ type: "pkcs8", format: "pem" }));
-  writeFileSync(join(directory, "sa.pub"), publicKey.export({ type: "spki", format: "pem" }));
-  writeFileSync(join(directory, "tokens.csv"), `${token},verify,verify,system:masters\n`);
-  const log = (name: string): number => {
-    const file = join(directory, `${name}.log`);
-    return openSync(file, "w");
-  };
-  const etcd = spawn(
-    binaries.etcd,
-    [
-      "--data-dir",
-      join(directory, "etcd"),
-      "--listen-client-urls",
-      `http://127.0.0.1:${etcdClient}`,
-      "--advertise-client-urls",
-      `http://127.0.0.1:${etcdClient}`,
-      "--listen-peer-urls",
-      `http://127.0.0.1:${etcdPeer}`,
-      "--initial-advertise-peer-urls",
-      `http://127.0.0.1:${etcdPeer}`,
-      "--initial-cluster",
-      `default=http://127.0.0.1:${etcdPeer}`,
-      "--unsafe-no-fsync",
-    ],
-    { stdio: ["ignore", log("etcd"), log("etcd-err")] },
-  );
-  const apiserver = spawn(
-    binaries.apiserver,
-    [
-      `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-      "--bind-address=127.0.0.1",
-      "--advertise-address=127.0.0.1",
-      // The endpoint reconciler refuses a loopback address; nothing here needs the kubernetes Service endpoints.
-      "--endpoint-reconciler-type=none",
-      `--secure-port=${apiPort}`,
-      `--cert-dir=${join(directory, "certs")}`,
-      `--token-auth-file=${join(directory, "tokens.csv")}`,
-      "--authorization-mode=AlwaysAllow",
-      `--service-account-key-file=${join(directory, "sa.pub")}`,
-      `--service-account-signing-key-file=${join(directory, "sa.key")}`,
-      "--service-account-issuer=https://kubernetes.default.svc",
-      // Addresses the API server assigns to Services on paper; nothing is sent to them.
-      "--service-cluster-ip-range=10.0.0.0/24",
-      "--disable-admission-plugins=ServiceAccount",
-    ],
-    { stdio: ["ignore", log("kube-apiserver"), log("kube-apiserver-err")] },
-  );
-  const client = new ApiClient(apiPort, undefined);
-  await waitFor("kube-apiserver", 180, async () => {
-    if (apiserver.exitCode !== null || etcd.exitCode !== null)
-      throw new Error(`kube-apiserver or etcd exited; see ${directory}/*-err.log`);
-    return (await client.call("GET", "/readyz")).status === 200;
-  }).catch((error: unknown) => {
-    etcd.kill("SIGTERM");
-    apiserver.kill("SIGTERM");
-    throw error;
-  });
-  return { client, processes: [etcd, apiserver] };
-}
-
 async function applyCrds(client: ApiClient, crds: readonly JsonObject[]): Promise<string[]> {
   const problems: string[] = [];
   const path = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
@@ -231,14 +101,17 @@ async function applyCrds(client: ApiClient, crds: readonly JsonObject[]): Promis
   }
   for (const crd of crds) {
     const name = isObject(crd.metadata) ? asText(crd.metadata.name, "?") : "?";
-    await waitFor(`CRD ${name} established`, 60, async () => {
-      const response = await client.call("GET", `${path}/${name}`);
-      const status = isObject(response.body) ? response.body.status : undefined;
-      const conditions = isObject(status) && Array.isArray(status.conditions) ? status.conditions : [];
-      return conditions.some(
-        (condition) => isObject(condition) && condition.type === "Established" && condition.status === "True",
-      );
-    });
+    await waitFor(
+      async () => {
+        const response = await client.call("GET", `${path}/${name}`);
+        const status = isObject(response.body) ? response.body.status : undefined;
+        const conditions = isObject(status) && Array.isArray(status.conditions) ? status.conditions : [];
+        return conditions.some(
+          (condition) => isObject(condition) && condition.type === "Established" && condition.status === "True",
+        );
+      },
+      { what: `CRD ${name} established`, timeoutMs: 60_000, intervalMs: 500, quiet: true },
+    );
   }
   return problems;
 }
@@ -323,26 +196,11 @@ async function dryRunStack(
   return { sent, problems };
 }
 
-/** SIGTERM, then SIGKILL after 15 s; resolves once the process is gone. */
-export function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      done();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
 async function main(): Promise<void> {
   const index = process.argv.indexOf("--work");
   const work = resolve(process.argv[index + 1] ?? ".cache/verify/work");
-  for (const binary of Object.values(binaries)) {
-    if (!existsSync(binary))
-      throw new Error(`${binary} is missing: run STREAMSTACK_BUILD_APISERVER=1 bash tools/build.sh`);
-  }
+  const unavailable = apiServerUnavailable();
+  if (unavailable !== undefined) throw new Error(`cannot run the dry run: ${unavailable}`);
   const stacks = readdirSync(work)
     .filter((file) => /^objects-.+\.yaml$/.test(file))
     .map((file) => file.slice("objects-".length, -".yaml".length))
@@ -352,9 +210,9 @@ async function main(): Promise<void> {
   for (const stack of stacks) {
     // A fresh server per stack: stacks pin different versions of the same CRDs.
     const started = Date.now();
-    const { client, processes } = await startCluster(join(work, "apiserver", stack));
+    const server = await startApiServer(join(work, "apiserver", stack));
     try {
-      const { sent, problems } = await dryRunStack(client, stack, work);
+      const { sent, problems } = await dryRunStack(apiClientOf(server), stack, work);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       if (problems.length) {
         failures += 1;
@@ -367,7 +225,7 @@ async function main(): Promise<void> {
         );
       }
     } finally {
-      await Promise.all(processes.map(stop));
+      await server.stop();
     }
   }
   console.log(`dry-run: ${passed} passed, ${failures} failed`);
@@ -375,7 +233,7 @@ async function main(): Promise<void> {
   process.exit(failures > 0 ? 1 : 0);
 }
 
-// Also a library: scripts/verify/runtime-pods.ts starts its API server with startCluster.
+// Also a library: scripts/verify/runtime-pods.ts uses its API types.
 if (require.main === module) {
   main().catch((error: unknown) => {
     console.error(`[dry-run] ${error instanceof Error ? error.message : String(error)}`);

@@ -15,7 +15,8 @@ import { parseAllDocuments } from "yaml";
 import { rehearse, sparkVenvPython } from "../../__tests__/support/kubelet-rehearsal";
 import { workloadPods } from "../../__tests__/support/workload-pods";
 import { text as asText } from "../../validation/text";
-import { message, startCluster, stop, type ApiClient } from "./dry-run";
+import { startApiServer } from "../lib/apiserver";
+import { apiClientOf, message, type ApiClient } from "./dry-run";
 import { sparkApplicationPods } from "./spark-pods";
 import { readStack, type Json } from "./stack";
 import { renderTaskPods } from "./task-pods";
@@ -137,7 +138,8 @@ async function checkStack(stack: string, stacksDirectory: string, work: string, 
       .filter((object): object is Loose => isLoose(object) && object.kind === "Namespace")
       .map((object) => [String(metadataOf(object).name), object]),
   );
-  const { client, processes } = await startCluster(join(work, "apiserver-runtime-pods", stack));
+  const server = await startApiServer(join(work, "apiserver-runtime-pods", stack));
+  const client = apiClientOf(server);
   try {
     const created = new Set<string>();
     const controls = new Map<string, RuntimePod>();
@@ -190,7 +192,7 @@ async function checkStack(stack: string, stacksDirectory: string, work: string, 
       );
     }
   } finally {
-    await Promise.all(processes.map(stop));
+    await server.stop();
   }
 }
 
