@@ -1,4 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
 import type { KubernetesObject } from "../constructs/kubernetes-object";
+import { charts } from "../config/versions";
+import { schemaDirectory } from "../validation/schema-directory";
 import {
   profileModeMatrix,
   synthesizeMatrixEntry,
@@ -9,6 +14,7 @@ import {
 // Invariants for the Strimzi behaviour we rely on, over every profile × Kafka mode (upstream notes: constructs/kafka.upstream.md).
 
 const watchedNamespaceVariable = "STRIMZI_ENTITY_OPERATOR_WATCHED_NAMESPACE_ENABLED";
+const networkPolicyVariable = "STRIMZI_NETWORK_POLICY_GENERATION";
 const strimziChart = "strimzi-kafka-operator";
 
 interface EntityOperatorSpec {
@@ -94,6 +100,25 @@ describe("Strimzi semantics in every synthesized stack", () => {
       }
       // The chart grants the cluster operator (and the entity operator through it) rights only in watchNamespaces.
       expect((operator.values.watchNamespaces ?? []) as string[]).toEqual(expect.arrayContaining(watched));
+    },
+  );
+
+  it.each(entries)(
+    "%s: the operator generates no NetworkPolicies, through the chart's generateNetworkPolicy value and only through it",
+    (_label, entry) => {
+      const operator = operatorRelease(synthesizeMatrixEntry(entry));
+      const pinned = Object.values(charts).find(
+        (chart) => chart.chart === strimziChart && chart.version === operator.version,
+      );
+      if (!pinned?.referenceFolder) throw new Error(`no pinned Strimzi chart ${operator.version ?? ""}`);
+      const defaults = parse(
+        readFileSync(join(schemaDirectory(), pinned.referenceFolder, "chart-values.yaml"), "utf8"),
+      ) as Record<string, unknown>;
+      // 060-Deployment-strimzi-cluster-operator.yaml renders the variable only when the value differs from this default.
+      expect(defaults.generateNetworkPolicy).toBe(true);
+      expect(operator.values.generateNetworkPolicy).toBe(false);
+      const env = (operator.values.extraEnvs ?? []) as { name: string }[];
+      expect(env.map((item) => item.name)).not.toContain(networkPolicyVariable);
     },
   );
 

@@ -99,6 +99,10 @@ export class StrimziKafka extends Construct {
       values: {
         ...(watched.length > 0 ? { watchNamespaces: watched } : {}),
         extraEnvs: strimziOperatorEnvironment(chart.version, watched),
+        // Strimzi's own policies open every listener to all pods (listeners carry no networkPolicyPeers); the stack's
+        // policies, derived from the connection graph, cover the same operator and cluster flows (strimzi-flows.ts).
+        // The chart renders STRIMZI_NETWORK_POLICY_GENERATION only for a value other than its default true.
+        generateNetworkPolicy: false,
         resources: {
           requests: { cpu: kafka.operatorResources.cpu, memory: kafka.operatorResources.memory },
           limits: { memory: kafka.operatorResources.memory },

@@ -23,9 +23,6 @@ function versionAtLeast(version: string, minimum: readonly number[]): boolean {
   return true;
 }
 
-/** ClusterOperatorConfig.NETWORK_POLICY_GENERATION (default "true") in Strimzi 0.45.2 and 1.2.0. */
-export const strimziNetworkPolicyGenerationVariable = "STRIMZI_NETWORK_POLICY_GENERATION";
-
 /** The cluster operator's extra environment for a Strimzi version whose entity operator watches `crossNamespaces`. */
 export function strimziOperatorEnvironment(
   strimziVersion: string,
@@ -34,9 +31,6 @@ export function strimziOperatorEnvironment(
   return [
     // Operands get security contexts that satisfy the restricted Pod Security Standard.
     { name: "STRIMZI_POD_SECURITY_PROVIDER_CLASS", value: "restricted" },
-    // Strimzi's own policies open every listener to all pods (listeners carry no networkPolicyPeers); the stack's
-    // policies, derived from the connection graph, cover the same operator and cluster flows (strimzi-flows.ts).
-    { name: strimziNetworkPolicyGenerationVariable, value: "false" },
     ...(crossNamespaces.length > 0 && versionAtLeast(strimziVersion, watchedNamespaceVariableSince)
       ? [{ name: entityOperatorWatchedNamespaceVariable, value: "true" }]
       : []),
