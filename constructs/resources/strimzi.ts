@@ -133,30 +133,39 @@ export function kafkaClusterObjects(kafka: KafkaConfig, naming: Naming): Kuberne
   const authorization = kafka.authentication === "none" ? {} : { authorization: { type: "simple" } };
   const kafkaMeta = { name: kafka.clusterName, namespace, labels: { ...partOfLabel } };
 
+  // Key order kept as the operator docs write it, so that values text (and `cdktf diff`) stays stable.
+  type Part = Record<string, unknown>;
+  const kafkaObject = (first: Part, storage: Part, zookeeper?: Part) => ({
+    apiVersion,
+    kind: "Kafka",
+    metadata: kafkaMeta,
+    spec: {
+      kafka: {
+        ...first,
+        listeners: listeners(kafka, naming),
+        ...authorization,
+        config: brokerConfig(kafka),
+        ...storage,
+      },
+      ...(zookeeper ? { zookeeper } : {}),
+      entityOperator: entityOperator(kafka, naming),
+    },
+  });
+
   if (kafka.mode === "zookeeper") {
     return [
-      {
-        apiVersion,
-        kind: "Kafka",
-        metadata: kafkaMeta,
-        spec: {
-          kafka: {
-            version: versions.kafka.zookeeper,
-            replicas: kafka.brokers,
-            listeners: listeners(kafka, naming),
-            ...authorization,
-            config: brokerConfig(kafka),
-            storage: strimziStorage(kafka, kafka.storage.size),
-            resources: containerResources(kafka.brokerResources),
-          },
-          zookeeper: {
-            replicas: kafka.controllers,
-            storage: strimziStorage(kafka, kafka.controllerStorageSize),
-            resources: containerResources(kafka.controllerResources),
-          },
-          entityOperator: entityOperator(kafka, naming),
+      kafkaObject(
+        { version: versions.kafka.zookeeper, replicas: kafka.brokers },
+        {
+          storage: strimziStorage(kafka, kafka.storage.size),
+          resources: containerResources(kafka.brokerResources),
         },
-      },
+        {
+          replicas: kafka.controllers,
+          storage: strimziStorage(kafka, kafka.controllerStorageSize),
+          resources: containerResources(kafka.controllerResources),
+        },
+      ),
     ];
   }
 
@@ -186,24 +195,7 @@ export function kafkaClusterObjects(kafka: KafkaConfig, naming: Naming): Kuberne
           ),
           pool("brokers", ["broker"], kafka.brokers, kafka.brokerResources, kafka.storage.size),
         ];
-  return [
-    {
-      apiVersion,
-      kind: "Kafka",
-      metadata: kafkaMeta,
-      spec: {
-        kafka: {
-          version: versions.kafka.kraft,
-          metadataVersion: versions.kraftMetadataVersion,
-          listeners: listeners(kafka, naming),
-          ...authorization,
-          config: brokerConfig(kafka),
-        },
-        entityOperator: entityOperator(kafka, naming),
-      },
-    },
-    ...pools,
-  ];
+  return [kafkaObject({ version: versions.kafka.kraft, metadataVersion: versions.kraftMetadataVersion }, {}), ...pools];
 }
 
 /** The data topic and its dead-letter topic. */
