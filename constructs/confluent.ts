@@ -3,19 +3,16 @@ import { Construct } from "constructs";
 import { ports, type Naming } from "../config/naming";
 import type { StreamstackConfig } from "../config/schema";
 import { ChartRelease } from "./chart-release";
-import { ConnectionGraph } from "./connections";
 import { recordFlow, type Grantee, type PodsPeer } from "./grants";
 import { confluentKafkaValues, type KafkaConnection, type KafkaGrantee } from "./kafka";
-import { partOfLabel } from "./kubernetes-object";
-import { nodePortFlow } from "./resources/cluster-peers";
+import { localChartPods } from "./local-chart-pods";
 
 function serviceValues(expose: StreamstackConfig["expose"], nodePort: number) {
   return expose.serviceType === "nodePort" ? { type: "NodePort", nodePort } : { type: "ClusterIP", nodePort: 0 };
 }
 
-/** The pods of one of our Confluent charts' releases (charts/<chart>/templates/deployment.yaml labels them so). */
-function chartPods(release: string, namespace: string): PodsPeer {
-  return { kind: "pods", name: release, namespace, labels: { "app.kubernetes.io/name": release, ...partOfLabel } };
+function nodePortOf(expose: StreamstackConfig["expose"], port: number): { port: number } | undefined {
+  return expose.serviceType === "nodePort" ? { port } : undefined;
 }
 
 /** How clients reach the Schema Registry. */
@@ -49,11 +46,10 @@ export class SchemaRegistry extends Construct implements KafkaGrantee {
     super(scope, id);
     const { settings, naming } = props;
     const name = naming.schemaRegistry.service;
-    this.pods = chartPods(name, naming.namespaces.apps);
+    this.port = naming.schemaRegistry.port;
+    this.pods = localChartPods(this, name, naming.namespaces.apps, nodePortOf(props.expose, this.port));
     this.storeTopic = naming.kafka.schemaRegistryTopic;
     this.storeGroup = naming.kafka.schemaRegistryGroup;
-    this.port = naming.schemaRegistry.port;
-    if (props.expose.serviceType === "nodePort") ConnectionGraph.of(this).allow(nodePortFlow(this.pods, this.port));
     const release = new ChartRelease(this, "chart", {
       name,
       namespace: naming.namespaces.apps,
@@ -107,11 +103,8 @@ export class ControlCenter extends Construct implements KafkaGrantee {
     super(scope, id);
     const { settings, naming } = props;
     const name = naming.controlCenter.service;
-    this.pods = chartPods(name, naming.namespaces.apps);
+    this.pods = localChartPods(this, name, naming.namespaces.apps, nodePortOf(props.expose, ports.controlCenter));
     this.ownPrefix = naming.kafka.controlCenterPrefix;
-    if (props.expose.serviceType === "nodePort") {
-      ConnectionGraph.of(this).allow(nodePortFlow(this.pods, ports.controlCenter));
-    }
     new ChartRelease(this, "chart", {
       name,
       namespace: naming.namespaces.apps,

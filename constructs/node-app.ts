@@ -3,10 +3,8 @@ import { Construct } from "constructs";
 import { bundleApp, type AppName } from "../apps/bundle";
 import type { Resources } from "../config/schema";
 import { ChartRelease } from "./chart-release";
-import { ConnectionGraph } from "./connections";
 import type { PodsPeer } from "./grants";
-import { partOfLabel } from "./kubernetes-object";
-import { nodePortFlow } from "./resources/cluster-peers";
+import { localChartPods } from "./local-chart-pods";
 
 export interface NodeAppProps {
   /** Which of our apps to bundle and run. */
@@ -52,15 +50,12 @@ export class NodeApp extends Construct {
     super(scope, id);
     const bundle = bundled(props.app);
     this.codeSha256 = bundle.sha256;
-    this.pods = {
-      kind: "pods",
-      name: props.releaseName,
-      namespace: props.namespace,
-      labels: { "app.kubernetes.io/name": props.releaseName, ...partOfLabel },
-    };
-    if (props.service?.type === "NodePort") {
-      ConnectionGraph.of(this).allow(nodePortFlow(this.pods, props.service.port));
-    }
+    this.pods = localChartPods(
+      this,
+      props.releaseName,
+      props.namespace,
+      props.service?.type === "NodePort" ? props.service : undefined,
+    );
     new ChartRelease(this, "chart", {
       name: props.releaseName,
       namespace: props.namespace,
