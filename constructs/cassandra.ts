@@ -8,6 +8,7 @@ import { ConnectionGraph } from "./connections";
 import { recordFlow, type Grantee, type PodsPeer } from "./grants";
 import { partOfLabel } from "./kubernetes-object";
 import { ManifestsRelease } from "./manifests-release";
+import type { OperatorComponentProps } from "./operator-component-props";
 import { ReadinessGate } from "./readiness-gate";
 import {
   cassandraClientRoles,
@@ -24,18 +25,12 @@ import {
 import { k8ssandraFlows } from "./resources/k8ssandra-flows";
 import { containerResources } from "./resources/quantities";
 
-export interface CassandraProps {
+/** `operatorResources` go to the K8ssandra and cass-operator containers; `dependsOn` holds cert-manager (webhooks). */
+export interface CassandraProps extends OperatorComponentProps {
   /** The `cassandra` section of the config. */
   readonly settings: StreamstackConfig["cassandra"];
-  /** Resources of the K8ssandra and cass-operator containers. */
-  readonly operatorResources: StreamstackConfig["operatorResources"];
-  /** Official Node.js image the readiness gate runs on. */
-  readonly gateImage: string;
-  readonly naming: Naming;
   /** Namespaces besides Cassandra's where the clients run and need their roles' credentials (the apps namespace). */
   readonly credentialsFor: readonly string[];
-  /** cert-manager, which the operator's webhooks need. */
-  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 /** How clients reach Cassandra. */

@@ -1,26 +1,20 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import type { Naming } from "../config/naming";
-import type { Resources } from "../config/schema";
 import { charts } from "../config/versions";
 import { ChartRelease } from "./chart-release";
 import { ConnectionGraph } from "./connections";
 import { ManifestsRelease } from "./manifests-release";
+import type { OperatorComponentProps } from "./operator-component-props";
 import { ReadinessGate } from "./readiness-gate";
 import { certManagerFlows } from "./resources/cert-manager-flows";
 import { certificateAuthorityObjects } from "./resources/pki";
 import { containerResources } from "./resources/quantities";
 
-export interface CertManagerProps {
-  readonly naming: Naming;
+export interface CertManagerProps extends OperatorComponentProps {
   /** Install cert-manager; false when the cluster already runs it. */
   readonly install: boolean;
   /** Create the stack's certificate authority (needed for TLS listeners); requires `install`. */
   readonly certificateAuthority: boolean;
-  readonly operatorResources: Resources;
-  /** Official Node.js image the CA's readiness gate runs on. */
-  readonly gateImage: string;
-  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 /** The CA certificate is self-signed in-process: ready within seconds once cert-manager runs. */

@@ -8,6 +8,7 @@ import { ConnectionGraph } from "./connections";
 import { recordFlow, type Grantee, type PodsPeer } from "./grants";
 import { kafkaReadinessGate } from "./kafka-readiness";
 import { ManifestsRelease } from "./manifests-release";
+import type { OperatorComponentProps } from "./operator-component-props";
 import { kafkaClientTrustCertificate, kafkaListenerCertificate } from "./resources/pki";
 import {
   crossNamespaceWatches,
@@ -46,13 +47,10 @@ export interface KafkaGrantee extends Grantee {
   readonly kafkaClient: KafkaClient;
 }
 
-export interface StrimziKafkaProps {
+/** The Strimzi operator's resources are part of the `kafka` settings (kafka.operatorResources). */
+export interface StrimziKafkaProps extends Omit<OperatorComponentProps, "operatorResources"> {
   /** The `kafka` section of the config. */
   readonly settings: StreamstackConfig["kafka"];
-  readonly naming: Naming;
-  /** Official Node.js image the readiness gate runs on. */
-  readonly gateImage: string;
-  readonly dependsOn: readonly ITerraformDependable[];
   /**
    * The certificate authority release, required when authentication (and so TLS) is on.
    * @default - none: only valid with `kafka.authentication: none`

@@ -1,26 +1,21 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import type { Naming } from "../config/naming";
 import type { StreamstackConfig } from "../config/schema";
 import { charts } from "../config/versions";
 import { ChartRelease } from "./chart-release";
 import { ConnectionGraph } from "./connections";
 import { recordFlow, type Grantee, type PodsPeer } from "./grants";
 import { ManifestsRelease } from "./manifests-release";
+import type { OperatorComponentProps } from "./operator-component-props";
 import { ReadinessGate } from "./readiness-gate";
 import { airflowDatabaseSecret, postgresClusterObject } from "./resources/cloudnative-pg";
 import { cloudnativePgFlows } from "./resources/cloudnative-pg-flows";
 import { containerResources } from "./resources/quantities";
 
-export interface PostgresProps {
+/** `operatorResources` go to the CloudNativePG operator container. */
+export interface PostgresProps extends OperatorComponentProps {
   /** The `postgres` section of the config. */
   readonly settings: StreamstackConfig["postgres"];
-  /** Resources of the CloudNativePG operator container. */
-  readonly operatorResources: StreamstackConfig["operatorResources"];
-  /** Official Node.js image the readiness gate runs on. */
-  readonly gateImage: string;
-  readonly naming: Naming;
-  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 /** How a client reaches the database. */

@@ -56,49 +56,115 @@ export interface TablePod {
 
 const thisRepository = "streamstack (this repository)";
 
-const certManager = (path: string, says: string): Evidence => ({
-  repository: "cert-manager/cert-manager",
-  ref: "v1.21.1",
-  path,
-  says,
-});
-const strimzi = (ref: "0.45.2" | "1.2.0", path: string, says: string): Evidence => ({
-  repository: "strimzi/strimzi-kafka-operator",
-  ref,
-  path,
-  says,
-});
-const sparkOperator = (path: string, says: string): Evidence => ({
-  repository: "kubeflow/spark-operator",
-  ref: "v2.5.2",
-  path,
-  says,
-});
-const k8ssandra = (path: string, says: string): Evidence => ({
-  repository: "k8ssandra/k8ssandra-operator",
-  ref: "v1.32.5",
-  path,
-  says,
-});
+/** Claims read in one repository at one ref; `directory` prefixes every path. */
+const readAt =
+  (repository: string, ref: string, directory = "") =>
+  (path: string, says: string): Evidence => ({ repository, ref, path: `${directory}${path}`, says });
+
+const certManager = readAt("cert-manager/cert-manager", "v1.21.1");
+// Read at 0.45.2; a claim says where 1.2.0 (the KRaft line) differs.
+const strimzi = readAt("strimzi/strimzi-kafka-operator", "0.45.2");
+const sparkOperator = readAt("kubeflow/spark-operator", "v2.5.2");
+const k8ssandra = readAt("k8ssandra/k8ssandra-operator", "v1.32.5");
 // k8ssandra-operator 1.32.5 builds on cass-operator v1.30.3 (its go.mod); the chart's cass-operator subchart is 0.64.x (appVersion 1.30.x).
-const cassOperator = (path: string, says: string): Evidence => ({
-  repository: "k8ssandra/cass-operator",
-  ref: "v1.30.3",
-  path,
-  says,
-});
-const cloudnativePg = (path: string, says: string): Evidence => ({
-  repository: "cloudnative-pg/cloudnative-pg",
-  ref: "v1.30.0",
-  path,
-  says,
-});
+const cassOperator = readAt("k8ssandra/cass-operator", "v1.30.3");
+const cloudnativePg = readAt("cloudnative-pg/cloudnative-pg", "v1.30.0");
 // apache/airflow is over the fetch limit; chart 1.22.0's templates are read from the vendored copy the pinned schema comes from.
-const airflowChart = (path: string, says: string): Evidence => ({
-  repository: "nopega/ice-berg-platform (helm pull of apache-airflow/airflow 1.22.0)",
-  ref: "7c2867336eb7fed99b46b33da1829458f0f01d1d",
-  path: `script/set_up_component/04_airflow_prod/chart/airflow/${path}`,
-  says,
+const airflowChart = readAt(
+  "nopega/ice-berg-platform (helm pull of apache-airflow/airflow 1.22.0)",
+  "7c2867336eb7fed99b46b33da1829458f0f01d1d",
+  "script/set_up_component/04_airflow_prod/chart/airflow/",
+);
+const kubeadm = readAt("kubernetes/kubernetes", "stored revisions of kubeadm (the values are unchanged since v1.9)");
+const kind = readAt("kubernetes-sigs/kind", "v0.32.0");
+
+/** An Airflow component of chart 1.22.0 that runs all the time. */
+interface AirflowComponent {
+  readonly pod: string;
+  /** Its key in the chart's values (`scheduler`, `apiServer`, …). */
+  readonly key: string;
+  readonly container: string;
+  /** Its Deployment's template, under templates/. */
+  readonly template: string;
+  /** Switched by `<key>.enabled` (default true); otherwise always deployed. */
+  readonly switchable?: boolean;
+  /** Runs the `<key>.logGroomerSidecar` sidecar (on by default). */
+  readonly logGroomer?: boolean;
+  /** Added to what the template says about the main container. */
+  readonly note?: string;
+}
+
+/**
+ * The chart lays out every long-running component alike: a wait-for-migrations init container and the main container,
+ * both with `<key>.resources` ({} by default), and for some a log-groomer sidecar.
+ */
+function airflowComponent(component: AirflowComponent): TablePod {
+  const { key, container } = component;
+  const evidence = (says: string) => airflowChart(`templates/${component.template}`, says);
+  const logGroomer: TableContainer = {
+    container: `${container}-log-groomer`,
+    enabledPath: [`${key}.logGroomerSidecar.enabled`, true],
+    resourcesPath: `${key}.logGroomerSidecar.resources`,
+    defaults: noRequests,
+    evidence: evidence("sidecar when logGroomerSidecar.enabled (default true), resources {}"),
+  };
+  return {
+    pod: component.pod,
+    lifetime: "running",
+    replicasPath: `${key}.replicas`,
+    ...(component.switchable === true ? { enabledPath: [`${key}.enabled`, true] as const } : {}),
+    containers: [
+      {
+        container: "wait-for-airflow-migrations",
+        init: true,
+        enabledPath: [`${key}.waitForMigrations.enabled`, true],
+        resourcesPath: `${key}.resources`,
+        defaults: noRequests,
+        evidence: evidence(`init container with ${key}.resources`),
+      },
+      {
+        container,
+        resourcesPath: `${key}.resources`,
+        defaults: noRequests,
+        evidence: evidence(`resources: ${key}.resources ({})${component.note ?? ""}`),
+      },
+      ...(component.logGroomer === true ? [logGroomer] : []),
+    ],
+  };
+}
+
+/** An Airflow pod of one container, switched by `<key>.enabled` (default true), with `<key>.resources` ({} by default). */
+function airflowSwitchedPod(
+  pod: string,
+  lifetime: Lifetime,
+  key: string,
+  container: string,
+  evidence: Evidence,
+): TablePod {
+  return {
+    pod,
+    lifetime,
+    enabledPath: [`${key}.enabled`, true],
+    containers: [{ container, resourcesPath: `${key}.resources`, defaults: noRequests, evidence }],
+  };
+}
+
+/** CloudNativePG's bootstrap-controller init container, in the instance pods and the initdb Job alike. */
+const bootstrapController = (evidence: Evidence): TableContainer => ({
+  container: "bootstrap-controller",
+  init: true,
+  resourcesPath: "spec.resources",
+  defaults: noRequests,
+  evidence,
+});
+
+/** A container Strimzi's entity operator runs when its part of spec.entityOperator is set; resources only from the spec. */
+const entityOperatorContainer = (part: "topicOperator" | "userOperator", container: string, says: string) => ({
+  container,
+  resourcesPath: `spec.entityOperator.${part}.resources`,
+  enabledPath: [`spec.entityOperator.${part}`, false] as const,
+  defaults: noRequests,
+  evidence: strimzi("cluster-operator/src/main/java/io/strimzi/operator/cluster/model/EntityOperator.java", says),
 });
 
 /** Pods of the upstream charts, by chart name. */
@@ -172,7 +238,6 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
           resourcesPath: "resources",
           defaults: { cpu: "200m", memory: "384Mi" },
           evidence: strimzi(
-            "0.45.2",
             "packaging/helm-charts/helm3/strimzi-kafka-operator/values.yaml",
             "resources.requests 200m / 384Mi (same in 1.2.0)",
           ),
@@ -593,7 +658,6 @@ export const operatorAddedContainers: Readonly<
           enabledPath: ["spec.entityOperator.topicOperator", false],
           defaults: noRequests,
           evidence: strimzi(
-            "0.45.2",
             "cluster-operator/src/main/java/io/strimzi/operator/cluster/model/EntityOperator.java",
             "adds topic-operator when spec.entityOperator.topicOperator is set (no TLS sidecar since 0.41); resources only from the spec (EntityTopicOperator.java); same in 1.2.0",
           ),
@@ -604,7 +668,6 @@ export const operatorAddedContainers: Readonly<
           enabledPath: ["spec.entityOperator.userOperator", false],
           defaults: noRequests,
           evidence: strimzi(
-            "0.45.2",
             "cluster-operator/src/main/java/io/strimzi/operator/cluster/model/EntityOperator.java",
             "adds user-operator when spec.entityOperator.userOperator is set; resources only from the spec (EntityUserOperator.java); same in 1.2.0",
           ),
@@ -617,7 +680,6 @@ export const operatorAddedContainers: Readonly<
 /** Why no other operator-added container is counted: what each operator adds only under options we do not use. */
 export const notAddedUnderOurOptions: readonly Evidence[] = [
   strimzi(
-    "0.45.2",
     "cluster-operator/src/main/java/io/strimzi/operator/cluster/model/KafkaCluster.java",
     "kafka-init init container only with rack awareness or node-port listeners, and with the pool's resources (1.2.0 the same)",
   ),
