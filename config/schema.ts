@@ -132,14 +132,16 @@ const appsSchema = z.strictObject({
   nodeImage: z.string().min(1),
 });
 
+/** Kubernetes' default NodePort range (kube-apiserver --service-node-port-range). */
+const nodePortSchema = z.number().int().min(30000).max(32767);
 const exposeSchema = z.strictObject({
   /** `nodePort` suits kind with port mappings; `clusterIP` leaves exposure to an ingress of your own. */
   serviceType: z.enum(["nodePort", "clusterIP"]),
   nodePorts: z.strictObject({
-    dashboard: z.number().int().min(30000).max(32767),
-    controlCenter: z.number().int().min(30000).max(32767),
-    airflow: z.number().int().min(30000).max(32767),
-    schemaRegistry: z.number().int().min(30000).max(32767),
+    dashboard: nodePortSchema,
+    controlCenter: nodePortSchema,
+    airflow: nodePortSchema,
+    schemaRegistry: nodePortSchema,
   }),
 });
 
