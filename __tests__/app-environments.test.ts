@@ -11,6 +11,7 @@ import { dashboardEnvironmentSchema, loadDashboardConfig } from "../apps/dashboa
 import { readSettings } from "../apps/gate/src/settings";
 import { gateVariables, kubeletVariables } from "../apps/gate/src/variables";
 import { loadProducerConfig, producerEnvironmentSchema } from "../apps/producer/src/config";
+import { readRegistryReaderConfig, registryReaderVariables } from "../apps/registry-reader/src/config";
 import { topicValueSubject } from "../apps/shared/schema-subject";
 import { deriveNaming } from "../config/naming";
 import { gateComponent } from "../constructs/resources/readiness-gate";
@@ -158,6 +159,16 @@ describe.each(profileModeMatrix)(
       if (loaded.KAFKA_SASL_MECHANISM !== undefined) {
         expect(loaded.KAFKA_PASSWORD).toBe(placeholderContent("password", "/etc/kafka-user"));
       }
+    });
+
+    it("schema registry's read-only front release", () => {
+      const values = stack.release(naming.schemaRegistry.reader.service).values as unknown as NodeAppValues;
+      const environment = nodeAppEnvironment(values);
+      expect(undeclared(environment, registryReaderVariables)).toEqual([]);
+      const outcome = readRegistryReaderConfig(environment);
+      if (!outcome.ok) throw new Error(outcome.problems.join("; "));
+      expect(outcome.config.upstream.href).toBe(`${naming.schemaRegistry.url}/`);
+      expect(outcome.config.port).toBe(naming.schemaRegistry.reader.port);
     });
 
     it("dashboard release", () => {

@@ -1,17 +1,9 @@
 import { Testing } from "cdktf";
-import { ConfigError, loadConfig } from "../config/load";
+import { loadConfig } from "../config/load";
 import { deriveNaming } from "../config/naming";
 import { CertManager } from "../constructs/cert-manager";
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  return [];
-}
+import { problemsOf } from "./support/config-problems";
+import { nodeImageOf } from "../constructs/container-image";
 
 describe("cert-manager and Kafka authentication", () => {
   const message =
@@ -52,7 +44,7 @@ describe("cert-manager and Kafka authentication", () => {
           install: false,
           certificateAuthority: true,
           operatorResources: cloud.operatorResources,
-          gateImage: cloud.apps.nodeImage,
+          gateImage: nodeImageOf(cloud),
           dependsOn: [],
         });
       }),

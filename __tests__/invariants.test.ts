@@ -4,8 +4,8 @@ import {
   profileModeMatrix,
   synthesize,
   synthesizeMatrixEntry,
-  transitiveDependencies,
-  type SynthesizedRelease,
+  upstreamReleases,
+  withReleaseChanged,
   type SynthesizedStack,
 } from "./support/synth";
 import { text } from "../validation/text";
@@ -76,6 +76,11 @@ function provided(stack: SynthesizedStack): Provided {
     if (release.local && "storeTopic" in release.values) {
       result.schemaRegistryUrls.add(`http://${release.name}.${release.namespace}.svc:8081`);
     }
+    // The registry's read-only front serves the same API on its own Service (its upstream is checked as a use).
+    const env = release.values.env as Json | undefined;
+    if (release.local && env && typeof env.REGISTRY_READER_PORT === "string") {
+      result.schemaRegistryUrls.add(`http://${release.name}.${release.namespace}.svc:${env.REGISTRY_READER_PORT}`);
+    }
   }
   return result;
 }
@@ -92,7 +97,8 @@ function used(stack: SynthesizedStack): Used[] {
   const fromEnv = (where: string, namespace: string, env: Record<string, unknown>) => {
     for (const [name, value] of Object.entries(env)) {
       if (name === "KAFKA_BOOTSTRAP_SERVERS") uses.push({ where, kind: "kafka", value: String(value) });
-      if (name === "SCHEMA_REGISTRY_URL") uses.push({ where, kind: "schemaRegistry", value: String(value) });
+      if (name === "SCHEMA_REGISTRY_URL" || name === "REGISTRY_READER_UPSTREAM")
+        uses.push({ where, kind: "schemaRegistry", value: String(value) });
       if (name === "CASSANDRA_CONTACT_POINTS" || name === "CASSANDRA_HOST")
         uses.push({ where, kind: "cassandra", value: String(value) });
     }
@@ -153,7 +159,6 @@ describe.each(profileModeMatrix)("invariants of the $profile profile in $mode mo
   const stack = synthesizeMatrixEntry(entry);
 
   it("delivers custom resources only through releases that depend on their operator's release", () => {
-    const releaseById = new Map(stack.releases.map((r) => [r.id, r]));
     for (const { object, release } of stack.manifestObjects) {
       const group = apiGroup(object.apiVersion);
       const operatorChart = operatorChartOfGroup[group];
@@ -162,10 +167,7 @@ describe.each(profileModeMatrix)("invariants of the $profile profile in $mode mo
         object: `${object.kind}/${object.metadata.name}`,
         operatorChart: expect.any(String),
       });
-      const upstream = [...transitiveDependencies(stack, release)].map(
-        (id) => releaseById.get(id) as SynthesizedRelease,
-      );
-      const ownOperator = upstream.some((r) => r.chart === operatorChart);
+      const ownOperator = upstreamReleases(stack, release).some((r) => r.chart === operatorChart);
       // cert-manager switched off means the cluster provides it, so there is no release to wait for.
       const clusterProvides = operatorChart === "cert-manager" && !stack.config.certManager.enabled;
       expect({
@@ -221,20 +223,10 @@ describe.each(profileModeMatrix)("invariants of the $profile profile in $mode mo
 describe("the wiring check catches a component pointing nowhere", () => {
   it("finds a Kafka address no Kafka listener serves", () => {
     const stack = synthesize("kind");
-    const broken: SynthesizedStack = {
-      ...stack,
-      releases: stack.releases.map((release) =>
-        release.name === "schema-registry"
-          ? {
-              ...release,
-              values: {
-                ...release.values,
-                kafka: { ...(release.values.kafka as object), bootstrapServers: "kafka:9092" },
-              },
-            }
-          : release,
-      ),
-    };
+    const broken = withReleaseChanged(stack, "schema-registry", (release) => ({
+      ...release,
+      values: { ...release.values, kafka: { ...(release.values.kafka as object), bootstrapServers: "kafka:9092" } },
+    }));
     const offer = provided(broken);
     const bad = used(broken).filter((use) => use.kind === "kafka" && !offer.kafkaBootstraps.has(use.value));
     expect(bad).toEqual([{ where: "release schema-registry", kind: "kafka", value: "kafka:9092" }]);

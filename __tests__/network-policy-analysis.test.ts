@@ -31,8 +31,8 @@ if (missing.length > 0) {
     expect(denied.map((verdict) => `${verdict.flow.purpose}: ${verdict.denied.join("; ")}`)).toEqual([]);
   });
 
-  it("denies the unwired samples: producer -> Cassandra, dashboard -> Kafka, others -> PostgreSQL, producer -> Control Center", () => {
-    expect(analysis.samples).toHaveLength(4);
+  it("denies the unwired samples: producer -> Cassandra, dashboard -> Kafka, others -> PostgreSQL or Schema Registry, producer -> Control Center", () => {
+    expect(analysis.samples).toHaveLength(5);
     expect(analysis.samples.filter((verdict) => verdict.allowed.length > 0).map((verdict) => verdict.allowed)).toEqual(
       [],
     );

@@ -4,11 +4,12 @@ import { synthesize } from "./support/synth";
 /**
  * Every pod our own charts emit (node apps, Confluent, readiness gates, the schema Job) is hardened (issue 11):
  * read-only root filesystem with an emptyDir for each path the image writes, no capabilities, no privilege
- * escalation, the runtime's seccomp profile, and no service-account token unless the pod calls the API.
+ * escalation, the runtime's seccomp profile, and no service-account token unless the pod calls the API, and then a short-lived one.
  */
 interface Container {
   name: string;
   image?: string;
+  imagePullPolicy?: string;
   securityContext?: {
     readOnlyRootFilesystem?: boolean;
     allowPrivilegeEscalation?: boolean;
@@ -22,7 +23,11 @@ interface PodSpec {
   securityContext?: { seccompProfile?: { type?: string }; runAsNonRoot?: boolean; runAsUser?: number };
   containers: Container[];
   initContainers?: Container[];
-  volumes?: { name: string; emptyDir?: object }[];
+  volumes?: {
+    name: string;
+    emptyDir?: object;
+    projected?: { sources?: { serviceAccountToken?: { expirationSeconds?: number } }[] };
+  }[];
 }
 interface Workload {
   kind: string;
@@ -48,6 +53,25 @@ describeWithHelm.each(["kind", "cloud"] as const)("pods of our charts (%s)", (pr
     .filter((object): object is Workload & Record<string, unknown> =>
       ["Deployment", "StatefulSet", "Job", "DaemonSet"].includes(String(object.kind)),
     );
+
+  it("pulls every image the way the profile says (cluster.imagePullPolicy), the SparkApplication's too", () => {
+    const stack = synthesize(profile);
+    const wanted = stack.config.cluster.imagePullPolicy;
+    const policies = workloads.flatMap((workload) =>
+      [...workload.spec.template.spec.containers, ...(workload.spec.template.spec.initContainers ?? [])].map(
+        (container) => `${workload.kind}/${workload.metadata.name}/${container.name}: ${container.imagePullPolicy}`,
+      ),
+    );
+    const applications = stack.manifestObjects
+      .map(({ object }) => object)
+      .filter((object) => object.kind === "SparkApplication")
+      .map(
+        (object) =>
+          `SparkApplication/${object.metadata.name}: ${String((object.spec as { imagePullPolicy?: string }).imagePullPolicy)}`,
+      );
+    expect(applications).toHaveLength(1);
+    for (const line of [...policies, ...applications]) expect(line).toMatch(new RegExp(`: ${wanted}$`));
+  });
 
   it("finds the workloads", () => {
     expect(workloads.map((w) => w.metadata.name)).toEqual(
@@ -81,15 +105,26 @@ describeWithHelm.each(["kind", "cloud"] as const)("pods of our charts (%s)", (pr
     expect(lowUids).toEqual([]);
   });
 
-  it("mounts the service-account token only in pods that call the API (the readiness gates)", () => {
+  it("mounts an API token only in pods that call the API (the readiness gates), short-lived and never automounted", () => {
+    const tokenLifetimes = (workload: (typeof workloads)[number]) =>
+      (workload.spec.template.spec.volumes ?? []).flatMap((volume) =>
+        (volume.projected?.sources ?? []).flatMap((source) =>
+          source.serviceAccountToken ? [source.serviceAccountToken.expirationSeconds ?? 3607] : [],
+        ),
+      );
+    // The admission plugin's automounted token asks for 3607 s, which kube-apiserver extends to a year by default.
+    expect(workloads.filter((w) => w.spec.template.spec.automountServiceAccountToken !== false)).toEqual([]);
     const withToken = workloads
-      .filter((workload) => workload.spec.template.spec.automountServiceAccountToken !== false)
+      .filter((workload) => tokenLifetimes(workload).length > 0)
       .map((workload) => ({
         name: workload.metadata.name,
         gate: workload.metadata.labels?.["app.kubernetes.io/component"] === "readiness-gate",
         serviceAccount: workload.spec.template.spec.serviceAccountName !== undefined,
+        lifetimes: tokenLifetimes(workload),
       }));
+    expect(withToken.length).toBeGreaterThan(0);
     expect(withToken.filter((pod) => !pod.gate || !pod.serviceAccount)).toEqual([]);
+    expect(withToken.flatMap((pod) => pod.lifetimes).filter((seconds) => seconds > 600)).toEqual([]);
   });
 
   it("gives the Confluent images an emptyDir at each path they write", () => {

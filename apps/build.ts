@@ -1,9 +1,9 @@
-// Writes apps/<app>/dist/<app>.js for local runs: `npx tsx apps/build.ts [producer|dashboard|gate]`.
+// Writes apps/<app>/dist/<app>.js for local runs: `npx tsx apps/build.ts [<app> ...]` (default: every app).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundleApp, type AppName } from "./bundle";
+import { appNames, bundleApp, type AppName } from "./bundle";
 
-const allApps: AppName[] = ["producer", "dashboard", "gate"];
+const allApps: readonly AppName[] = appNames;
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !allApps.includes(name as AppName));
 if (unknown.length > 0) {

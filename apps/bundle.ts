@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
 
-export type AppName = "producer" | "dashboard" | "gate";
+export type AppName = "producer" | "dashboard" | "gate" | "registry-reader";
 
 /**
  * The Node.js major the bundles are compiled for: the one of the official image they run on (config apps.nodeImage);
@@ -24,6 +24,7 @@ const entryPoints: Record<AppName, string> = {
   producer: join(__dirname, "producer", "src", "main.ts"),
   dashboard: join(__dirname, "dashboard", "src", "main.ts"),
   gate: join(__dirname, "gate", "src", "main.ts"),
+  "registry-reader": join(__dirname, "registry-reader", "src", "main.ts"),
 };
 
 export const appNames = Object.keys(entryPoints) as AppName[];

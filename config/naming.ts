@@ -24,6 +24,8 @@ export const ports = {
   postgres: 5432,
   dashboard: 8080,
   airflowApi: 8080,
+  /** The producer's /healthz, for the kubelet's probes only (no flow reaches it). */
+  producerHealth: 8080,
 } as const;
 
 /** Names Strimzi derives from a Kafka resource (documented in the Strimzi "Configuring" guide). */
@@ -75,6 +77,8 @@ export function deriveNaming(config: StreamstackConfig) {
   const k8ssandra = k8ssandraNames(config.cassandra.clusterName, config.cassandra.datacenter);
   const postgres = cloudnativePgNames(config.postgres.clusterName);
   const topics = { users: "users_created", deadLetters: "users_created.dlq" } as const;
+  const registryService = "schema-registry";
+  const registryReaderService = "schema-registry-reader";
 
   return {
     namespaces,
@@ -133,9 +137,15 @@ export function deriveNaming(config: StreamstackConfig) {
       sparkGroupPrefix: "spark-kafka-",
     },
     schemaRegistry: {
-      service: "schema-registry",
+      service: registryService,
       port: ports.schemaRegistry,
-      url: `http://${serviceHost("schema-registry", namespaces.apps)}:${ports.schemaRegistry}`,
+      url: `http://${serviceHost(registryService, namespaces.apps)}:${ports.schemaRegistry}`,
+      /** The read-only front the consumers use (apps/registry-reader): only the producer reaches the registry. */
+      reader: {
+        service: registryReaderService,
+        port: ports.schemaRegistry,
+        url: `http://${serviceHost(registryReaderService, namespaces.apps)}:${ports.schemaRegistry}`,
+      },
     },
     controlCenter: { service: "control-center" },
     cassandra: {
@@ -193,7 +203,7 @@ export function deriveNaming(config: StreamstackConfig) {
     },
     apps: {
       // node-app names the code ConfigMap after the release.
-      producer: { codeConfigMap: "producer-code" },
+      producer: { codeConfigMap: "producer-code", healthPort: ports.producerHealth },
       dashboard: { port: ports.dashboard },
     },
   } as const;

@@ -4,7 +4,7 @@ const kind: StreamstackConfig = {
   profile: "kind",
   prefix: "streamstack",
   // kind names the context of cluster "streamstack" kind-streamstack (kind/cluster.yaml).
-  cluster: { kubeconfigPath: "~/.kube/config", context: "kind-streamstack" },
+  cluster: { kubeconfigPath: "~/.kube/config", context: "kind-streamstack", imagePullPolicy: "IfNotPresent" },
   // Go operators idle at tens of MiB (cert-manager's chart suggests 10m / 32Mi); they cannot run here to measure.
   operatorResources: { cpu: "25m", memory: "128Mi" },
   expose: {
@@ -28,7 +28,12 @@ const kind: StreamstackConfig = {
     authentication: "none",
     topic: { partitions: 3, replicas: 1, retentionHours: 24, dlqRetentionHours: 72 },
   },
-  schemaRegistry: { enabled: true, replicas: 1, resources: { cpu: "50m", memory: "512Mi" } },
+  schemaRegistry: {
+    enabled: true,
+    replicas: 1,
+    resources: { cpu: "50m", memory: "512Mi" },
+    readerResources: { cpu: "10m", memory: "64Mi" },
+  },
   controlCenter: { enabled: true, resources: { cpu: "250m", memory: "1536Mi" } },
   spark: {
     enabled: true,
@@ -73,7 +78,7 @@ const kind: StreamstackConfig = {
 const cloud: StreamstackConfig = {
   ...kind,
   profile: "cloud",
-  cluster: { kubeconfigPath: "", context: "" },
+  cluster: { kubeconfigPath: "", context: "", imagePullPolicy: "Always" },
   operatorResources: { cpu: "100m", memory: "384Mi" },
   expose: { ...kind.expose, serviceType: "clusterIP" },
   kafka: {
@@ -90,7 +95,12 @@ const cloud: StreamstackConfig = {
     authentication: "scram-sha-512",
     topic: { partitions: 12, replicas: 3, retentionHours: 168, dlqRetentionHours: 336 },
   },
-  schemaRegistry: { enabled: true, replicas: 2, resources: { cpu: "250m", memory: "1Gi" } },
+  schemaRegistry: {
+    enabled: true,
+    replicas: 2,
+    resources: { cpu: "250m", memory: "1Gi" },
+    readerResources: { cpu: "50m", memory: "96Mi" },
+  },
   controlCenter: { enabled: true, resources: { cpu: "1", memory: "4Gi" } },
   spark: {
     ...kind.spark,

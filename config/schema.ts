@@ -67,6 +67,8 @@ const schemaRegistrySchema = z.strictObject({
   enabled: z.boolean(),
   replicas: z.number().int().min(1).max(5),
   resources: resourcesSchema,
+  /** The read-only front (apps/registry-reader) the consumers use; it runs as many replicas as the registry. */
+  readerResources: resourcesSchema,
 });
 
 const controlCenterSchema = z.strictObject({
@@ -150,6 +152,11 @@ const clusterSchema = z.strictObject({
   kubeconfigPath: z.string(),
   /** Kubeconfig context; empty means the current context (or KUBE_CTX). */
   context: z.string(),
+  /**
+   * imagePullPolicy of every container the stack defines itself. `IfNotPresent` lets kind run images loaded into its
+   * nodes without a registry; `Always` makes each pod start check the registry, so a re-pushed tag is never stale.
+   */
+  imagePullPolicy: z.enum(["IfNotPresent", "Always"]),
 });
 
 export const configSchema = z.strictObject({
@@ -174,3 +181,4 @@ export const configSchema = z.strictObject({
 export type StreamstackConfig = z.infer<typeof configSchema>;
 export type Profile = StreamstackConfig["profile"];
 export type KafkaMode = StreamstackConfig["kafka"]["mode"];
+export type ImagePullPolicy = StreamstackConfig["cluster"]["imagePullPolicy"];

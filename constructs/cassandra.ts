@@ -1,7 +1,7 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Naming } from "../config/naming";
-import type { StreamstackConfig } from "../config/schema";
+import type { ImagePullPolicy, StreamstackConfig } from "../config/schema";
 import { charts } from "../config/versions";
 import { ChartRelease } from "./chart-release";
 import { ConnectionGraph } from "./connections";
@@ -31,6 +31,8 @@ export interface CassandraProps extends OperatorComponentProps {
   readonly settings: StreamstackConfig["cassandra"];
   /** Namespaces besides Cassandra's where the clients run and need their roles' credentials (the apps namespace). */
   readonly credentialsFor: readonly string[];
+  /** How the schema Job's cqlsh image is pulled. */
+  readonly imagePullPolicy: ImagePullPolicy;
 }
 
 /** How clients reach Cassandra. */
@@ -68,7 +70,7 @@ export class Cassandra extends Construct {
     super(scope, id);
     const { settings, naming } = props;
     this.naming = naming;
-    const config = { cassandra: settings };
+    const config = { cassandra: settings, cluster: { imagePullPolicy: props.imagePullPolicy } };
     const operator = new ChartRelease(this, "operator", {
       name: naming.releases.k8ssandraOperator,
       namespace: naming.namespaces.cassandra,

@@ -1,11 +1,13 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ports, type Naming } from "../config/naming";
-import type { StreamstackConfig } from "../config/schema";
+import type { ImagePullPolicy, StreamstackConfig } from "../config/schema";
 import { ChartRelease } from "./chart-release";
 import { recordFlow, type Grantee, type PodsPeer } from "./grants";
 import { confluentKafkaValues, type KafkaConnection, type KafkaGrantee } from "./kafka";
+import type { ContainerImage } from "./container-image";
 import { localChartPods } from "./local-chart-pods";
+import { RegistryReader } from "./registry-reader";
 
 function serviceValues(expose: StreamstackConfig["expose"], nodePort: number) {
   return expose.serviceType === "nodePort" ? { type: "NodePort", nodePort } : { type: "ClusterIP", nodePort: 0 };
@@ -28,26 +30,33 @@ export interface SchemaRegistryProps {
   readonly settings: StreamstackConfig["schemaRegistry"];
   /** How services are exposed (the config's `expose` section). */
   readonly expose: StreamstackConfig["expose"];
+  readonly imagePullPolicy: ImagePullPolicy;
+  /** Official Node.js image the read-only front (RegistryReader) runs on. */
+  readonly readerImage: ContainerImage;
   readonly naming: Naming;
   readonly kafka: KafkaConnection;
 }
 
-/** Confluent Schema Registry (our chart) storing schemas in the stack's Kafka. */
+/** Confluent Schema Registry (our chart) storing schemas in the stack's Kafka, and its read-only front. */
 export class SchemaRegistry extends Construct implements KafkaGrantee {
+  /** For clients that register schemas (grantWrite). */
   readonly connection: SchemaRegistryConnection;
+  /** For clients that only look schemas up (grantRead): the read-only front, which refuses every write. */
+  readonly readConnection: SchemaRegistryConnection;
   readonly pods: PodsPeer;
   readonly kafkaClient = "schemaRegistry";
   /** The topic and consumer group the registry keeps its schemas in. */
   readonly storeTopic: string;
   readonly storeGroup: string;
   private readonly port: number;
+  private readonly reader: RegistryReader;
 
   constructor(scope: Construct, id: string, props: SchemaRegistryProps) {
     super(scope, id);
     const { settings, naming } = props;
     const name = naming.schemaRegistry.service;
     this.port = naming.schemaRegistry.port;
-    this.pods = localChartPods(this, name, naming.namespaces.apps, nodePortOf(props.expose, this.port));
+    this.pods = localChartPods(this, name, naming.namespaces.apps);
     this.storeTopic = naming.kafka.schemaRegistryTopic;
     this.storeGroup = naming.kafka.schemaRegistryGroup;
     const release = new ChartRelease(this, "chart", {
@@ -55,21 +64,35 @@ export class SchemaRegistry extends Construct implements KafkaGrantee {
       namespace: naming.namespaces.apps,
       chart: { localChart: "schema-registry" },
       values: {
+        imagePullPolicy: props.imagePullPolicy,
         replicas: settings.replicas,
         kafka: confluentKafkaValues(props.kafka, this.kafkaClient),
         storeTopic: this.storeTopic,
         groupId: this.storeGroup,
         resources: settings.resources,
-        service: serviceValues(props.expose, props.expose.nodePorts.schemaRegistry),
+        // Reached from outside the cluster, if at all, through the reader's NodePort.
+        service: { type: "ClusterIP", nodePort: 0 },
       },
       dependsOn: props.kafka.ready,
     }).release;
     this.connection = { url: naming.schemaRegistry.url, ready: [release] };
+    this.reader = new RegistryReader(this, "reader", {
+      naming,
+      registry: this.pods,
+      image: props.readerImage,
+      replicas: settings.replicas,
+      resources: settings.readerResources,
+      expose: props.expose,
+    });
+    this.readConnection = { url: naming.schemaRegistry.reader.url, ready: [release, this.reader.release] };
   }
 
-  /** Lets `grantee` look up schemas. The registry runs without authentication: the grant is the network flow. */
+  /**
+   * Lets `grantee` look up schemas through the read-only front (use `readConnection`). The registry has no
+   * authentication, so the network is what keeps a reader from registering: only the front reaches the registry.
+   */
   grantRead(grantee: Grantee): void {
-    recordFlow(this, grantee.pods, this.pods, this.port, "look up schemas");
+    recordFlow(this, grantee.pods, this.reader.pods, this.reader.port, "look up schemas (read-only front)");
   }
 
   /** Lets `grantee` register schemas (and look them up). Without authentication, the grant is the network flow. */
@@ -83,6 +106,7 @@ export interface ControlCenterProps {
   readonly settings: StreamstackConfig["controlCenter"];
   /** How services are exposed (the config's `expose` section). */
   readonly expose: StreamstackConfig["expose"];
+  readonly imagePullPolicy: ImagePullPolicy;
   readonly naming: Naming;
   readonly kafka: KafkaConnection;
   /**
@@ -110,6 +134,7 @@ export class ControlCenter extends Construct implements KafkaGrantee {
       namespace: naming.namespaces.apps,
       chart: { localChart: "control-center" },
       values: {
+        imagePullPolicy: props.imagePullPolicy,
         kafka: confluentKafkaValues(props.kafka, this.kafkaClient),
         replicationFactor: props.kafka.replicationFactor,
         schemaRegistryUrl: props.schemaRegistry?.url ?? "",

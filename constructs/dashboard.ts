@@ -3,6 +3,7 @@ import type { DashboardVariables } from "../apps/dashboard/src/config";
 import type { Naming } from "../config/naming";
 import type { StreamstackConfig } from "../config/schema";
 import type { CassandraConnection, CassandraGrantee } from "./cassandra";
+import type { ContainerImage } from "./container-image";
 import type { PodsPeer } from "./grants";
 import { NodeApp } from "./node-app";
 
@@ -10,7 +11,7 @@ export interface DashboardProps {
   /** The dashboard's section of the config. */
   readonly settings: StreamstackConfig["apps"]["dashboard"];
   /** Official Node.js image the bundled dashboard runs on. */
-  readonly image: string;
+  readonly image: ContainerImage;
   /** How services are exposed (the config's `expose` section). */
   readonly expose: StreamstackConfig["expose"];
   readonly naming: Naming;

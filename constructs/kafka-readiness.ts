@@ -1,6 +1,7 @@
 import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import type { Naming } from "../config/naming";
+import type { ContainerImage } from "./container-image";
 import type { KubernetesObject } from "./kubernetes-object";
 import { ReadinessGate } from "./readiness-gate";
 import { hasReadinessRule } from "./resources/readiness";
@@ -14,7 +15,7 @@ export const kafkaReadySeconds = 900;
  */
 export function kafkaReadinessGate(
   scope: Construct,
-  gateImage: string,
+  gateImage: ContainerImage,
   naming: Naming,
   objects: () => readonly KubernetesObject[],
   dependsOn: readonly ITerraformDependable[],

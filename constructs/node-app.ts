@@ -2,6 +2,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { bundleApp, type AppName } from "../apps/bundle";
 import type { Resources } from "../config/schema";
+import type { ContainerImage } from "./container-image";
 import { ChartRelease } from "./chart-release";
 import type { PodsPeer } from "./grants";
 import { localChartPods } from "./local-chart-pods";
@@ -11,7 +12,7 @@ export interface NodeAppProps {
   readonly app: AppName;
   readonly releaseName: string;
   readonly namespace: string;
-  readonly image: string;
+  readonly image: ContainerImage;
   readonly args?: readonly string[];
   readonly replicas: number;
   readonly resources: Resources;
@@ -45,6 +46,8 @@ export class NodeApp extends Construct {
   readonly codeSha256: string;
   /** The app's pods, labelled by the chart after the release (charts/node-app/templates/_helpers.tpl). */
   readonly pods: PodsPeer;
+  /** The chart release: installed once the app's Deployment is ready (Helm's wait). */
+  readonly release: ChartRelease["release"];
 
   constructor(scope: Construct, id: string, props: NodeAppProps) {
     super(scope, id);
@@ -56,12 +59,13 @@ export class NodeApp extends Construct {
       props.namespace,
       props.service?.type === "NodePort" ? props.service : undefined,
     );
-    new ChartRelease(this, "chart", {
+    this.release = new ChartRelease(this, "chart", {
       name: props.releaseName,
       namespace: props.namespace,
       chart: { localChart: "node-app" },
       values: {
-        image: props.image,
+        image: props.image.name,
+        imagePullPolicy: props.image.pullPolicy,
         code: bundle.code,
         args: props.args ?? [],
         replicas: props.replicas,
@@ -73,6 +77,6 @@ export class NodeApp extends Construct {
           : { port: 0, type: "ClusterIP", nodePort: 0, healthPath: "/healthz" },
       },
       dependsOn: props.dependsOn,
-    });
+    }).release;
   }
 }

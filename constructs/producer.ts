@@ -3,6 +3,7 @@ import type { ProducerVariables } from "../apps/producer/src/config";
 import type { Naming } from "../config/naming";
 import type { StreamstackConfig } from "../config/schema";
 import type { SchemaRegistryConnection } from "./confluent";
+import type { ContainerImage } from "./container-image";
 import type { PodsPeer } from "./grants";
 import type { KafkaConnection, KafkaGrantee } from "./kafka";
 import { NodeApp } from "./node-app";
@@ -47,7 +48,7 @@ export function producerEnvironment(
 export interface ProducerProps {
   readonly settings: ProducerSettings;
   /** Official Node.js image the bundled producer runs on. */
-  readonly image: string;
+  readonly image: ContainerImage;
   readonly naming: Naming;
   readonly kafka: KafkaConnection;
   readonly schemaRegistry: SchemaRegistryConnection;
@@ -63,6 +64,7 @@ export class Producer extends Construct implements KafkaGrantee {
     const { settings, naming } = props;
     const rate = settings.ratePerSecond;
     const environment = producerEnvironment(settings, naming, props.kafka, props.schemaRegistry);
+    const { healthPort } = naming.apps.producer;
     const app = new NodeApp(this, "app", {
       app: "producer",
       releaseName: naming.releases.producer,
@@ -73,7 +75,13 @@ export class Producer extends Construct implements KafkaGrantee {
       resources: settings.resources,
       ...environment,
       // Each pod generates its own users: a fixed seed would replay the same ids after every restart.
-      env: { ...environment.env, PRODUCER_SEED: "$(POD_NAME)" } satisfies ProducerVariables,
+      env: {
+        ...environment.env,
+        PRODUCER_SEED: "$(POD_NAME)",
+        PRODUCER_HEALTH_PORT: String(healthPort),
+      } satisfies ProducerVariables,
+      // The kubelet's liveness and readiness probes ask /healthz: a producer whose sends stopped completing restarts.
+      service: { port: healthPort, type: "ClusterIP", nodePort: 0 },
       dependsOn: [...props.schemaRegistry.ready, ...props.kafka.ready],
     });
     this.pods = app.pods;

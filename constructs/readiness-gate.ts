@@ -1,5 +1,6 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import type { ContainerImage } from "./container-image";
 import type { KubernetesObject } from "./kubernetes-object";
 import { ManifestsRelease } from "./manifests-release";
 import { bundled } from "./node-app";
@@ -16,7 +17,7 @@ export interface ReadinessGateProps {
   /** How long the gate waits before failing with a message naming what is not ready. */
   readonly timeoutSeconds: number;
   /** Official Node.js image the gate runs on. */
-  readonly image: string;
+  readonly image: ContainerImage;
   /** The release that creates the objects. */
   readonly dependsOn: readonly ITerraformDependable[];
 }

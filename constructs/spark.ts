@@ -2,7 +2,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Naming } from "../config/naming";
 import { mebibytes } from "../config/quantities";
-import type { StreamstackConfig } from "../config/schema";
+import type { ImagePullPolicy, StreamstackConfig } from "../config/schema";
 import { charts } from "../config/versions";
 import type { CassandraConnection, CassandraGrantee } from "./cassandra";
 import { ChartRelease } from "./chart-release";
@@ -79,6 +79,8 @@ export interface StreamingJobProps {
   readonly schemaRegistry?: SchemaRegistryConnection;
   /** The Spark operator, which must run before the SparkApplication is created. */
   readonly operator: SparkOperator;
+  /** How the driver and executors pull the Spark image. */
+  readonly imagePullPolicy: ImagePullPolicy;
 }
 
 /** The PySpark streaming job as a SparkApplication, with its code, ServiceAccount, RBAC and checkpoint claim. */
@@ -96,7 +98,7 @@ export class StreamingJob extends Construct implements KafkaGrantee, CassandraGr
     super(scope, id);
     const { naming } = props;
     const namespace = naming.namespaces.apps;
-    const objects = sparkJobObjects(props.settings, naming, props);
+    const objects = sparkJobObjects(props.settings, naming, props, props.imagePullPolicy);
     const application = objects.find((object) => object.kind === "SparkApplication");
     if (!application) throw new Error(`${this.node.path}: the job's objects hold no SparkApplication`);
     this.application = application;

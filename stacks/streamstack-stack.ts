@@ -9,6 +9,7 @@ import { Airflow } from "../constructs/airflow";
 import { Cassandra } from "../constructs/cassandra";
 import { CertManager } from "../constructs/cert-manager";
 import { ControlCenter, SchemaRegistry } from "../constructs/confluent";
+import { nodeImageOf } from "../constructs/container-image";
 import { Dashboard } from "../constructs/dashboard";
 import { StrimziKafka } from "../constructs/kafka";
 import { Namespaces, type NamespaceSpec } from "../constructs/namespaces";
@@ -67,6 +68,7 @@ export class StreamstackStack extends TerraformStack {
   /** `id` defaults to streamstack-<profile>; the synth matrix names one stack per Kafka mode too. */
   constructor(scope: Construct, config: StreamstackConfig, id: string = stackName(config)) {
     super(scope, id);
+    const nodeImage = nodeImageOf(config);
     const naming = deriveNaming(config);
     const components = resolveComponents(config);
     this.naming = naming;
@@ -91,13 +93,13 @@ export class StreamstackStack extends TerraformStack {
             install: on("certManager"),
             certificateAuthority: kafkaSecured,
             operatorResources: config.operatorResources,
-            gateImage: config.apps.nodeImage,
+            gateImage: nodeImage,
             dependsOn: on("certManager") ? inNamespace(naming.namespaces.certManager) : [],
           })
         : undefined;
 
     // Layers 1 and 2: operators and the data services they manage.
-    const gateImage = config.apps.nodeImage;
+    const gateImage = nodeImage;
     const kafka = on("kafka")
       ? new StrimziKafka(this, "kafka", {
           settings: config.kafka,
@@ -116,6 +118,7 @@ export class StreamstackStack extends TerraformStack {
           gateImage,
           naming,
           credentialsFor: cassandraCredentialsFor,
+          imagePullPolicy: config.cluster.imagePullPolicy,
           dependsOn: [
             ...inNamespace(naming.namespaces.cassandra, ...cassandraCredentialsFor),
             ...(on("certManager") && certManager ? certManager.operatorReady : []),
@@ -148,6 +151,8 @@ export class StreamstackStack extends TerraformStack {
         ? new SchemaRegistry(this, "schema-registry", {
             settings: config.schemaRegistry,
             expose,
+            imagePullPolicy: config.cluster.imagePullPolicy,
+            readerImage: nodeImage,
             naming,
             kafka: kafka.connection,
           })
@@ -159,9 +164,10 @@ export class StreamstackStack extends TerraformStack {
       const controlCenter = new ControlCenter(this, "control-center", {
         settings: config.controlCenter,
         expose,
+        imagePullPolicy: config.cluster.imagePullPolicy,
         naming,
         kafka: kafka.connection,
-        schemaRegistry: schemaRegistry?.connection,
+        schemaRegistry: schemaRegistry?.readConnection,
       });
       kafka.grantMonitor(controlCenter, controlCenter.ownPrefix);
       schemaRegistry?.grantRead(controlCenter);
@@ -174,9 +180,10 @@ export class StreamstackStack extends TerraformStack {
             settings: config.spark,
             naming,
             operator: sparkOperator,
+            imagePullPolicy: config.cluster.imagePullPolicy,
             kafka: kafka.connection,
             cassandra: cassandra.connection,
-            schemaRegistry: schemaRegistry?.connection,
+            schemaRegistry: schemaRegistry?.readConnection,
           })
         : undefined;
     if (kafka && cassandra && streamingJob) {
@@ -188,7 +195,7 @@ export class StreamstackStack extends TerraformStack {
     if (kafka && schemaRegistry && on("producer")) {
       const producer = new Producer(this, "producer", {
         settings: config.apps.producer,
-        image: config.apps.nodeImage,
+        image: nodeImage,
         naming,
         kafka: kafka.connection,
         schemaRegistry: schemaRegistry.connection,
@@ -199,7 +206,7 @@ export class StreamstackStack extends TerraformStack {
     if (cassandra && on("dashboard")) {
       const dashboard = new Dashboard(this, "dashboard", {
         settings: config.apps.dashboard,
-        image: config.apps.nodeImage,
+        image: nodeImage,
         expose,
         naming,
         cassandra: cassandra.connection,
@@ -217,7 +224,7 @@ export class StreamstackStack extends TerraformStack {
           kafka && schemaRegistry
             ? {
                 settings: config.apps.producer,
-                image: config.apps.nodeImage,
+                image: nodeImage.name,
                 kafka: kafka.connection,
                 schemaRegistry: schemaRegistry.connection,
               }

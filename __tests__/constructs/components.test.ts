@@ -3,10 +3,13 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { parse } from "yaml";
 import { loadConfig } from "../../config/load";
+import type { StreamstackConfig } from "../../config/schema";
 import { deriveNaming } from "../../config/naming";
 import { Cassandra } from "../../constructs/cassandra";
+import { nodeImageOf } from "../../constructs/container-image";
 import { CertManager } from "../../constructs/cert-manager";
 import { Namespaces } from "../../constructs/namespaces";
+import type { OperatorComponentProps } from "../../constructs/operator-component-props";
 import { Postgres } from "../../constructs/postgres";
 import { cassandraSchemaCql } from "../../constructs/resources/k8ssandra";
 import { SparkOperator, StreamingJob } from "../../constructs/spark";
@@ -30,6 +33,14 @@ function objectsOf(release: SynthesizedRelease | undefined): {
 
 const kind = loadConfig({});
 const cloud = loadConfig({ profile: "cloud" });
+
+/** What every operator-backed component takes from its profile, with nothing to wait for. */
+const operatorProps = (config: StreamstackConfig): OperatorComponentProps => ({
+  operatorResources: config.operatorResources,
+  gateImage: nodeImageOf(config),
+  naming: deriveNaming(config),
+  dependsOn: [],
+});
 
 describe("Namespaces", () => {
   it("labels each namespace with its Pod Security level and warns at restricted", () => {
@@ -65,14 +76,7 @@ describe("Namespaces", () => {
 describe("CertManager", () => {
   it("installs the pinned chart with its CRDs and, when asked, a CA after it", () => {
     const synthesized = Testing.synthScope((scope) => {
-      new CertManager(scope, "cm", {
-        naming: deriveNaming(cloud),
-        install: true,
-        certificateAuthority: true,
-        operatorResources: cloud.operatorResources,
-        gateImage: cloud.apps.nodeImage,
-        dependsOn: [],
-      });
+      new CertManager(scope, "cm", { ...operatorProps(cloud), install: true, certificateAuthority: true });
     });
     expect(synthesized).toHaveResourceWithProperties(Release, {
       name: "cert-manager",
@@ -89,12 +93,10 @@ describe("CertManager", () => {
 describe("Cassandra", () => {
   const synthesized = Testing.synthScope((scope) => {
     new Cassandra(scope, "cassandra", {
+      ...operatorProps(kind),
       settings: kind.cassandra,
-      operatorResources: kind.operatorResources,
-      gateImage: kind.apps.nodeImage,
-      naming: deriveNaming(kind),
       credentialsFor: ["streamstack-apps"],
-      dependsOn: [],
+      imagePullPolicy: kind.cluster.imagePullPolicy,
     });
   });
   const resources = releasesOf(synthesized).find((r) => r.name === "cassandra-resources");
@@ -142,13 +144,7 @@ describe("Cassandra", () => {
 describe("Postgres", () => {
   it("runs a CloudNativePG cluster whose generated owner secret carries Airflow's connection URL", () => {
     const synthesized = Testing.synthScope((scope) => {
-      new Postgres(scope, "pg", {
-        settings: cloud.postgres,
-        operatorResources: cloud.operatorResources,
-        gateImage: cloud.apps.nodeImage,
-        naming: deriveNaming(cloud),
-        dependsOn: [],
-      });
+      new Postgres(scope, "pg", { ...operatorProps(cloud), settings: cloud.postgres });
     });
     expect(synthesized).toHaveResourceWithProperties(Release, { name: "cloudnative-pg", version: "0.29.0" });
     const resources = releasesOf(synthesized).find((r) => r.name === "postgres-resources");
@@ -199,7 +195,14 @@ describe("Spark", () => {
         replicationFactor: 1,
         ready: [],
       };
-      new StreamingJob(scope, "job", { settings: config.spark, naming, operator, kafka, cassandra });
+      new StreamingJob(scope, "job", {
+        settings: config.spark,
+        naming,
+        operator,
+        kafka,
+        cassandra,
+        imagePullPolicy: config.cluster.imagePullPolicy,
+      });
     });
     const objects = objectsOf(releasesOf(synthesized).find((r) => r.name === "streaming-job"));
     const application = objects.find((o) => o.kind === "SparkApplication");

@@ -11,6 +11,7 @@ import type { KubernetesObject } from "../../constructs/kubernetes-object";
 import { StreamstackStack } from "../../stacks/streamstack-stack";
 import { helmBinary, renderLocalRelease } from "../support/render-local-chart";
 import { synthesize } from "../support/synth";
+import { nodeImageOf } from "../../constructs/container-image";
 
 const profiles = ["kind", "cloud"] as const;
 
@@ -28,6 +29,7 @@ describe.each(profiles)("the connection graph (%s)", (profile) => {
   const { apps, kafka, cassandra, airflow, certManager } = naming.namespaces;
   const brokers = `${kafka}/kafka-broker:${naming.kafka.bootstrap.port}`;
   const registry = `${apps}/${naming.schemaRegistry.service}:${ports.schemaRegistry}`;
+  const registryReader = `${apps}/${naming.schemaRegistry.reader.service}:${naming.schemaRegistry.reader.port}`;
   const cql = `${cassandra}/cassandra:${ports.cassandraNative}`;
   const apiServer = "kube-apiserver:443";
 
@@ -37,11 +39,12 @@ describe.each(profiles)("the connection graph (%s)", (profile) => {
       `${apps}/producer -> ${registry}`,
       `${apps}/${naming.spark.application} -> ${brokers}`,
       `${apps}/${naming.spark.application} -> ${cql}`,
-      `${apps}/${naming.spark.application} -> ${registry}`,
+      `${apps}/${naming.spark.application} -> ${registryReader}`,
       `${apps}/dashboard -> ${cql}`,
       `${apps}/schema-registry -> ${brokers}`,
       `${apps}/control-center -> ${brokers}`,
-      `${apps}/control-center -> ${registry}`,
+      `${apps}/control-center -> ${registryReader}`,
+      `${apps}/${naming.schemaRegistry.reader.service} -> ${registry}`,
       `${airflow}/airflow -> ${airflow}/postgres:${ports.postgres}`,
       `${apps}/${naming.airflow.producerTaskApp} -> ${brokers}`,
       `${apps}/${naming.airflow.producerTaskApp} -> ${registry}`,
@@ -53,6 +56,15 @@ describe.each(profiles)("the connection graph (%s)", (profile) => {
       ...(profile === "cloud" ? [`${certManager}/${naming.gates.certificateAuthority} -> ${apiServer}`] : []),
     ];
     expect(edges).toEqual(expect.arrayContaining(expected));
+    // Only the producers reach the registry itself (its API has no authorization: the network is the grant).
+    const writers = edges.filter((edge) => edge.endsWith(` -> ${registry}`)).map((edge) => edge.split(" -> ")[0]);
+    expect(writers.sort()).toEqual(
+      [
+        `${apps}/producer`,
+        `${apps}/${naming.airflow.producerTaskApp}`,
+        `${apps}/${naming.schemaRegistry.reader.service}`,
+      ].sort(),
+    );
   });
 
   it("is, one flow a line, what the snapshot pins (the NetworkPolicies are derived from it)", () => {
@@ -149,7 +161,7 @@ describe("construct errors", () => {
         new StrimziKafka(scope, "events", {
           settings: kafkaConfig.kafka,
           naming: deriveNaming(kafkaConfig),
-          gateImage: kafkaConfig.apps.nodeImage,
+          gateImage: nodeImageOf(kafkaConfig),
           dependsOn: [],
         });
       }),
@@ -163,9 +175,10 @@ describe("construct errors", () => {
         const cassandra = new Cassandra(scope, "store", {
           settings: config.cassandra,
           operatorResources: config.operatorResources,
-          gateImage: config.apps.nodeImage,
+          gateImage: nodeImageOf(config),
           naming: deriveNaming(config),
           credentialsFor: [],
+          imagePullPolicy: config.cluster.imagePullPolicy,
           dependsOn: [],
         });
         const pods = { kind: "pods" as const, name: "viewer", namespace: "apps", labels: { app: "viewer" } };

@@ -7,6 +7,7 @@ import { deriveNaming } from "../../config/naming";
 import type { Construct } from "constructs";
 import { StrimziKafka, type KafkaGrantee } from "../../constructs/kafka";
 import type { KafkaClient } from "../../constructs/resources/strimzi";
+import { nodeImageOf } from "../../constructs/container-image";
 
 /** A stand-in client: a construct with pods, connecting as `client`. */
 function grantee(scope: Construct, client: KafkaClient): KafkaGrantee {
@@ -27,7 +28,7 @@ function kafkaOf(
     const kafka = new StrimziKafka(scope, "kafka", {
       settings: config.kafka,
       naming,
-      gateImage: config.apps.nodeImage,
+      gateImage: nodeImageOf(config),
       dependsOn: [],
       certificateAuthority: withAuthority ? [] : undefined,
     });

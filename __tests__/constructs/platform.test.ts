@@ -12,6 +12,7 @@ import { Postgres } from "../../constructs/postgres";
 import { Producer } from "../../constructs/producer";
 import { SparkOperator, StreamingJob } from "../../constructs/spark";
 import { fakeCassandraConnection } from "../support/fake-connections";
+import { nodeImageOf } from "../../constructs/container-image";
 
 type Values = Record<string, unknown>;
 
@@ -53,15 +54,18 @@ describe("SchemaRegistry and ControlCenter", () => {
         const registry = new SchemaRegistry(scope, "sr", {
           settings: config.schemaRegistry,
           expose,
+          imagePullPolicy: config.cluster.imagePullPolicy,
+          readerImage: nodeImageOf(config),
           naming,
           kafka: connection(secured),
         });
         new ControlCenter(scope, "cc", {
           settings: config.controlCenter,
           expose,
+          imagePullPolicy: config.cluster.imagePullPolicy,
           naming,
           kafka: connection(secured),
-          schemaRegistry: registry.connection,
+          schemaRegistry: registry.readConnection,
         });
       });
       const registry = valuesOf(synthesized, "schema-registry");
@@ -72,9 +76,16 @@ describe("SchemaRegistry and ControlCenter", () => {
         credentialsSecret: secured ? "user-schemaRegistry" : "",
         caSecret: secured ? "kafka-client-trust" : "",
       });
-      expect(registry.service).toMatchObject({ type: serviceType });
+      // Nothing outside the cluster reaches the registry itself: the kind NodePort serves the read-only front.
+      expect(registry.service).toMatchObject({ type: "ClusterIP" });
+      const reader = valuesOf(synthesized, "schema-registry-reader");
+      expect(reader.service).toMatchObject({ type: serviceType, port: 8081 });
+      expect(reader.env).toEqual({
+        REGISTRY_READER_UPSTREAM: "http://schema-registry.streamstack-apps.svc:8081",
+        REGISTRY_READER_PORT: "8081",
+      });
       const controlCenter = valuesOf(synthesized, "control-center");
-      expect(controlCenter.schemaRegistryUrl).toBe("http://schema-registry.streamstack-apps.svc:8081");
+      expect(controlCenter.schemaRegistryUrl).toBe("http://schema-registry-reader.streamstack-apps.svc:8081");
       // The Kafka connection's replication factor, not one Control Center works out for itself.
       expect(controlCenter.replicationFactor).toBe(secured ? 3 : 1);
       expect((controlCenter.kafka as Values).credentialsSecret).toBe(secured ? "user-controlCenter" : "");
@@ -88,14 +99,14 @@ describe("Producer and Dashboard", () => {
     const synthesized = Testing.synthScope((scope) => {
       new Producer(scope, "producer", {
         settings: cloud.apps.producer,
-        image: cloud.apps.nodeImage,
+        image: nodeImageOf(cloud),
         naming,
         kafka: connection(true),
         schemaRegistry: registry,
       });
       new Dashboard(scope, "dashboard", {
         settings: cloud.apps.dashboard,
-        image: cloud.apps.nodeImage,
+        image: nodeImageOf(cloud),
         expose: cloud.expose,
         naming,
         cassandra: {
@@ -139,7 +150,7 @@ describe("Producer and Dashboard", () => {
     const synthesized = Testing.synthScope((scope) => {
       new Producer(scope, "producer", {
         settings: config.apps.producer,
-        image: config.apps.nodeImage,
+        image: nodeImageOf(config),
         naming: deriveNaming(config),
         kafka: connection(false),
         schemaRegistry: registry,
@@ -157,7 +168,7 @@ describe("Airflow", () => {
       const postgres = new Postgres(scope, "pg", {
         settings: kind.postgres,
         operatorResources: kind.operatorResources,
-        gateImage: kind.apps.nodeImage,
+        gateImage: nodeImageOf(kind),
         naming,
         dependsOn: [],
       });
@@ -173,6 +184,7 @@ describe("Airflow", () => {
         operator,
         kafka: connection(false),
         cassandra,
+        imagePullPolicy: kind.cluster.imagePullPolicy,
       });
       new Airflow(scope, "airflow", {
         settings: kind.airflow,

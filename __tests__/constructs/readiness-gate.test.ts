@@ -8,6 +8,7 @@ import {
   k8ssandraClusterObject,
 } from "../../constructs/resources/k8ssandra";
 import { postgresClusterObject } from "../../constructs/resources/cloudnative-pg";
+import { nodeImageOf } from "../../constructs/container-image";
 
 const kind = loadConfig({ profile: "kind" });
 const naming = deriveNaming(kind);
@@ -20,7 +21,7 @@ function gate(objects: KubernetesObject[], timeoutSeconds = 600, code = "x") {
     namespace: naming.namespaces.airflow,
     objects,
     timeoutSeconds,
-    image: kind.apps.nodeImage,
+    image: nodeImageOf(kind),
     code: { text: code, sha256: code },
   });
 }
@@ -35,6 +36,7 @@ describe("readinessGateObjects", () => {
 
   it("runs the bundled gate on the Node.js image as an unprivileged user with no home (it writes nothing), restricted-compliant", () => {
     expect(container.image).toBe(kind.apps.nodeImage);
+    expect(container.imagePullPolicy).toBe(kind.cluster.imagePullPolicy);
     expect(container.command).toEqual(["node", "/app/gate.js"]);
     expect(pod.securityContext).toEqual({
       runAsNonRoot: true,
@@ -47,7 +49,23 @@ describe("readinessGateObjects", () => {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ["ALL"] },
     });
-    expect(pod.automountServiceAccountToken).toBe(true);
+    // Not the admission plugin's token, which kube-apiserver extends to a year: a 10-minute one, renewed by kubelet.
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(container.volumeMounts).toContainEqual({
+      name: "api-access",
+      mountPath: "/var/run/secrets/kubernetes.io/serviceaccount",
+      readOnly: true,
+    });
+    expect(pod.volumes).toContainEqual({
+      name: "api-access",
+      projected: {
+        sources: [
+          { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
+          { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+          { downwardAPI: { items: [{ path: "namespace", fieldRef: { fieldPath: "metadata.namespace" } }] } },
+        ],
+      },
+    });
     // A one-shot Job gets a CPU limit too: it has no latency to lose, and the limit bounds a runaway poll loop.
     expect(container.resources).toEqual({
       requests: { cpu: "10m", memory: "64Mi" },
@@ -116,7 +134,7 @@ describe("readinessGateObjects", () => {
       namespace: naming.namespaces.airflow,
       objects: [cluster],
       timeoutSeconds: 600,
-      image: kind.apps.nodeImage,
+      image: nodeImageOf(kind),
       code: { text: "x", sha256: "x" },
       resources: { cpu: "10m", memory: "96Mi" },
     });

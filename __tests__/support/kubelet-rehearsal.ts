@@ -13,7 +13,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -23,10 +22,12 @@ import {
   payloadFor,
   volumeSource,
   writeAtomically,
+  type FileProjection,
   type KeyedVolume,
   type VolumeContents,
 } from "./kubelet-layout";
-import type { Container, WorkloadPod } from "./workload-pods";
+import { freePort } from "../../scripts/lib/processes";
+import type { Container, Volume, WorkloadPod } from "./workload-pods";
 
 type Loose = Record<string, unknown>;
 
@@ -121,6 +122,35 @@ function underMount(path: string, mountPaths: readonly string[]): boolean {
   return mountPaths.some((mount) => path === mount || path.startsWith(mount.endsWith("/") ? mount : `${mount}/`));
 }
 
+interface ProjectedSource {
+  readonly serviceAccountToken?: { readonly path: string };
+  readonly configMap?: { readonly items?: readonly { readonly path: string }[] };
+  readonly downwardAPI?: {
+    readonly items?: readonly { readonly path: string; readonly fieldRef?: { readonly fieldPath: string } }[];
+  };
+}
+
+/**
+ * A projected volume of API credentials (ServiceAccount token, the cluster CA, the namespace), as the readiness gates
+ * mount them: placeholders for the token and CA, the pod's namespace for metadata.namespace. Other volumes: undefined.
+ */
+function apiAccessPayload(volume: Volume, namespace: string): Map<string, FileProjection> | undefined {
+  const projected = (volume as { readonly projected?: { readonly sources?: readonly ProjectedSource[] } }).projected;
+  if (!projected) return undefined;
+  const payload = new Map<string, FileProjection>();
+  const put = (path: string, text: string) => payload.set(path, { content: Buffer.from(text), mode: defaultFileMode });
+  for (const source of projected.sources ?? []) {
+    if (source.serviceAccountToken) put(source.serviceAccountToken.path, "placeholder token");
+    for (const item of source.configMap?.items ?? []) put(item.path, `placeholder ${item.path}`);
+    for (const item of source.downwardAPI?.items ?? []) {
+      if (item.fieldRef?.fieldPath !== "metadata.namespace")
+        throw new Error(`volume ${volume.name}: downwardAPI ${item.fieldRef?.fieldPath ?? "?"} is not rehearsed`);
+      put(item.path, namespace);
+    }
+  }
+  return payload;
+}
+
 /** Lays out every volume the container mounts; ConfigMap/Secret volumes as kubelet does, others as empty directories. */
 export function layOutContainer(
   pod: WorkloadPod,
@@ -155,6 +185,12 @@ export function layOutContainer(
       );
     const target = join(root, mount.mountPath);
     mountPaths.push(mount.mountPath);
+    const projected = apiAccessPayload(volume, pod.namespace);
+    if (projected) {
+      keyedMountPaths.push(mount.mountPath);
+      writeAtomically(target, projected, volume.name);
+      continue;
+    }
     if (!isKeyedVolume(volume)) {
       mkdirSync(target, { recursive: true });
       continue;
@@ -293,18 +329,6 @@ export interface ConsumerRun {
   readonly seconds: number;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
-
 function httpStatus(port: number, path: string): Promise<number> {
   return new Promise((done) => {
     const call = request({ host: "127.0.0.1", port, path, timeout: 1000 }, (response) => {
@@ -335,6 +359,8 @@ function exitVerdict(exitCode: number, output: string, root: ContainerRoot): { o
     new RegExp(`(ENOENT|EACCES)[^\\n]*${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`).test(output),
   );
   if (missing) return { ok: false, detail: `exited ${exitCode}: a file under ${missing} is missing or unreadable` };
+  // Files outside the mounts it names (the ServiceAccount credentials at their fixed path) must be there too.
+  if (/ENOENT|EACCES/.test(output)) return { ok: false, detail: `exited ${exitCode}: a file it reads is missing` };
   if (exitCode === 2) return { ok: false, detail: "exited 2: a configuration error" };
   return { ok: true, detail: `started, then exited ${exitCode} on something the rehearsal does not provide` };
 }
@@ -434,7 +460,10 @@ export async function runNodeContainer(
   if (!verdict)
     verdict = probe
       ? { ok: false, detail: `GET ${probe.path ?? "/"} did not answer 200 within 15 s` }
-      : { ok: true, detail: `still running after ${startupSeconds} s` };
+      : // A poller (the readiness gates) keeps running when a file it reads is missing: it says so on each try.
+        /ENOENT|EACCES/.test(output)
+        ? { ok: false, detail: `still running after ${startupSeconds} s, but a file it reads is missing or unreadable` }
+        : { ok: true, detail: `still running after ${startupSeconds} s` };
   if (exitCode === undefined) {
     child.kill("SIGKILL");
     await exited;

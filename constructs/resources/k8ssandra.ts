@@ -63,6 +63,11 @@ export function cassandraSchemaCql(config: Pick<StreamstackConfig, "cassandra">)
   return `${createKeyspace}\n${createTable}\n`;
 }
 
+/** What shapes the schema Job: the Cassandra settings and how the cluster pulls images. */
+export type SchemaJobConfig = Pick<StreamstackConfig, "cassandra"> & {
+  readonly cluster: Pick<StreamstackConfig["cluster"], "imagePullPolicy">;
+};
+
 /** cqlsh comes from the official Cassandra image of the version the cluster runs. */
 export function cassandraImage(config: Pick<StreamstackConfig, "cassandra">): string {
   return `cassandra:${config.cassandra.serverVersion}`;
@@ -75,11 +80,12 @@ export const cassandraSchemaJobTimeoutSeconds = 600;
  * Names of the schema Job and its ConfigMap, carrying a hash of everything that shapes its pod (the CQL, the cqlsh
  * image, the address and the time limit): a changed schema is a new Job that runs, and no change meets an immutable one.
  */
-export function cassandraSchemaNames(config: Pick<StreamstackConfig, "cassandra">, naming: Naming) {
+export function cassandraSchemaNames(config: SchemaJobConfig, naming: Naming) {
   const shape = {
     cql: cassandraSchemaCql(config),
     roles: cassandraRolesCqlTemplate(naming),
     image: cassandraImage(config),
+    imagePullPolicy: config.cluster.imagePullPolicy,
     contactPoint: naming.cassandra.contactPoint,
     timeoutSeconds: cassandraSchemaJobTimeoutSeconds,
   };
@@ -97,10 +103,7 @@ const rolePasswordsDirectory = "/role-passwords";
  * after a hash of the CQL: a changed schema makes Helm delete the old pair and create (and, with wait_for_jobs,
  * wait for) a new one. cqlsh comes from the official Cassandra image of the same version the cluster runs.
  */
-export function cassandraSchemaJobObjects(
-  config: Pick<StreamstackConfig, "cassandra">,
-  naming: Naming,
-): KubernetesObject[] {
+export function cassandraSchemaJobObjects(config: SchemaJobConfig, naming: Naming): KubernetesObject[] {
   const namespace = naming.namespaces.cassandra;
   const names = cassandraSchemaNames(config, naming);
   const configMapName = names.configMap;
@@ -157,6 +160,7 @@ export function cassandraSchemaJobObjects(
               {
                 name: "cqlsh",
                 image: cassandraImage(config),
+                imagePullPolicy: config.cluster.imagePullPolicy,
                 command: ["bash", "-c", script],
                 // cqlsh keeps its history under HOME; the root filesystem stays read-only.
                 env: [{ name: "HOME", value: "/tmp" }],

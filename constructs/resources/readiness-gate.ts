@@ -7,7 +7,9 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { Target } from "../../apps/gate/src/condition";
+import { serviceAccountDirectory } from "../../apps/gate/src/settings";
 import type { GateVariable } from "../../apps/gate/src/variables";
+import type { ContainerImage } from "../container-image";
 import { partOfLabel, type KubernetesObject } from "../kubernetes-object";
 import { oneShotJobResources } from "./quantities";
 import { pluralOf, readinessTarget } from "./readiness";
@@ -25,7 +27,7 @@ export interface ReadinessGateSpec {
   /** The gate gives up after this long and fails its Job with a message naming what is not ready. */
   readonly timeoutSeconds: number;
   /** Official Node.js image the bundled gate runs on. */
-  readonly image: string;
+  readonly image: ContainerImage;
   /** The bundled gate (apps/gate). */
   readonly code: { readonly text: string; readonly sha256: string };
   /**
@@ -34,6 +36,14 @@ export interface ReadinessGateSpec {
    */
   readonly resources?: { readonly cpu: string; readonly memory: string };
 }
+
+/**
+ * Lifetime of the gate's API token, the least the API accepts; kubelet renews it at 80% and the gate re-reads it on
+ * every request. The token the ServiceAccount admission plugin would mount asks for 3607 s, which kube-apiserver
+ * extends to a year by default (--service-account-extend-token-expiration; kubernetes v1.37.2
+ * pkg/registry/core/serviceaccount/storage/token.go), so the gate mounts its own instead.
+ */
+export const gateTokenExpirationSeconds = 600;
 
 /** How long a finished gate or schema Job stays for its log before Kubernetes deletes it. */
 export const finishedJobTtlSeconds = 300;
@@ -90,8 +100,8 @@ export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[
     spec: {
       restartPolicy: "Never",
       serviceAccountName: spec.name,
-      // The gate reads objects from the API server as this ServiceAccount.
-      automountServiceAccountToken: true,
+      // The gate reads objects from the API server as this ServiceAccount, with the short-lived token mounted below.
+      automountServiceAccountToken: false,
       securityContext: {
         runAsNonRoot: true,
         // As the node-app chart: the gate writes nothing, so no need for the image's `node` user (1000).
@@ -102,7 +112,8 @@ export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[
       containers: [
         {
           name: "gate",
-          image: spec.image,
+          image: spec.image.name,
+          imagePullPolicy: spec.image.pullPolicy,
           command: ["node", `${codeMount}/${codeFile}`],
           env,
           resources: oneShotJobResources(spec.resources ?? { cpu: "10m", memory: "64Mi" }, "500m"),
@@ -111,10 +122,25 @@ export function readinessGateObjects(spec: ReadinessGateSpec): KubernetesObject[
             readOnlyRootFilesystem: true,
             capabilities: { drop: ["ALL"] },
           },
-          volumeMounts: [{ name: "code", mountPath: codeMount, readOnly: true }],
+          volumeMounts: [
+            { name: "code", mountPath: codeMount, readOnly: true },
+            { name: "api-access", mountPath: serviceAccountDirectory, readOnly: true },
+          ],
         },
       ],
-      volumes: [{ name: "code", configMap: { name: `${spec.name}-code` } }],
+      volumes: [
+        { name: "code", configMap: { name: `${spec.name}-code` } },
+        {
+          name: "api-access",
+          projected: {
+            sources: [
+              { serviceAccountToken: { path: "token", expirationSeconds: gateTokenExpirationSeconds } },
+              { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+              { downwardAPI: { items: [{ path: "namespace", fieldRef: { fieldPath: "metadata.namespace" } }] } },
+            ],
+          },
+        },
+      ],
     },
   };
   // The whole pod template and the code it runs: a Job's template is immutable, so any change must be a new Job.

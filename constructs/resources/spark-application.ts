@@ -6,7 +6,7 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { Naming } from "../../config/naming";
-import type { StreamstackConfig } from "../../config/schema";
+import type { ImagePullPolicy, StreamstackConfig } from "../../config/schema";
 import { sparkVersions } from "../../config/versions";
 import type { CassandraConnection } from "../cassandra";
 import type { SchemaRegistryConnection } from "../confluent";
@@ -113,6 +113,7 @@ export function sparkJobObjects(
   settings: StreamstackConfig["spark"],
   naming: Naming,
   connections: SparkJobConnections,
+  imagePullPolicy: ImagePullPolicy,
 ): KubernetesObject[] {
   const namespace = naming.namespaces.apps;
   const { spark } = naming;
@@ -180,6 +181,7 @@ export function sparkJobObjects(
       pythonVersion: "3",
       mode: "cluster",
       image: sparkVersions.image,
+      imagePullPolicy,
       sparkVersion: sparkVersions.spark,
       mainApplicationFile: `local://${spark.codeMountPath}/${sparkVersions.mainFile}`,
       deps: { packages: [...sparkVersions.packages] },

@@ -38,6 +38,14 @@ export function deniedSamples(naming: Naming): DeniedSample[] {
       except: [airflowPeers(naming).all, cnpg.operator, cnpg.clusterPods],
     },
     {
+      // The registry has no authorization: only the producers may reach it; everyone else reads through its front.
+      description:
+        "any pod but the producers' and the read-only front's -> Schema Registry (which would let it register)",
+      to: app(naming.schemaRegistry.service),
+      port: naming.schemaRegistry.port,
+      except: [producer, app(naming.airflow.producerTaskApp), app(naming.schemaRegistry.reader.service)],
+    },
+    {
       description: "producer -> Control Center",
       from: producer,
       to: app(naming.controlCenter.service),

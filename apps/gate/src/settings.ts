@@ -14,35 +14,38 @@ export interface GateSettings {
   readonly caFile: string;
 }
 
-const serviceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
+/** Where the in-cluster credentials are mounted (constructs/resources/readiness-gate.ts mounts them there). */
+export const serviceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-function positiveInteger(environment: NodeJS.ProcessEnv, name: string, fallback?: number): number {
+/** A day: no gate waits longer, so a larger figure is a typo. */
+const longestSeconds = 86_400;
+
+/** Decimal digits only: Number() would also take `1e3` or `0x10`, which in a manifest are typos rather than intent. */
+function seconds(environment: NodeJS.ProcessEnv, name: string, minimum: number, fallback?: number): number {
   const raw = environment[name]?.trim();
   if (raw === undefined || raw === "") {
     if (fallback === undefined) throw new Error(`${name} is required (a whole number of seconds)`);
     return fallback;
   }
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a whole number of seconds above 0, got '${raw}'`);
-  return value;
-}
-
-function wholeSeconds(environment: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = environment[name]?.trim();
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0)
-    throw new Error(`${name} must be a whole number of seconds, 0 or more, got '${raw}'`);
+  if (!/^\d+$/.test(raw) || value < minimum || value > longestSeconds)
+    throw new Error(`${name} must be a whole number of seconds from ${minimum} to ${longestSeconds}, got '${raw}'`);
   return value;
 }
 
 function apiServerUrl(environment: NodeJS.ProcessEnv): URL {
   const configured = environment.GATE_API_SERVER?.trim();
-  if (configured) return new URL(configured);
+  if (configured) {
+    const url = URL.canParse(configured) ? new URL(configured) : undefined;
+    if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:"))
+      throw new Error(`GATE_API_SERVER must be an https:// (or http://) URL of the API server, got '${configured}'`);
+    return url;
+  }
   const host = environment.KUBERNETES_SERVICE_HOST?.trim();
   const port = environment.KUBERNETES_SERVICE_PORT?.trim() || "443";
   if (!host) throw new Error("KUBERNETES_SERVICE_HOST is unset: run the gate in a pod, or set GATE_API_SERVER");
+  if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65_535)
+    throw new Error(`KUBERNETES_SERVICE_PORT must be a port from 1 to 65535, got '${port}'`);
   // An IPv6 service address needs brackets in a URL.
   return new URL(`https://${host.includes(":") ? `[${host}]` : host}:${port}`);
 }
@@ -52,9 +55,9 @@ export function readSettings(environment: NodeJS.ProcessEnv): GateSettings {
   const targets = parseTargets(environment.GATE_TARGETS ?? "");
   return {
     targets,
-    timeoutSeconds: positiveInteger(environment, "GATE_TIMEOUT_SECONDS"),
-    intervalSeconds: positiveInteger(environment, "GATE_INTERVAL_SECONDS", 5),
-    forbiddenGraceSeconds: wholeSeconds(environment, "GATE_FORBIDDEN_GRACE_SECONDS", 30),
+    timeoutSeconds: seconds(environment, "GATE_TIMEOUT_SECONDS", 1),
+    intervalSeconds: seconds(environment, "GATE_INTERVAL_SECONDS", 1, 5),
+    forbiddenGraceSeconds: seconds(environment, "GATE_FORBIDDEN_GRACE_SECONDS", 0, 30),
     apiServer: apiServerUrl(environment),
     tokenFile: environment.GATE_TOKEN_FILE?.trim() || `${serviceAccountDirectory}/token`,
     caFile: environment.GATE_CA_FILE?.trim() || `${serviceAccountDirectory}/ca.crt`,

@@ -16,6 +16,7 @@ import { readinessGateObjects } from "../../../constructs/resources/readiness-ga
 import { cachedTool } from "../../../scripts/lib/cache-directory";
 import { schemaDirectory } from "../../../validation/schema-directory";
 import { runGate, writeBundle } from "./support";
+import { nodeImageOf } from "../../../constructs/container-image";
 
 /**
  * The gate end to end against a real kube-apiserver with RBAC on: the pinned CloudNativePG Cluster CRD, the gate's
@@ -217,7 +218,7 @@ let bundle = "";
         namespace: objectNamespace,
         objects: [object],
         timeoutSeconds: 600,
-        image: config.apps.nodeImage,
+        image: nodeImageOf(config),
         code: { text: "", sha256: "" },
       });
       for (const rbac of gate.filter((candidate) =>

@@ -103,10 +103,30 @@ it("does not trust a server its CA file does not vouch for", async () => {
   expect(outcome.stderr).toMatch(/cannot reach the API server: .*(self-signed|self signed)/);
 });
 
-it("exits 2 with the variable to fix on a configuration error", async () => {
-  const outcome = await runGate(bundle, { ...environment, GATE_TIMEOUT_SECONDS: "soon" });
+it.each([
+  ["GATE_TIMEOUT_SECONDS", "soon", "must be a whole number of seconds from 1 to 86400, got 'soon'"],
+  ["GATE_TIMEOUT_SECONDS", "1e3", "must be a whole number of seconds from 1 to 86400, got '1e3'"],
+  ["GATE_TIMEOUT_SECONDS", "0", "must be a whole number of seconds from 1 to 86400, got '0'"],
+  ["GATE_INTERVAL_SECONDS", "99999999", "must be a whole number of seconds from 1 to 86400, got '99999999'"],
+  ["GATE_FORBIDDEN_GRACE_SECONDS", "-1", "must be a whole number of seconds from 0 to 86400, got '-1'"],
+  ["GATE_API_SERVER", "api:6443", "must be an https:// (or http://) URL of the API server, got 'api:6443'"],
+])("exits 2 naming %s and what it accepts (%s)", async (variable, value, message) => {
+  const outcome = await runGate(bundle, { ...environment, GATE_TIMEOUT_SECONDS: "5", [variable]: value });
+  expect(outcome.code).toBe(2);
+  expect(outcome.stdout).toBe("");
+  expect(outcome.stderr).toBe(`gate configuration error: ${variable} ${message}\n`);
+});
+
+it("exits 2 on a service port kubelet could not have set", async () => {
+  const { GATE_API_SERVER: _configured, ...inPod } = environment;
+  const outcome = await runGate(bundle, {
+    ...inPod,
+    GATE_TIMEOUT_SECONDS: "5",
+    KUBERNETES_SERVICE_HOST: "10.96.0.1",
+    KUBERNETES_SERVICE_PORT: "https",
+  });
   expect(outcome.code).toBe(2);
   expect(outcome.stderr).toBe(
-    "gate configuration error: GATE_TIMEOUT_SECONDS must be a whole number of seconds above 0, got 'soon'\n",
+    "gate configuration error: KUBERNETES_SERVICE_PORT must be a port from 1 to 65535, got 'https'\n",
   );
 });

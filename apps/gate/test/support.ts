@@ -1,15 +1,11 @@
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleApp } from "../../bundle";
+import { runCaptured, type Captured } from "../../testing/run-captured";
 
-export interface Outcome {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly seconds: number;
-}
+export type Outcome = Captured;
 
 /** A scratch directory with the gate bundle exactly as the ConfigMap ships it. */
 export function writeBundle(prefix: string): { directory: string; bundle: string } {
@@ -51,17 +47,5 @@ export function selfSignedCertificate(directory: string): { key: string; cert: s
 
 /** Runs the bundle with only the given environment, as the Job's container does. */
 export function runGate(bundle: string, environment: Record<string, string>): Promise<Outcome> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle], {
-      env: { PATH: process.env.PATH ?? "", ...environment },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 }));
-  });
+  return runCaptured(process.execPath, [bundle], { env: { PATH: process.env.PATH ?? "", ...environment } });
 }

@@ -1,6 +1,6 @@
 import type { Fetched } from "../src/api";
 import type { Target } from "../src/condition";
-import { waitForTargets } from "../src/wait";
+import { waitForTargets, type WaitOptions } from "../src/wait";
 
 const target: Target = {
   apiPath: "/apis/postgresql.cnpg.io/v1/namespaces/ns/clusters/db",
@@ -10,6 +10,7 @@ const target: Target = {
 };
 const ready: Fetched = { kind: "object", object: { status: { conditions: [{ type: "Ready", status: "True" }] } } };
 const notReady: Fetched = { kind: "object", object: { status: { conditions: [{ type: "Ready", status: "False" }] } } };
+const refused: Fetched = { kind: "forbidden", status: 403, message: "cannot get resource" };
 
 /** A clock that advances only when the gate sleeps, so tests take no real time. */
 function fakeClock() {
@@ -17,18 +18,23 @@ function fakeClock() {
   return { now: () => now, sleep: async (milliseconds: number) => void (now += milliseconds) };
 }
 
+/** Waits for `target` every 5 s for up to 60 s on a fake clock, silently, unless a test says otherwise. */
+function waitFor(options: Partial<WaitOptions> & Pick<WaitOptions, "get">) {
+  return waitForTargets({
+    targets: [target],
+    timeoutSeconds: 60,
+    intervalSeconds: 5,
+    log: () => undefined,
+    ...fakeClock(),
+    ...options,
+  });
+}
+
 describe("waitForTargets", () => {
   it("returns ready once the object reports ready, logging each change", async () => {
     const answers: Fetched[] = [{ kind: "absent" }, notReady, notReady, ready];
     const lines: string[] = [];
-    const outcome = await waitForTargets({
-      targets: [target],
-      timeoutSeconds: 60,
-      intervalSeconds: 5,
-      get: async () => answers.shift() ?? ready,
-      log: (line) => lines.push(line),
-      ...fakeClock(),
-    });
+    const outcome = await waitFor({ get: async () => answers.shift() ?? ready, log: (line) => lines.push(line) });
     expect(outcome).toEqual({ ready: true });
     expect(lines).toEqual([
       "waiting up to 60 s for: Cluster ns/db",
@@ -39,14 +45,7 @@ describe("waitForTargets", () => {
   });
 
   it("gives up after the time limit, naming the object, what it found and what to check", async () => {
-    const outcome = await waitForTargets({
-      targets: [target],
-      timeoutSeconds: 30,
-      intervalSeconds: 5,
-      get: async () => notReady,
-      log: () => undefined,
-      ...fakeClock(),
-    });
+    const outcome = await waitFor({ timeoutSeconds: 30, get: async () => notReady });
     expect(outcome).toEqual({
       ready: false,
       reason: "timeout",
@@ -59,14 +58,10 @@ describe("waitForTargets", () => {
 
   it("stops once a refusal outlasts the grace period, long before its time limit", async () => {
     let calls = 0;
-    const outcome = await waitForTargets({
-      targets: [target],
+    const outcome = await waitFor({
       timeoutSeconds: 600,
-      intervalSeconds: 5,
       forbiddenGraceSeconds: 30,
-      get: async () => (calls++, { kind: "forbidden", status: 403, message: "cannot get resource" }),
-      log: () => undefined,
-      ...fakeClock(),
+      get: async () => (calls++, refused),
     });
     // Asked at 0, 5, ..., 30 s: seven refusals, then the verdict.
     expect(calls).toBe(7);
@@ -75,14 +70,10 @@ describe("waitForTargets", () => {
 
   it("waits through a refusal that clears within the grace period (RBAC not yet visible)", async () => {
     let calls = 0;
-    const outcome = await waitForTargets({
-      targets: [target],
+    const outcome = await waitFor({
       timeoutSeconds: 600,
-      intervalSeconds: 5,
       forbiddenGraceSeconds: 30,
-      get: async () => (++calls <= 2 ? { kind: "forbidden", status: 403, message: "cannot get resource" } : ready),
-      log: () => undefined,
-      ...fakeClock(),
+      get: async () => (++calls <= 2 ? refused : ready),
     });
     expect(outcome).toEqual({ ready: true });
   });
@@ -91,17 +82,13 @@ describe("waitForTargets", () => {
     const other: Target = { ...target, apiPath: "/apis/x/v1/namespaces/ns/things/b", description: "Thing ns/b" };
     const asked: string[] = [];
     let round = 0;
-    const outcome = await waitForTargets({
+    const outcome = await waitFor({
       targets: [target, other],
-      timeoutSeconds: 60,
-      intervalSeconds: 5,
       get: async (path) => {
         asked.push(path);
         if (path === other.apiPath) round++;
         return path === target.apiPath || round > 2 ? ready : notReady;
       },
-      log: () => undefined,
-      ...fakeClock(),
     });
     expect(outcome).toEqual({ ready: true });
     expect(asked.filter((path) => path === target.apiPath)).toHaveLength(1);
