@@ -3,21 +3,12 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveComponents } from "../config/components";
-import { ConfigError, loadConfig } from "../config/load";
+import { loadConfig } from "../config/load";
 import { deepMerge } from "../config/merge";
 import { deriveNaming } from "../config/naming";
+import { problemsOf } from "./support/config-problems";
 
 const repoRoot = join(__dirname, "..");
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 function overridesFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), "streamstack-config-")), "overrides.yaml");

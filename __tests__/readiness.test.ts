@@ -6,6 +6,7 @@ import {
   synthesize,
   synthesizeMatrixEntry,
   transitiveDependencies,
+  withReleaseChanged,
   type SynthesizedRelease,
   type SynthesizedStack,
 } from "./support/synth";
@@ -289,12 +290,10 @@ describe("the readiness check catches a user that does not wait", () => {
   it("reports schema-registry when it depends on the Kafka resources instead of the gate", () => {
     const stack = synthesize("kind");
     const kafkaResources = stack.release("kafka-resources");
-    const broken: SynthesizedStack = {
-      ...stack,
-      releases: stack.releases.map((release) =>
-        release.name === "schema-registry" ? { ...release, dependsOn: [kafkaResources.id] } : release,
-      ),
-    };
+    const broken = withReleaseChanged(stack, "schema-registry", (release) => ({
+      ...release,
+      dependsOn: [kafkaResources.id],
+    }));
     const { ungated } = checkUses(broken);
     expect(ungated.filter((line) => line.startsWith("schema-registry "))).toEqual([
       expect.stringMatching(
@@ -306,12 +305,7 @@ describe("the readiness check catches a user that does not wait", () => {
   it("reports the dashboard when it waits for the Cassandra gate but not the schema Job", () => {
     const stack = synthesize("kind");
     const gate = stack.release("cassandra-ready");
-    const broken: SynthesizedStack = {
-      ...stack,
-      releases: stack.releases.map((release) =>
-        release.name === "dashboard" ? { ...release, dependsOn: [gate.id] } : release,
-      ),
-    };
+    const broken = withReleaseChanged(stack, "dashboard", (release) => ({ ...release, dependsOn: [gate.id] }));
     expect(checkUses(broken).ungated).toEqual([
       expect.stringMatching(/^dashboard uses K8ssandraCluster .* without waiting for: release cassandra-schema$/),
     ]);

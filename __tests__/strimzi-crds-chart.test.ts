@@ -124,30 +124,35 @@ const live = (storedVersions: string[]) => ({
       ).toBe(0);
     });
 
-    it("refuses kafka.mode zookeeper → kraft over v1beta2 objects, saying how to migrate", () => {
+    it.each([
+      {
+        change: "zookeeper → kraft over v1beta2 objects, saying how to migrate",
+        stored: "v1beta2",
+        incoming: "1.2.0",
+        target: "kraft",
+        says: [
+          "CustomResourceDefinition kafkas.kafka.strimzi.io holds objects stored as v1beta2, which the new definition does not define (it defines v1).",
+          "bin/v1-api-conversion.sh crd-upgrade",
+        ],
+      },
+      {
+        change: "kraft → zookeeper over v1 objects",
+        stored: "v1",
+        incoming: "0.45.2",
+        target: "zookeeper",
+        says: [
+          "holds objects stored as v1, which the new definition does not define (it defines v1beta2).",
+          "no path from KRaft back to ZooKeeper",
+        ],
+      },
+    ] as const)("refuses kafka.mode $change", ({ stored, incoming, target, says }) => {
       const result = helmTemplate(decisionChart(), {
-        live: live(["v1beta2"]),
-        incoming: kafkaCrd("1.2.0"),
-        hint: crdStorageRefusalHint("kraft"),
+        live: live([stored]),
+        incoming: kafkaCrd(incoming),
+        hint: crdStorageRefusalHint(target),
       });
       expect(result.code).not.toBe(0);
-      expect(result.stderr).toContain(
-        "CustomResourceDefinition kafkas.kafka.strimzi.io holds objects stored as v1beta2, which the new definition does not define (it defines v1).",
-      );
-      expect(result.stderr).toContain("bin/v1-api-conversion.sh crd-upgrade");
-    });
-
-    it("refuses kafka.mode kraft → zookeeper over v1 objects", () => {
-      const result = helmTemplate(decisionChart(), {
-        live: live(["v1"]),
-        incoming: kafkaCrd("0.45.2"),
-        hint: crdStorageRefusalHint("zookeeper"),
-      });
-      expect(result.code).not.toBe(0);
-      expect(result.stderr).toContain(
-        "holds objects stored as v1, which the new definition does not define (it defines v1beta2).",
-      );
-      expect(result.stderr).toContain("no path from KRaft back to ZooKeeper");
+      for (const line of says) expect(result.stderr).toContain(line);
     });
   });
 });

@@ -173,8 +173,8 @@ describe("parseFlags", () => {
     [["--format", "markdown"], "--base is required"],
     [["--base"], "--base needs a value"],
     [["--base", "--format", "text"], "--base needs a value"],
-    [["--base", "a", "--format", "html"], "--format: unknown format 'html'; allowed: text, markdown"],
-    [["--base", "a", "--profile", "aws"], "--profile: unknown value 'aws'; allowed: kind, cloud"],
+    [["--base", "a", "--format", "html"], '--format expects one of text, markdown, got "html"'],
+    [["--base", "a", "--profile", "aws"], '--profile expects one of kind, cloud, got "aws"'],
     [["--base", "a", "--base", "b"], "--base is given twice"],
   ])("refuses %j, naming the flag", (args, message) => {
     expect(() => parseFlags(args)).toThrow(UsageError);

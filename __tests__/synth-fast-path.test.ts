@@ -114,6 +114,7 @@ it("refuses cdktf synth options it does not reproduce, naming the way to run the
     cwd: repoRoot,
     encoding: "utf8",
   });
-  expect(result.status).toBe(1);
+  expect(result.status).toBe(2);
+  expect(result.stderr).toContain("unknown flag --hcl; allowed: --output");
   expect(result.stderr).toContain("tsx scripts/cdktf.ts synth");
 });

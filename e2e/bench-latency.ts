@@ -13,16 +13,20 @@
  *    upper bound, by the few milliseconds between the last write and the commit file).
  */
 import { runProducer } from "./lib/apps";
-import { triggerIntervalSetting, wholeNumberListSetting, wholeNumberSetting } from "./lib/bench-settings";
 import { cassandraClient } from "./lib/cassandra";
 import { topicEndOffsets, topics } from "./lib/kafka";
 import { sleep } from "../scripts/lib/processes";
+import { readInput } from "../scripts/lib/script-input";
 import { backlog, commitProgress, commitTimes, committedOffsets, firstCommitAfter } from "./lib/spark";
+import { harnessSettings } from "./lib/settings";
 import { keyspace, machineLoad, table, withStack, type Stack } from "./lib/stack";
 
-const fixedRates = wholeNumberListSetting("BENCH_RATES", [50, 200, 500], 1, 100_000);
-const sustainRates = wholeNumberListSetting("BENCH_SUSTAIN_RATES", [1000, 2000, 4000, 8000], 1, 100_000);
-const durationSeconds = wholeNumberSetting("BENCH_DURATION", 40, 10, 3600);
+const rate = { min: 1, max: 100_000 };
+const { fixedRates, sustainRates, durationSeconds } = readInput({}, (input) => ({
+  fixedRates: input.wholeNumberList({ env: "BENCH_RATES" }, [50, 200, 500], rate),
+  sustainRates: input.wholeNumberList({ env: "BENCH_SUSTAIN_RATES" }, [1000, 2000, 4000, 8000], rate),
+  durationSeconds: input.wholeNumber({ env: "BENCH_DURATION" }, 40, { min: 10, max: 3600 }),
+}));
 const sampleIntervalMs = 2000;
 /** After the producer stops, the backlog must clear within this long for a rate to count as sustained. */
 const drainLimitMs = 60_000;
@@ -263,16 +267,8 @@ function printResults(results: readonly RateResult[], triggerInterval: string): 
 }
 
 async function main(): Promise<void> {
-  const triggerInterval = triggerIntervalSetting("E2E_TRIGGER_INTERVAL", "2 seconds");
   const outcome = await withStack(
-    {
-      label: "bench-latency",
-      cassandra: true,
-      spark: true,
-      dashboard: false,
-      buildApps: true,
-      sparkTriggerInterval: triggerInterval,
-    },
+    { label: "bench-latency", cassandra: true, spark: true, dashboard: false, buildApps: true },
     async (stack) => {
       const checkpoint = stack.spark?.checkpointLocation;
       if (checkpoint === undefined) throw new Error("the Spark job did not start");
@@ -300,7 +296,7 @@ async function main(): Promise<void> {
     },
   );
   if (outcome.result === undefined) process.exit(1);
-  printResults(outcome.result, triggerInterval);
+  printResults(outcome.result, harnessSettings.triggerInterval);
   process.stdout.write(`machine at the end: ${machineLoad()}\n`);
   const atSummaryRate = outcome.result.find((result) => result.targetRate === summaryRate);
   const sustainedRates = outcome.result.filter((result) => result.sustained).map((result) => result.targetRate);

@@ -7,12 +7,14 @@
  */
 import { runProducer, type ProducerEnvironment } from "./lib/apps";
 import { producerEnvironmentSchema } from "../apps/producer/src/config";
-import { wholeNumberSetting } from "./lib/bench-settings";
 import { createTopic, readTopic } from "./lib/kafka";
 import { runCommand } from "../scripts/lib/processes";
+import { readInput } from "../scripts/lib/script-input";
 import { machineLoad, withStack, type Stack } from "./lib/stack";
 
-const records = wholeNumberSetting("BENCH_RECORDS", 200_000, 1_000, 10_000_000);
+const records = readInput({}, (input) =>
+  input.wholeNumber({ env: "BENCH_RECORDS" }, 200_000, { min: 1_000, max: 10_000_000 }),
+);
 // The producer's own defaults, read from its environment schema so the labels cannot drift from what it does.
 const defaults = producerEnvironmentSchema.parse({
   KAFKA_BOOTSTRAP_SERVERS: "x:1",

@@ -21,6 +21,7 @@ import { cassandraClient, cqlStatements, defaultSuperuser, startCassandra } from
 import { stackNaming } from "./lib/naming";
 import { createRunDir } from "./lib/paths";
 import { installCleanupHandlers, stopAll } from "../scripts/lib/processes";
+import { readInput } from "../scripts/lib/script-input";
 
 const { keyspace, table } = stackNaming.cassandra;
 const roles = cassandraClientRoles(stackNaming);
@@ -95,6 +96,8 @@ const insert = (into: string) =>
   `INSERT INTO ${into} (id, first_name) VALUES (5b6962dd-3f90-4c93-8f61-eabfb4e8e14a, 'roles-check')`;
 
 async function main(): Promise<void> {
+  // No flags; its settings are the harness's (E2E_CASSANDRA_PORT …), checked when the harness loads.
+  readInput({ usage: "usage: flock /tmp/helpers/engines.lock npx tsx e2e/cassandra-roles.ts" }, () => undefined);
   installCleanupHandlers();
   const runDir = createRunDir("cassandra-roles");
   process.stdout.write(`run directory: ${runDir}\n`);

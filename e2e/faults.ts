@@ -4,13 +4,13 @@
  * registry outage), waits for the pipeline to drain and checks exactly: acknowledged records == rows, one row per
  * id, no extra rows, each key once in the topic, malformed -> dead letters naming partition and offset, dashboard.
  *
- *   npx tsx e2e/faults.ts [--rate 200] [--duration 30] [--scenarios a,b]      (npm run e2e:faults)
+ *   npx tsx e2e/faults.ts [--rate 200] [--duration 30] [--scenarios a,b] [--drain 600]      (npm run e2e:faults)
  */
 import { inspect } from "node:util";
 import { AssertionReport } from "./lib/assertions";
 import { liveEngines } from "./lib/faults/engines";
 import { runEvolutionScenario } from "./lib/faults/evolution-scenario";
-import { faultsUsage, FlagError, parseFaultOptions, type FaultOptions } from "./lib/faults/options";
+import { readFaultOptions } from "./lib/faults/options";
 import { runScenario, type ScenarioFigures, type SuiteState } from "./lib/faults/run-scenario";
 import { faults } from "./lib/faults/scenarios";
 import { SparkSupervisor } from "./lib/faults/supervisor";
@@ -36,14 +36,7 @@ function figuresTable(figures: readonly ScenarioFigures[]): string {
 }
 
 async function main(): Promise<void> {
-  let options: FaultOptions;
-  try {
-    options = parseFaultOptions(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof FlagError)) throw error;
-    process.stderr.write(`e2e/faults.ts: ${error.message}\n${faultsUsage}\n`);
-    process.exit(2);
-  }
+  const options = readFaultOptions();
   const started = Date.now();
   const report = new AssertionReport();
   const figures: ScenarioFigures[] = [];

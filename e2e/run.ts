@@ -3,9 +3,8 @@
  * and the dashboard as local processes; the real producer sends N records, the harness adds malformed ones,
  * and the counts are checked exactly.
  *
- *   npx tsx e2e/run.ts [--count N]        (or E2E_RECORD_COUNT=N)
+ *   npx tsx e2e/run.ts [--count N]        (or E2E_RECORD_COUNT=N; E2E_ROWS_TIMEOUT_MS bounds the wait for the rows)
  */
-import { parseArgs } from "node:util";
 import { dashboardTotalUsers, runProducer } from "./lib/apps";
 import { AssertionReport } from "./lib/assertions";
 import { checkSchemaEvolution } from "./lib/evolution";
@@ -13,16 +12,28 @@ import { checkTableMigrations } from "./lib/migrations";
 import { readTopic, topics } from "./lib/kafka";
 import { buildMalformedMessages, parseDeadLetter, produceMalformed, type MalformedMessage } from "./lib/malformed";
 import { sleep, waitFor } from "../scripts/lib/processes";
+import { readInput } from "../scripts/lib/script-input";
 import { deadProcesses, keyspace, table, withStack, type Stack } from "./lib/stack";
 import { tableIds } from "./lib/faults/observe";
 
-function recordCount(): number {
-  const { values } = parseArgs({ options: { count: { type: "string" } }, strict: true });
-  const raw = values.count ?? process.env.E2E_RECORD_COUNT ?? "500";
-  const count = Number(raw);
-  if (!Number.isInteger(count) || count < 1)
-    throw new Error(`--count expects a whole number > 0, got ${JSON.stringify(raw)}`);
-  return count;
+interface RunInput {
+  readonly count: number;
+  /** How long the rows may take to reach the table. */
+  readonly rowsTimeoutMs: number;
+}
+
+function readRunInput(): RunInput {
+  return readInput(
+    {
+      values: ["count"],
+      usage:
+        "usage: npx tsx e2e/run.ts [--count 1..1000000 (default 500, or E2E_RECORD_COUNT)]; E2E_ROWS_TIMEOUT_MS 10000..3600000 (default 300000)",
+    },
+    (input) => ({
+      count: input.wholeNumber({ flag: "count", env: "E2E_RECORD_COUNT" }, 500, { min: 1, max: 1_000_000 }),
+      rowsTimeoutMs: input.wholeNumber({ env: "E2E_ROWS_TIMEOUT_MS" }, 300_000, { min: 10_000, max: 3_600_000 }),
+    }),
+  );
 }
 
 interface DeadLetterEntry {
@@ -35,10 +46,38 @@ async function deadLetters(stack: Stack): Promise<DeadLetterEntry[]> {
   return records.map((record) => ({ key: record.key, reason: parseDeadLetter(record.value)?.reason }));
 }
 
-async function scenario(stack: Stack, count: number, report: AssertionReport): Promise<void> {
+/** The Spark job reads through the registry's read-only front: reads pass, a registration is refused (405). */
+async function checkReadOnlyFront(stack: Stack, report: AssertionReport): Promise<void> {
+  const reader = stack.registryReader;
+  if (reader === undefined) {
+    report.check("the registry's read-only front runs beside the Spark job", false, "not started");
+    return;
+  }
+  const subjects = async (base: string) => (await fetch(`${base}/subjects`)).text();
+  const before = await subjects(stack.schemaRegistry.url);
+  const write = await fetch(`${reader.url}/subjects/read-only-probe-value/versions`, {
+    method: "POST",
+    headers: { "Content-Type": "application/vnd.schemaregistry.v1+json" },
+    body: JSON.stringify({ schema: '"string"' }),
+  });
+  const after = await subjects(stack.schemaRegistry.url);
+  report.check(
+    "the registry's read-only front refuses a registration (405) and the registry is unchanged",
+    write.status === 405 && before === after,
+    `POST answered ${write.status}; subjects before ${before}, after ${after}`,
+  );
+  report.check(
+    "the read-only front serves the registry's reads",
+    (await subjects(reader.url)) === after,
+    `GET /subjects through the front: ${await subjects(reader.url)}`,
+  );
+}
+
+async function scenario(stack: Stack, { count, rowsTimeoutMs }: RunInput, report: AssertionReport): Promise<void> {
   const dashboardUrl = stack.dashboard?.url ?? "";
   await checkSchemaEvolution(stack.schemaRegistry.url, report);
   await checkTableMigrations(report);
+  await checkReadOnlyFront(stack, report);
   const malformed: MalformedMessage[] = await buildMalformedMessages(stack.schemaRegistry.url);
 
   process.stdout.write(`\nproducing ${count} records with the real producer…\n`);
@@ -76,7 +115,6 @@ async function scenario(stack: Stack, count: number, report: AssertionReport): P
     `${producedIds.size} distinct ids among ${produced.length} records`,
   );
 
-  const rowsTimeoutMs = Number(process.env.E2E_ROWS_TIMEOUT_MS ?? 300_000);
   let ids: string[] = [];
   try {
     await waitFor(
@@ -180,12 +218,13 @@ async function scenario(stack: Stack, count: number, report: AssertionReport): P
 }
 
 async function main(): Promise<void> {
+  const input = readRunInput();
+  const { count } = input;
   const started = Date.now();
-  const count = recordCount();
   const report = new AssertionReport();
   const outcome = await withStack({ label: "e2e", cassandra: true, spark: true, dashboard: true }, async (stack) => {
     process.stdout.write(`schema registry: ${stack.schemaRegistry.implementation}\n`);
-    await scenario(stack, count, report);
+    await scenario(stack, input, report);
   });
   if (outcome.error !== undefined)
     report.check(

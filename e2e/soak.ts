@@ -6,49 +6,30 @@
  *
  *   npm run soak [-- --minutes 10] [--rate 2000]
  */
-import { parseArgs } from "node:util";
 import { runProducer } from "./lib/apps";
 import { topicEndOffsets, topics } from "./lib/kafka";
 import { backlog, committedOffsets } from "./lib/spark";
 import { machineLoad, withStack, type Stack } from "./lib/stack";
 import { groupOfCommand, groupRssMi } from "../scripts/lib/process-memory";
 import { sleep, type ManagedProcess } from "../scripts/lib/processes";
+import { readInput } from "../scripts/lib/script-input";
 
 interface SoakOptions {
   readonly minutes: number;
   readonly rate: number;
 }
 
-const usage = "usage: npm run soak -- [--minutes 1..120 (default 10)] [--rate 1..10000 records/s (default 2000)]";
-
-function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    process.stderr.write(`soak: --${flag} expects a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}\n`);
-    process.stderr.write(`${usage}\n`);
-    process.exit(2);
-  }
-  return value;
-}
-
-function parseOptions(argv: readonly string[]): SoakOptions {
-  let values: { minutes?: string; rate?: string };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { minutes: { type: "string" }, rate: { type: "string" } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    process.stderr.write(`soak: ${error instanceof Error ? error.message : String(error)}\n${usage}\n`);
-    process.exit(2);
-  }
-  return {
-    minutes: wholeNumber("minutes", values.minutes, 10, 1, 120),
-    rate: wholeNumber("rate", values.rate, 2000, 1, 10_000),
-  };
+function readSoakOptions(): SoakOptions {
+  return readInput(
+    {
+      values: ["minutes", "rate"],
+      usage: "usage: npm run soak -- [--minutes 1..120 (default 10)] [--rate 1..10000 records/s (default 2000)]",
+    },
+    (input) => ({
+      minutes: input.wholeNumber({ flag: "minutes" }, 10, { min: 1, max: 120 }),
+      rate: input.wholeNumber({ flag: "rate" }, 2000, { min: 1, max: 10_000 }),
+    }),
+  );
 }
 
 /** One minute's figures. */
@@ -150,7 +131,7 @@ async function soak(stack: Stack, options: SoakOptions): Promise<{ samples: Samp
 }
 
 async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
+  const options = readSoakOptions();
   process.stdout.write(`soak: ${options.rate} records/s for ${options.minutes} min (${machineLoad()})\n`);
   const outcome = await withStack(
     { label: "soak", cassandra: true, spark: true, dashboard: true, buildApps: true },

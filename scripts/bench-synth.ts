@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { readInput } from "./lib/script-input";
 
 /**
  * Synth wall time per profile, printed (never asserted). Each profile is measured three ways in the same run,
@@ -12,8 +13,16 @@ import { join, resolve } from "node:path";
  * Usage: tsx scripts/bench-synth.ts [runs=3] [profiles=kind,cloud]
  */
 const repoRoot = resolve(__dirname, "..");
-const runs = Number(process.argv[2] ?? 3);
-const profiles = (process.argv[3] ?? "kind,cloud").split(",");
+const { runs, profiles } = readInput(
+  {
+    arguments: ["runs", "profiles"],
+    usage: "usage: tsx scripts/bench-synth.ts [runs 1..50 (default 3)] [profiles (default kind,cloud)]",
+  },
+  (input) => ({
+    runs: input.wholeNumber({ argument: "runs" }, 3, { min: 1, max: 50 }),
+    profiles: input.choiceList({ argument: "profiles" }, ["kind", "cloud"], ["kind", "cloud"] as const),
+  }),
+);
 
 /** Seconds of wall time; every run writes into a fresh temporary folder (the working tree's cdktf.out is left alone). */
 function time(command: string, args: (outdir: string) => string[], env: NodeJS.ProcessEnv): number {

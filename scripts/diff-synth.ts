@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { addWorktree, git, resolveCommit, synthesizeCheckout, type MatrixEntry } from "./lib/checkout-synth";
 import { stopAll } from "./lib/processes";
 import { diffStacks, type SynthSide } from "./lib/synth-diff";
+import { parseInput } from "./lib/script-input";
 import { outputFormats, renderDiff, type LabelledDiff, type OutputFormat } from "./lib/synth-diff-render";
 import { matrix } from "./synth-matrix";
 
@@ -28,37 +29,27 @@ const usage =
 
 /** Flags to options; every problem names its flag. */
 export function parseFlags(args: readonly string[]): DiffOptions {
-  const given = new Map<string, string>();
-  const known = ["--base", "--head", "--format", "--profile", "--mode"];
-  for (let index = 0; index < args.length; index++) {
-    const [flag, inline] = args[index].split(/=(.*)/s, 2);
-    if (!known.includes(flag)) throw new UsageError(`unknown flag ${flag}\n${usage}`);
-    const value = inline ?? args[++index];
-    if (value === undefined || value === "" || (inline === undefined && value.startsWith("--")))
-      throw new UsageError(`${flag} needs a value\n${usage}`);
-    if (given.has(flag)) throw new UsageError(`${flag} is given twice\n${usage}`);
-    given.set(flag, value);
-  }
-  const base = given.get("--base");
-  if (base === undefined)
-    throw new UsageError(`--base is required: the git ref to compare with (e.g. HEAD~1)\n${usage}`);
-  const format = given.get("--format") ?? "text";
-  if (!outputFormats.includes(format as OutputFormat))
-    throw new UsageError(`--format: unknown format '${format}'; allowed: ${outputFormats.join(", ")}`);
-  const choose = (flag: string, key: keyof MatrixEntry) => {
-    const value = given.get(flag);
-    const allowed = [...new Set(matrix.map((entry) => entry[key]))];
-    if (value !== undefined && !allowed.includes(value as never))
-      throw new UsageError(`${flag}: unknown value '${value}'; allowed: ${allowed.join(", ")} (unset means all)`);
-    return value;
-  };
-  const profile = choose("--profile", "profile");
-  const mode = choose("--mode", "mode");
-  const head = given.get("--head");
+  const profiles = [...new Set(matrix.map((entry) => entry.profile))];
+  const modes = [...new Set(matrix.map((entry) => entry.mode))];
+  const { value, problems } = parseInput(
+    { values: ["base", "head", "format", "profile", "mode"] },
+    (input) => ({
+      base: input.requiredText({ flag: "base" }, "the git ref to compare with (e.g. HEAD~1)"),
+      head: input.text({ flag: "head" }, undefined, "a git ref"),
+      format: input.choice({ flag: "format" }, "text", outputFormats),
+      // Unset: every profile, every mode.
+      profile: input.choice({ flag: "profile" }, undefined, profiles),
+      mode: input.choice({ flag: "mode" }, undefined, modes),
+    }),
+    args,
+    {},
+  );
+  if (problems.length > 0) throw new UsageError([...problems, usage].join("\n"));
+  const { base, head, format, profile, mode } = value;
   return {
     base,
     ...(head === undefined ? {} : { head }),
-    format: format as OutputFormat,
+    format,
     entries: matrix.filter(
       (entry) => (profile ?? entry.profile) === entry.profile && (mode ?? entry.mode) === entry.mode,
     ),

@@ -12,7 +12,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { parseArgs } from "node:util";
 import { dashboardBundle, dashboardTotalUsers, producerBundle, runProducer } from "../e2e/lib/apps";
 import { loopback, repoRoot } from "../e2e/lib/paths";
 import {
@@ -25,6 +24,7 @@ import {
   waitFor,
   type ManagedProcess,
 } from "./lib/processes";
+import { readInput } from "./lib/script-input";
 import { topics } from "../e2e/lib/kafka";
 import { withStack } from "../e2e/lib/stack";
 import { engineVersions } from "../e2e/lib/versions";
@@ -32,24 +32,20 @@ import { sparkVersions, versions } from "../config/versions";
 import { groupOfCommand, groupRssMi, javaMemory, javaProcessesOf, type JavaMemory } from "./lib/process-memory";
 import { measuredRssFile, readMeasuredRss, type MeasuredProcess, type MeasuredRss } from "./lib/measured-rss";
 
-const { values: options } = parseArgs({
-  options: {
-    records: { type: "string", default: "2000" },
-    "idle-seconds": { type: "string", default: "30" },
-    write: { type: "boolean", default: false },
-    phase: { type: "string", default: "all" },
+const { records, idleSeconds, phase, write } = readInput(
+  {
+    values: ["records", "idle-seconds", "phase"],
+    switches: ["write"],
+    usage:
+      "usage: npx tsx scripts/measure-rss.ts [--records 1..1000000 (default 2000)] [--idle-seconds 5..300 (default 30)] [--phase all|airflow|engines] [--write]",
   },
-  strict: true,
-});
-const records = Number(options.records);
-const idleSeconds = Number(options["idle-seconds"]);
-if (!Number.isInteger(records) || records < 1)
-  throw new Error(`--records expects a whole number > 0, got ${options.records}`);
-const phase = options.phase;
-if (phase !== "all" && phase !== "airflow" && phase !== "engines")
-  throw new Error(`--phase expects all, airflow or engines, got ${phase}`);
-if (!Number.isFinite(idleSeconds) || idleSeconds < 5 || idleSeconds > 300)
-  throw new Error(`--idle-seconds expects 5..300, got ${options["idle-seconds"]}`);
+  (input) => ({
+    records: input.wholeNumber({ flag: "records" }, 2000, { min: 1, max: 1_000_000 }),
+    idleSeconds: input.wholeNumber({ flag: "idle-seconds" }, 30, { min: 5, max: 300 }),
+    phase: input.choice({ flag: "phase" }, "all", ["all", "airflow", "engines"] as const),
+    write: input.switch("write"),
+  }),
+);
 
 /** The Spark pods' JVM heap (spark.driver.memory / spark.executor.memory of the kind profile's SparkApplication). */
 const sparkHeap = "640m";
@@ -149,10 +145,9 @@ function collect(
 async function measureEngines(): Promise<Record<string, MeasuredProcess>> {
   // Every JVM the harness starts inherits this: heap and non-heap reported apart.
   process.env.JAVA_TOOL_OPTIONS = "-XX:NativeMemoryTracking=summary";
-  process.env.E2E_SPARK_DRIVER_MEMORY = sparkHeap;
   let measured: Record<string, MeasuredProcess> = {};
   const outcome = await withStack(
-    { label: "measure-rss", cassandra: true, spark: true, dashboard: true },
+    { label: "measure-rss", cassandra: true, spark: true, dashboard: true, sparkDriverMemory: sparkHeap },
     async (stack) => {
       if (stack.cassandra === undefined || stack.spark === undefined || stack.dashboard === undefined)
         throw new Error("the stack started without Cassandra, Spark or the dashboard");
@@ -388,7 +383,7 @@ async function main(): Promise<void> {
       phase === "all" || !existsSync(measuredRssFile) ? processes : { ...readMeasuredRss().processes, ...processes },
   };
   printFigures(processes);
-  if (options.write) {
+  if (write) {
     writeFileSync(measuredRssFile, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\nwritten to ${measuredRssFile}`);
   }

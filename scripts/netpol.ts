@@ -7,15 +7,18 @@
 import { helmBinary } from "../__tests__/support/render-local-chart";
 import { netpolAnalyzerBinary } from "./lib/netpol-analysis";
 import { analyzeProfile, formatAnalysis } from "./lib/netpol-report";
+import { readInput } from "./lib/script-input";
 
+const profiles = readInput(
+  { rest: "profile", usage: "usage: npm run netpol [-- kind|cloud ...] (default: both)" },
+  (input) => input.restChoices(["kind", "cloud"], ["kind", "cloud"] as const),
+);
 const helm = helmBinary();
 const analyzer = netpolAnalyzerBinary();
 if (!helm || !analyzer) {
   console.error(`netpol: needs helm and netpol-analyzer in the tool cache; run: bash tools/build.sh`);
   process.exit(2);
 }
-const requested = process.argv.slice(2);
-const profiles = (requested.length > 0 ? requested : ["kind", "cloud"]) as ("kind" | "cloud")[];
 let failed = false;
 for (const profile of profiles) {
   const analysis = analyzeProfile(profile, helm, analyzer);

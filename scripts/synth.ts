@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs
 import { join, resolve } from "node:path";
 import { bundleApp } from "./lib/app-bundle";
 import { cdktfOutput, cdktfSynthEnvironment, readCdktfJson } from "./lib/cdktf-synth-environment";
+import { readInput } from "./lib/script-input";
 
 /**
  * `npm run synth`: what `cdktf synth` does for this project, in a third of the time. The CLI spends seconds starting
@@ -16,11 +17,14 @@ import { cdktfOutput, cdktfSynthEnvironment, readCdktfJson } from "./lib/cdktf-s
  */
 const repoRoot = resolve(__dirname, "..");
 
-function outputArgument(args: string[]): string | undefined {
-  if (args.length === 0) return undefined;
-  if (args.length === 2 && (args[0] === "--output" || args[0] === "-o")) return args[1];
-  throw new Error(
-    `npm run synth takes only --output <dir> (got: ${args.join(" ")}); for other cdktf synth options run tsx scripts/cdktf.ts synth …`,
+function outputArgument(): string | undefined {
+  return readInput(
+    {
+      values: ["output"],
+      short: { o: "output" },
+      usage: "usage: npm run synth [-- --output <dir>]; for other cdktf synth options run tsx scripts/cdktf.ts synth …",
+    },
+    (input) => input.text({ flag: "output" }, undefined, "a directory"),
   );
 }
 
@@ -38,7 +42,7 @@ const levels: Record<string, string> = { "@cdktf/info": "INFO", "@cdktf/warn": "
 
 async function main(): Promise<number> {
   const config = readCdktfJson(repoRoot);
-  const outdir = outputArgument(process.argv.slice(2)) ?? cdktfOutput(config);
+  const outdir = outputArgument() ?? cdktfOutput(config);
   const env = cdktfSynthEnvironment(process.env, config, outdir);
   const bundle = await bundleApp(repoRoot);
   const earlier = stackFolders(resolve(repoRoot, outdir));

@@ -107,6 +107,24 @@ export function transitiveDependencies(stack: SynthesizedStack, release: Synthes
   return seen;
 }
 
+/** The releases reachable through depends_on from the given one. */
+export function upstreamReleases(stack: SynthesizedStack, release: SynthesizedRelease): SynthesizedRelease[] {
+  const upstream = transitiveDependencies(stack, release);
+  return stack.releases.filter((candidate) => upstream.has(candidate.id));
+}
+
+/** The stack with one release changed, for showing that a check catches a broken wiring. */
+export function withReleaseChanged(
+  stack: SynthesizedStack,
+  name: string,
+  change: (release: SynthesizedRelease) => SynthesizedRelease,
+): SynthesizedStack {
+  return {
+    ...stack,
+    releases: stack.releases.map((release) => (release.name === name ? change(release) : release)),
+  };
+}
+
 /** Every profile × Kafka mode, the same list the synth matrix script uses. */
 export const profileModeMatrix = matrix;
 

@@ -1,18 +1,21 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { loopback, ports, repoRoot } from "./paths";
+import type { CassandraTable } from "./cassandra";
+import { loopback, repoRoot } from "./paths";
+import { ports } from "./settings";
 import { runCommand, startProcess, waitFor, type ManagedProcess } from "../../scripts/lib/processes";
 import { tsxCli } from "./schema-registry";
 
 export const producerBundle = join(repoRoot, "apps", "producer", "dist", "producer.js");
 export const dashboardBundle = join(repoRoot, "apps", "dashboard", "dist", "dashboard.js");
+export const registryReaderBundle = join(repoRoot, "apps", "registry-reader", "dist", "registry-reader.js");
 
 /** Bundles producer and dashboard exactly as the stack ships them (apps/build.ts), so the run tests the shipped code. */
 export async function buildApps(): Promise<void> {
   const buildScript = join(repoRoot, "apps", "build.ts");
   if (!existsSync(buildScript)) throw new Error(`${buildScript} is missing: it bundles the producer and the dashboard`);
   const result = await runCommand(process.execPath, [tsxCli, buildScript], { cwd: repoRoot });
-  if (result.code !== 0 || !existsSync(producerBundle) || !existsSync(dashboardBundle)) {
+  if (result.code !== 0 || ![producerBundle, dashboardBundle, registryReaderBundle].every((file) => existsSync(file))) {
     throw new Error(`npx tsx apps/build.ts failed (exit ${result.code}):\n${result.output.slice(-3000)}`);
   }
 }
@@ -76,21 +79,13 @@ export async function runProducer(environment: ProducerEnvironment, args: readon
   return { code: result.code, summary, output: result.output, wallSeconds };
 }
 
-export interface DashboardOptions {
-  readonly cassandraHost: string;
-  readonly cassandraPort: number;
-  readonly datacenter: string;
-  readonly keyspace: string;
-  readonly table: string;
-}
-
 export interface Dashboard {
   readonly url: string;
   readonly process: ManagedProcess;
 }
 
 /** Starts the bundled dashboard and waits for its health endpoint. */
-export async function startDashboard(runDir: string, options: DashboardOptions): Promise<Dashboard> {
+export async function startDashboard(runDir: string, rows: CassandraTable): Promise<Dashboard> {
   const url = `http://${loopback}:${ports.dashboard}`;
   const process_ = startProcess({
     name: "dashboard",
@@ -99,11 +94,11 @@ export async function startDashboard(runDir: string, options: DashboardOptions):
     logFile: join(runDir, "dashboard.log"),
     env: {
       ...process.env,
-      CASSANDRA_CONTACT_POINTS: options.cassandraHost,
-      CASSANDRA_PORT: String(options.cassandraPort),
-      CASSANDRA_LOCAL_DATACENTER: options.datacenter,
-      CASSANDRA_KEYSPACE: options.keyspace,
-      CASSANDRA_TABLE: options.table,
+      CASSANDRA_CONTACT_POINTS: rows.host,
+      CASSANDRA_PORT: String(rows.port),
+      CASSANDRA_LOCAL_DATACENTER: rows.datacenter,
+      CASSANDRA_KEYSPACE: rows.keyspace,
+      CASSANDRA_TABLE: rows.table,
       PORT: String(ports.dashboard),
     },
   });
@@ -112,6 +107,30 @@ export async function startDashboard(runDir: string, options: DashboardOptions):
     timeoutMs: 60_000,
     process: process_,
     intervalMs: 500,
+  });
+  return { url, process: process_ };
+}
+
+export interface RegistryReader {
+  readonly url: string;
+  readonly process: ManagedProcess;
+}
+
+/** The registry's read-only front, as the stack ships it: the Spark job reads schemas through it, as in the cluster. */
+export async function startRegistryReader(runDir: string, registryUrl: string): Promise<RegistryReader> {
+  const url = `http://${loopback}:${ports.registryReader}`;
+  const process_ = startProcess({
+    name: "registry-reader",
+    command: process.execPath,
+    args: [registryReaderBundle],
+    logFile: join(runDir, "registry-reader.log"),
+    env: { ...process.env, REGISTRY_READER_UPSTREAM: registryUrl, REGISTRY_READER_PORT: String(ports.registryReader) },
+  });
+  await waitFor(async () => (await fetch(`${url}/healthz`)).ok, {
+    what: `registry-reader ${url}`,
+    timeoutMs: 30_000,
+    process: process_,
+    intervalMs: 200,
   });
   return { url, process: process_ };
 }

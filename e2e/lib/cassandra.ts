@@ -4,7 +4,8 @@ import { Client } from "cassandra-driver";
 import { stringify } from "yaml";
 import { tableSchemaCql } from "../../apps/schemas/table-schema";
 import { mavenClasspath } from "./maven";
-import { loopback, ports } from "./paths";
+import { loopback } from "./paths";
+import { ports } from "./settings";
 import { portOpen, startProcess, waitFor, type ManagedProcess } from "../../scripts/lib/processes";
 import { cassandraArtifacts, engineVersions } from "./versions";
 
@@ -16,6 +17,15 @@ export interface CassandraEngine {
   readonly port: number;
   readonly datacenter: string;
   readonly process: ManagedProcess;
+}
+
+/** Where the pipeline's rows live, as the job and the dashboard are told. */
+export interface CassandraTable {
+  readonly host: string;
+  readonly port: number;
+  readonly datacenter: string;
+  readonly keyspace: string;
+  readonly table: string;
 }
 
 /** The Java 17 module flags from upstream conf/jvm17-server.options; Cassandra 5 fails at start without them. */

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { Kafka, logLevel, type Admin } from "kafkajs";
 import { mavenClasspath } from "./maven";
 import { stackNaming } from "./naming";
-import { loopback, ports } from "./paths";
+import { loopback } from "./paths";
+import { ports } from "./settings";
 import { portOpen, startProcess, waitFor, type ManagedProcess } from "../../scripts/lib/processes";
 import { engineVersions, kafkaArtifacts } from "./versions";
 

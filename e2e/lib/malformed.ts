@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
+import { fixtureUser } from "./fixture-user";
 import { kafkaClient } from "./kafka";
 import { stackNaming } from "./naming";
 import { repoRoot } from "./paths";
@@ -18,24 +19,6 @@ export interface MalformedMessage {
 
 const subject = stackNaming.kafka.schemaSubject;
 
-function validUser(id: string): Record<string, string | null> {
-  return {
-    id,
-    first_name: "Malformed",
-    last_name: "Fixture",
-    gender: "female",
-    address: "1 Test Street, Testville",
-    post_code: "12345",
-    email: "malformed.fixture@example.com",
-    username: "malformedfixture",
-    dob: "1990-01-01T00:00:00.000Z",
-    registered_date: "2020-01-01T00:00:00.000Z",
-    phone: "555-0100",
-    picture: "https://example.com/picture.jpg",
-    country: null,
-  };
-}
-
 /**
  * Builds the bad messages. Frames that must decode are encoded with the real schema through the registry,
  * exactly as the producer does, so only the intended defect differs from a good record.
@@ -48,7 +31,7 @@ export async function buildMalformedMessages(schemaRegistryUrl: string): Promise
     { subject, compatibility: COMPATIBILITY.BACKWARD },
   );
   const encode = (record: Record<string, string | null>): Promise<Buffer> => registry.encode(schemaId, record);
-  const good = await encode(validUser(randomUUID()));
+  const good = await encode(fixtureUser(randomUUID()));
   const wrongMagic = Buffer.from(good);
   wrongMagic.writeUInt8(1, 0);
   const badEmailId = randomUUID();
@@ -84,20 +67,20 @@ export async function buildMalformedMessages(schemaRegistryUrl: string): Promise
     {
       key: key("bad-email"),
       description: "valid frame, email without @",
-      value: await encode({ ...validUser(badEmailId), email: "not-an-email" }),
+      value: await encode({ ...fixtureUser(badEmailId), email: "not-an-email" }),
       expectedReason: "invalid_email",
       recordId: badEmailId,
     },
     {
       key: key("bad-id"),
       description: "valid frame, id not a UUID",
-      value: await encode({ ...validUser("user-42"), id: "user-42" }),
+      value: await encode({ ...fixtureUser("user-42"), id: "user-42" }),
       expectedReason: "invalid_id",
     },
     {
       key: key("blank-name"),
       description: "valid frame, blank first_name",
-      value: await encode({ ...validUser(blankNameId), first_name: "  " }),
+      value: await encode({ ...fixtureUser(blankNameId), first_name: "  " }),
       expectedReason: "missing_field:first_name",
       recordId: blankNameId,
     },

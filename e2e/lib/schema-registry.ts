@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { apicurioLauncher, apicurioVersion } from "./apicurio";
-import { loopback, ports, repoRoot } from "./paths";
+import { loopback, repoRoot } from "./paths";
+import { ports } from "./settings";
 import { startProcess, waitFor, type ManagedProcess } from "../../scripts/lib/processes";
 
 /** Path to tsx's CLI, so TypeScript entry points run under plain `node` (one process, one process group). */

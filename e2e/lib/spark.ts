@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { cacheDir, loopback, ports, repoRoot } from "./paths";
+import type { CassandraTable } from "./cassandra";
+import { cacheDir, loopback, repoRoot } from "./paths";
+import { ports } from "./settings";
 import { runCommand, startProcess, waitFor, type ManagedProcess } from "../../scripts/lib/processes";
 
 const sparkJobDir = join(repoRoot, "apps", "spark-job");
@@ -41,11 +43,7 @@ export interface SparkJobOptions {
   readonly bootstrapServers: string;
   readonly topic: string;
   readonly deadLetterTopic: string;
-  readonly cassandraHost: string;
-  readonly cassandraPort: number;
-  readonly cassandraDatacenter: string;
-  readonly keyspace: string;
-  readonly table: string;
+  readonly rows: CassandraTable;
   readonly triggerInterval: string;
   readonly startingOffsets: string;
   /** Driver (and, in local mode, executor) heap. */
@@ -103,11 +101,11 @@ export async function startSparkJob(runDir: string, options: SparkJobOptions): P
       KAFKA_BOOTSTRAP_SERVERS: options.bootstrapServers,
       KAFKA_TOPIC: options.topic,
       KAFKA_DLQ_TOPIC: options.deadLetterTopic,
-      CASSANDRA_HOST: options.cassandraHost,
-      CASSANDRA_PORT: String(options.cassandraPort),
-      CASSANDRA_LOCAL_DATACENTER: options.cassandraDatacenter,
-      CASSANDRA_KEYSPACE: options.keyspace,
-      CASSANDRA_TABLE: options.table,
+      CASSANDRA_HOST: options.rows.host,
+      CASSANDRA_PORT: String(options.rows.port),
+      CASSANDRA_LOCAL_DATACENTER: options.rows.datacenter,
+      CASSANDRA_KEYSPACE: options.rows.keyspace,
+      CASSANDRA_TABLE: options.rows.table,
       CHECKPOINT_LOCATION: checkpointLocation,
       STARTING_OFFSETS: options.startingOffsets,
       TRIGGER_INTERVAL: options.triggerInterval,

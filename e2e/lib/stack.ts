@@ -4,11 +4,11 @@
  * benchmarks use this one module.
  */
 import { cpus, loadavg } from "node:os";
-import { buildApps, startDashboard, type Dashboard } from "./apps";
-import { createSchema, startCassandra, type CassandraEngine } from "./cassandra";
+import { buildApps, startDashboard, startRegistryReader, type Dashboard, type RegistryReader } from "./apps";
+import { createSchema, startCassandra, type CassandraEngine, type CassandraTable } from "./cassandra";
 import { createTopics, startKafka, topics, type KafkaEngine } from "./kafka";
 import { stackNaming } from "./naming";
-import { createRunDir, ports } from "./paths";
+import { createRunDir } from "./paths";
 import {
   assertPortsFree,
   EngineError,
@@ -19,6 +19,7 @@ import {
   type ManagedProcess,
 } from "../../scripts/lib/processes";
 import { startSchemaRegistry, type SchemaRegistryEngine } from "./schema-registry";
+import { harnessSettings, ports } from "./settings";
 import { startSparkJob, type SparkJob } from "./spark";
 
 export const { keyspace, table } = stackNaming.cassandra;
@@ -33,13 +34,16 @@ export interface StackOptions {
   readonly buildApps?: boolean;
   /** Partitions of users_created. */
   readonly partitions?: number;
-  readonly sparkTriggerInterval?: string;
+  /** The Spark driver's heap; E2E_SPARK_DRIVER_MEMORY (default 1200m) when unset. */
+  readonly sparkDriverMemory?: string;
 }
 
 export interface Stack {
   readonly runDir: string;
   readonly kafka: KafkaEngine;
   readonly schemaRegistry: SchemaRegistryEngine;
+  /** The registry's read-only front the Spark job reads through (started with the job). */
+  readonly registryReader?: RegistryReader;
   readonly cassandra?: CassandraEngine;
   readonly spark?: SparkJob;
   readonly dashboard?: Dashboard;
@@ -53,9 +57,9 @@ function elapsed(since: number): string {
 
 async function startStack(runDir: string, options: StackOptions): Promise<Stack> {
   const started = Date.now();
-  if (options.dashboard || options.buildApps === true) {
+  if (options.dashboard || options.spark || options.buildApps === true) {
     // Fail on a broken app build before spending a minute on engines.
-    process.stdout.write("bundling producer and dashboard (apps/build.ts)…\n");
+    process.stdout.write("bundling the apps (apps/build.ts)…\n");
     await buildApps();
   }
   const [kafka, cassandra] = await Promise.all([
@@ -68,43 +72,38 @@ async function startStack(runDir: string, options: StackOptions): Promise<Stack>
   // Cassandra more than it saved (e2e/README.md, "Time it adds").
   const schemaRegistry = await startSchemaRegistry(runDir);
   process.stdout.write(`engines up after ${elapsed(started)}\n`);
+  const rows: CassandraTable | undefined =
+    cassandra === undefined
+      ? undefined
+      : { host: cassandra.host, port: cassandra.port, datacenter: cassandra.datacenter, keyspace, table };
   let spark: SparkJob | undefined;
-  if (options.spark && cassandra !== undefined) {
+  let registryReader: RegistryReader | undefined;
+  if (options.spark && rows !== undefined) {
+    registryReader = await startRegistryReader(runDir, schemaRegistry.url);
     spark = await startSparkJob(runDir, {
       bootstrapServers: kafka.bootstrapServers,
       topic: topics.users,
       deadLetterTopic: topics.deadLetters,
-      cassandraHost: cassandra.host,
-      cassandraPort: cassandra.port,
-      cassandraDatacenter: cassandra.datacenter,
-      keyspace,
-      table,
-      triggerInterval: options.sparkTriggerInterval ?? process.env.E2E_TRIGGER_INTERVAL ?? "2 seconds",
+      rows,
+      triggerInterval: harnessSettings.triggerInterval,
       startingOffsets: "earliest",
-      driverMemory: process.env.E2E_SPARK_DRIVER_MEMORY ?? "1200m",
-      schemaRegistryUrl: schemaRegistry.url,
+      driverMemory: options.sparkDriverMemory ?? harnessSettings.sparkDriverMemory,
+      // As deployed: the job reads schemas through the read-only front, never from the registry itself.
+      schemaRegistryUrl: registryReader.url,
     });
   }
-  let dashboard: Dashboard | undefined;
-  if (options.dashboard && cassandra !== undefined) {
-    dashboard = await startDashboard(runDir, {
-      cassandraHost: cassandra.host,
-      cassandraPort: cassandra.port,
-      datacenter: cassandra.datacenter,
-      keyspace,
-      table,
-    });
-  }
+  const dashboard = options.dashboard && rows !== undefined ? await startDashboard(runDir, rows) : undefined;
   const processes = [
     kafka.zookeeper,
     kafka.broker,
     schemaRegistry.process,
+    ...(registryReader !== undefined ? [registryReader.process] : []),
     ...(cassandra !== undefined ? [cassandra.process] : []),
     ...(spark !== undefined ? [spark.process] : []),
     ...(dashboard !== undefined ? [dashboard.process] : []),
   ];
   process.stdout.write(`stack ready after ${elapsed(started)}\n`);
-  return { runDir, kafka, schemaRegistry, cassandra, spark, dashboard, processes };
+  return { runDir, kafka, schemaRegistry, registryReader, cassandra, spark, dashboard, processes };
 }
 
 /** Names of the stack's processes that have exited on their own, for a failure message. */

@@ -159,7 +159,11 @@ const bootstrapController = (evidence: Evidence): TableContainer => ({
 });
 
 /** A container Strimzi's entity operator runs when its part of spec.entityOperator is set; resources only from the spec. */
-const entityOperatorContainer = (part: "topicOperator" | "userOperator", container: string, says: string) => ({
+const entityOperatorContainer = (
+  part: "topicOperator" | "userOperator",
+  container: string,
+  says: string,
+): TableContainer => ({
   container,
   resourcesPath: `spec.entityOperator.${part}.resources`,
   enabledPath: [`spec.entityOperator.${part}`, false] as const,
@@ -364,194 +368,63 @@ export const upstreamChartPods: Readonly<Record<string, readonly TablePod[]>> = 
     },
   ],
   airflow: [
-    {
+    airflowComponent({
       pod: "scheduler",
-      lifetime: "running",
-      replicasPath: "scheduler.replicas",
-      containers: [
-        {
-          container: "wait-for-airflow-migrations",
-          init: true,
-          enabledPath: ["scheduler.waitForMigrations.enabled", true],
-          resourcesPath: "scheduler.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/scheduler/scheduler-deployment.yaml",
-            "init container with scheduler.resources",
-          ),
-        },
-        {
-          container: "scheduler",
-          resourcesPath: "scheduler.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/scheduler/scheduler-deployment.yaml",
-            "resources: scheduler.resources ({})",
-          ),
-        },
-        {
-          container: "scheduler-log-groomer",
-          enabledPath: ["scheduler.logGroomerSidecar.enabled", true],
-          resourcesPath: "scheduler.logGroomerSidecar.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/scheduler/scheduler-deployment.yaml",
-            "sidecar when logGroomerSidecar.enabled (default true), resources {}",
-          ),
-        },
-      ],
-    },
-    {
+      key: "scheduler",
+      container: "scheduler",
+      template: "scheduler/scheduler-deployment.yaml",
+      logGroomer: true,
+    }),
+    airflowComponent({
       pod: "api server",
-      lifetime: "running",
-      replicasPath: "apiServer.replicas",
-      containers: [
-        {
-          container: "wait-for-airflow-migrations",
-          init: true,
-          enabledPath: ["apiServer.waitForMigrations.enabled", true],
-          resourcesPath: "apiServer.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/api-server/api-server-deployment.yaml",
-            "init container with apiServer.resources",
-          ),
-        },
-        {
-          container: "api-server",
-          resourcesPath: "apiServer.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/api-server/api-server-deployment.yaml",
-            "resources: apiServer.resources ({})",
-          ),
-        },
-      ],
-    },
-    {
+      key: "apiServer",
+      container: "api-server",
+      template: "api-server/api-server-deployment.yaml",
+    }),
+    airflowComponent({
       pod: "dag processor",
-      lifetime: "running",
-      replicasPath: "dagProcessor.replicas",
-      enabledPath: ["dagProcessor.enabled", true],
-      containers: [
-        {
-          container: "wait-for-airflow-migrations",
-          init: true,
-          enabledPath: ["dagProcessor.waitForMigrations.enabled", true],
-          resourcesPath: "dagProcessor.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/dag-processor/dag-processor-deployment.yaml",
-            "init container with dagProcessor.resources",
-          ),
-        },
-        {
-          container: "dag-processor",
-          resourcesPath: "dagProcessor.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/dag-processor/dag-processor-deployment.yaml",
-            "resources: dagProcessor.resources ({}); on by default with Airflow 3",
-          ),
-        },
-        {
-          container: "dag-processor-log-groomer",
-          enabledPath: ["dagProcessor.logGroomerSidecar.enabled", true],
-          resourcesPath: "dagProcessor.logGroomerSidecar.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/dag-processor/dag-processor-deployment.yaml",
-            "sidecar when logGroomerSidecar.enabled (default true)",
-          ),
-        },
-      ],
-    },
-    {
+      key: "dagProcessor",
+      container: "dag-processor",
+      template: "dag-processor/dag-processor-deployment.yaml",
+      switchable: true,
+      logGroomer: true,
+      note: "; on by default with Airflow 3",
+    }),
+    airflowComponent({
       pod: "triggerer",
-      lifetime: "running",
-      replicasPath: "triggerer.replicas",
-      enabledPath: ["triggerer.enabled", true],
-      containers: [
-        {
-          container: "wait-for-airflow-migrations",
-          init: true,
-          enabledPath: ["triggerer.waitForMigrations.enabled", true],
-          resourcesPath: "triggerer.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/triggerer/triggerer-deployment.yaml",
-            "init container with triggerer.resources",
-          ),
-        },
-        {
-          container: "triggerer",
-          resourcesPath: "triggerer.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/triggerer/triggerer-deployment.yaml",
-            "resources: triggerer.resources ({})",
-          ),
-        },
-        {
-          container: "triggerer-log-groomer",
-          enabledPath: ["triggerer.logGroomerSidecar.enabled", true],
-          resourcesPath: "triggerer.logGroomerSidecar.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/triggerer/triggerer-deployment.yaml",
-            "sidecar when logGroomerSidecar.enabled (default true)",
-          ),
-        },
-      ],
-    },
-    {
-      pod: "statsd",
-      lifetime: "running",
-      enabledPath: ["statsd.enabled", true],
-      containers: [
-        {
-          container: "statsd",
-          resourcesPath: "statsd.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/statsd/statsd-deployment.yaml",
-            "Deployment when statsd.enabled (default true)",
-          ),
-        },
-      ],
-    },
-    {
-      pod: "migrate-database Job",
-      lifetime: "once",
-      enabledPath: ["migrateDatabaseJob.enabled", true],
-      containers: [
-        {
-          container: "run-airflow-migrations",
-          resourcesPath: "migrateDatabaseJob.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/jobs/migrate-database-job.yaml",
-            "Job when migrateDatabaseJob.enabled; resources migrateDatabaseJob.resources ({})",
-          ),
-        },
-      ],
-    },
-    {
-      pod: "create-user Job",
-      lifetime: "once",
-      enabledPath: ["createUserJob.enabled", true],
-      containers: [
-        {
-          container: "create-user",
-          resourcesPath: "createUserJob.resources",
-          defaults: noRequests,
-          evidence: airflowChart(
-            "templates/jobs/create-user-job.yaml",
-            "Job when createUserJob enabled; resources createUserJob.resources ({})",
-          ),
-        },
-      ],
-    },
+      key: "triggerer",
+      container: "triggerer",
+      template: "triggerer/triggerer-deployment.yaml",
+      switchable: true,
+      logGroomer: true,
+    }),
+    airflowSwitchedPod(
+      "statsd",
+      "running",
+      "statsd",
+      "statsd",
+      airflowChart("templates/statsd/statsd-deployment.yaml", "Deployment when statsd.enabled (default true)"),
+    ),
+    airflowSwitchedPod(
+      "migrate-database Job",
+      "once",
+      "migrateDatabaseJob",
+      "run-airflow-migrations",
+      airflowChart(
+        "templates/jobs/migrate-database-job.yaml",
+        "Job when migrateDatabaseJob.enabled; resources migrateDatabaseJob.resources ({})",
+      ),
+    ),
+    airflowSwitchedPod(
+      "create-user Job",
+      "once",
+      "createUserJob",
+      "create-user",
+      airflowChart(
+        "templates/jobs/create-user-job.yaml",
+        "Job when createUserJob enabled; resources createUserJob.resources ({})",
+      ),
+    ),
     {
       pod: "task worker (KubernetesExecutor, one per running task)",
       lifetime: "per-task",
@@ -614,31 +487,20 @@ export const operatorAddedContainers: Readonly<
     {
       pod: "instance",
       containers: [
-        {
-          container: "bootstrap-controller",
-          init: true,
-          resourcesPath: "spec.resources",
-          defaults: noRequests,
-          evidence: cloudnativePg(
-            "pkg/specs/containers.go",
-            "createBootstrapContainer: Resources = cluster.Spec.Resources",
-          ),
-        },
+        bootstrapController(
+          cloudnativePg("pkg/specs/containers.go", "createBootstrapContainer: Resources = cluster.Spec.Resources"),
+        ),
       ],
     },
     {
       pod: "initdb Job",
       containers: [
-        {
-          container: "bootstrap-controller",
-          init: true,
-          resourcesPath: "spec.resources",
-          defaults: noRequests,
-          evidence: cloudnativePg(
+        bootstrapController(
+          cloudnativePg(
             "pkg/specs/jobs.go",
             "initdb Job: init container bootstrap-controller and container initdb, both Resources = cluster.Spec.Resources",
           ),
-        },
+        ),
         {
           container: "initdb",
           resourcesPath: "spec.resources",
@@ -652,26 +514,16 @@ export const operatorAddedContainers: Readonly<
     {
       pod: "entity operator",
       containers: [
-        {
-          container: "topic-operator",
-          resourcesPath: "spec.entityOperator.topicOperator.resources",
-          enabledPath: ["spec.entityOperator.topicOperator", false],
-          defaults: noRequests,
-          evidence: strimzi(
-            "cluster-operator/src/main/java/io/strimzi/operator/cluster/model/EntityOperator.java",
-            "adds topic-operator when spec.entityOperator.topicOperator is set (no TLS sidecar since 0.41); resources only from the spec (EntityTopicOperator.java); same in 1.2.0",
-          ),
-        },
-        {
-          container: "user-operator",
-          resourcesPath: "spec.entityOperator.userOperator.resources",
-          enabledPath: ["spec.entityOperator.userOperator", false],
-          defaults: noRequests,
-          evidence: strimzi(
-            "cluster-operator/src/main/java/io/strimzi/operator/cluster/model/EntityOperator.java",
-            "adds user-operator when spec.entityOperator.userOperator is set; resources only from the spec (EntityUserOperator.java); same in 1.2.0",
-          ),
-        },
+        entityOperatorContainer(
+          "topicOperator",
+          "topic-operator",
+          "adds topic-operator when spec.entityOperator.topicOperator is set (no TLS sidecar since 0.41); resources only from the spec (EntityTopicOperator.java); same in 1.2.0",
+        ),
+        entityOperatorContainer(
+          "userOperator",
+          "user-operator",
+          "adds user-operator when spec.entityOperator.userOperator is set; resources only from the spec (EntityUserOperator.java); same in 1.2.0",
+        ),
       ],
     },
   ],
@@ -715,72 +567,58 @@ export const dagTaskPods: readonly {
   },
 ];
 
-const kubeadm = (path: string, says: string): Evidence => ({
-  repository: "kubernetes/kubernetes",
-  ref: "stored revisions of kubeadm (the values are unchanged since v1.9)",
-  path,
-  says,
-});
-const kind = (path: string, says: string): Evidence => ({
-  repository: "kubernetes-sigs/kind",
-  ref: "v0.32.0",
-  path,
-  says,
-});
-
-/** kind's own pods on the one node (kubeadm's control plane and add-ons, kind's CNI and storage provisioner). */
-export const kindSystemPods: readonly {
+/** A pod of kind's own, on the one node. */
+interface SystemPod {
   readonly pod: string;
   readonly pods: number;
   readonly requests: Requests;
   readonly evidence: Evidence;
-}[] = [
-  {
-    pod: "kube-apiserver",
-    pods: 1,
-    requests: { cpu: "250m", memory: "0Mi" },
-    evidence: kubeadm("cmd/kubeadm/app/phases/controlplane/manifests.go", 'ComponentResources("250m")'),
-  },
-  {
-    pod: "kube-controller-manager",
-    pods: 1,
-    requests: { cpu: "200m", memory: "0Mi" },
-    evidence: kubeadm("cmd/kubeadm/app/phases/controlplane/manifests.go", 'ComponentResources("200m")'),
-  },
-  {
-    pod: "kube-scheduler",
-    pods: 1,
-    requests: { cpu: "100m", memory: "0Mi" },
-    evidence: kubeadm("cmd/kubeadm/app/phases/controlplane/manifests.go", 'ComponentResources("100m")'),
-  },
-  {
-    pod: "etcd",
-    pods: 1,
-    requests: { cpu: "100m", memory: "100Mi" },
-    evidence: kubeadm("cmd/kubeadm/app/phases/etcd/local.go", "requests cpu 100m, memory 100Mi"),
-  },
-  {
-    pod: "coredns",
-    pods: 2,
-    requests: { cpu: "100m", memory: "70Mi" },
-    evidence: kubeadm("cmd/kubeadm/app/phases/addons/dns/manifests.go", "requests cpu 100m, memory 70Mi; 2 replicas"),
-  },
-  {
-    pod: "kube-proxy",
-    pods: 1,
-    requests: noRequests,
-    evidence: kubeadm("cmd/kubeadm/app/phases/addons/proxy/manifests.go", "DaemonSet without resources"),
-  },
-  {
-    pod: "kindnet",
-    pods: 1,
-    requests: { cpu: "100m", memory: "50Mi" },
-    evidence: kind("pkg/build/nodeimage/const_cni.go", "requests cpu 100m, memory 50Mi"),
-  },
-  {
-    pod: "local-path-provisioner",
-    pods: 1,
-    requests: noRequests,
-    evidence: kind("pkg/build/nodeimage/const_storage.go", "Deployment without resources"),
-  },
+}
+
+const systemPod = (pod: string, requests: Requests, evidence: Evidence, pods = 1): SystemPod => ({
+  pod,
+  pods,
+  requests,
+  evidence,
+});
+
+/** kubeadm's static control-plane pods ask for CPU only (ComponentResources). */
+const controlPlanePod = (pod: string, cpu: string): SystemPod =>
+  systemPod(
+    pod,
+    { cpu, memory: "0Mi" },
+    kubeadm("cmd/kubeadm/app/phases/controlplane/manifests.go", `ComponentResources("${cpu}")`),
+  );
+
+/** kind's own pods on the one node (kubeadm's control plane and add-ons, kind's CNI and storage provisioner). */
+export const kindSystemPods: readonly SystemPod[] = [
+  controlPlanePod("kube-apiserver", "250m"),
+  controlPlanePod("kube-controller-manager", "200m"),
+  controlPlanePod("kube-scheduler", "100m"),
+  systemPod(
+    "etcd",
+    { cpu: "100m", memory: "100Mi" },
+    kubeadm("cmd/kubeadm/app/phases/etcd/local.go", "requests cpu 100m, memory 100Mi"),
+  ),
+  systemPod(
+    "coredns",
+    { cpu: "100m", memory: "70Mi" },
+    kubeadm("cmd/kubeadm/app/phases/addons/dns/manifests.go", "requests cpu 100m, memory 70Mi; 2 replicas"),
+    2,
+  ),
+  systemPod(
+    "kube-proxy",
+    noRequests,
+    kubeadm("cmd/kubeadm/app/phases/addons/proxy/manifests.go", "DaemonSet without resources"),
+  ),
+  systemPod(
+    "kindnet",
+    { cpu: "100m", memory: "50Mi" },
+    kind("pkg/build/nodeimage/const_cni.go", "requests cpu 100m, memory 50Mi"),
+  ),
+  systemPod(
+    "local-path-provisioner",
+    noRequests,
+    kind("pkg/build/nodeimage/const_storage.go", "Deployment without resources"),
+  ),
 ];

@@ -7,10 +7,10 @@
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { KubeConfig } from "@kubernetes/client-node";
 import { ConfigError, loadConfig } from "../../config/load";
 import { sleep } from "../lib/processes";
+import { parseInput } from "../lib/script-input";
 import { expectedPipeline } from "./expected";
 import { observe } from "./observe";
 import { renderView } from "./view";
@@ -24,23 +24,20 @@ function expandHome(path: string): string {
 }
 
 function parse(argv: readonly string[]) {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      profile: { type: "string" },
-      kubeconfig: { type: "string" },
-      context: { type: "string" },
-      watch: { type: "boolean", default: false },
-      interval: { type: "string", default: String(intervalBounds.default) },
-    },
-    strict: true,
-  });
-  const interval = Number(values.interval);
-  if (!Number.isFinite(interval) || interval < intervalBounds.min || interval > intervalBounds.max)
-    throw new UsageError(
-      `--interval: '${values.interval}' is not a number of seconds from ${intervalBounds.min} to ${intervalBounds.max}`,
-    );
-  return { ...values, interval };
+  const { value, problems } = parseInput(
+    { values: ["profile", "kubeconfig", "context", "interval"], switches: ["watch"] },
+    (input) => ({
+      profile: input.text({ flag: "profile" }, undefined, "a profile name"),
+      kubeconfig: input.text({ flag: "kubeconfig" }, undefined, "a kubeconfig file"),
+      context: input.text({ flag: "context" }, undefined, "a context of the kubeconfig"),
+      watch: input.switch("watch"),
+      interval: input.wholeNumber({ flag: "interval" }, intervalBounds.default, intervalBounds),
+    }),
+    argv,
+    {},
+  );
+  if (problems.length > 0) throw new UsageError(problems.join("\n"));
+  return value;
 }
 
 function kubeConfigFor(kubeconfig: string, context: string): KubeConfig {
@@ -83,7 +80,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const usage = error instanceof UsageError || error instanceof ConfigError || error instanceof TypeError;
+    const usage = error instanceof UsageError || error instanceof ConfigError;
     process.stderr.write(`status: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(usage ? 2 : 1);
   },

@@ -8,12 +8,13 @@
  *   npx tsx scripts/verify/dry-run.ts --work <verify work directory>
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { text as asText } from "../../validation/text";
 import { apiServerUnavailable, startApiServer, type ApiResponse, type ApiServer } from "../lib/apiserver";
 import { waitFor } from "../lib/processes";
 import { isObject, type Json, type JsonObject } from "./stack";
+import { readWork } from "./step-directories";
 
 export interface Response {
   readonly status: number;
@@ -197,8 +198,7 @@ async function dryRunStack(
 }
 
 async function main(): Promise<void> {
-  const index = process.argv.indexOf("--work");
-  const work = resolve(process.argv[index + 1] ?? ".cache/verify/work");
+  const work = readWork("usage: npx tsx scripts/verify/dry-run.ts --work <verify work directory>");
   const unavailable = apiServerUnavailable();
   if (unavailable !== undefined) throw new Error(`cannot run the dry run: ${unavailable}`);
   const stacks = readdirSync(work)

@@ -12,12 +12,12 @@ import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { rehearse, sparkVenvPython } from "../../__tests__/support/kubelet-rehearsal";
 import { workloadPods } from "../../__tests__/support/workload-pods";
+import { readWork } from "./step-directories";
 
 const repoRoot = resolve(__dirname, "..", "..");
 
 async function main(): Promise<void> {
-  const index = process.argv.indexOf("--work");
-  const work = resolve(process.argv[index + 1] ?? ".cache/verify/work");
+  const work = readWork("usage: npx tsx scripts/verify/kubelet-rehearsal.ts --work <verify work directory>");
   const stacks = readdirSync(work)
     .filter((file) => /^objects-.+\.yaml$/.test(file))
     .map((file) => file.slice("objects-".length, -".yaml".length))

@@ -5,6 +5,8 @@ set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
+# A bad STREAMSTACK_* switch or version stops the run here (exit 2), before anything is built.
+npx tsx scripts/verify/settings.ts || exit 2
 out=${STREAMSTACK_VERIFY_OUT:-$root/.cache/verify}
 mkdir -p "$out"
 started=$(date +%s)

@@ -18,6 +18,7 @@ import { text as asText } from "../../validation/text";
 import { startApiServer } from "../lib/apiserver";
 import { apiClientOf, message, type ApiClient } from "./dry-run";
 import { sparkApplicationPods } from "./spark-pods";
+import { readStacksAndWork } from "./step-directories";
 import { readStack, type Json } from "./stack";
 import { renderTaskPods } from "./task-pods";
 
@@ -33,13 +34,6 @@ function report(ok: boolean, stack: string, what: string, detail = ""): void {
   console.log(
     `[runtime-pods] ${ok ? "ok  " : "FAIL"} ${stack}: ${what}${detail ? `\n               ${detail.split("\n").join("\n               ")}` : ""}`,
   );
-}
-
-function argument(name: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? process.argv[index + 1] : undefined;
-  if (!value) throw new Error(`usage: runtime-pods.ts --stacks <dir> --work <dir> (missing --${name})`);
-  return resolve(value);
 }
 
 function isLoose(value: unknown): value is Loose {
@@ -197,8 +191,9 @@ async function checkStack(stack: string, stacksDirectory: string, work: string, 
 }
 
 async function main(): Promise<void> {
-  const stacksDirectory = argument("stacks");
-  const work = argument("work");
+  const { stacks: stacksDirectory, work } = readStacksAndWork(
+    "usage: npx tsx scripts/verify/runtime-pods.ts --stacks <synthesized stacks> --work <verify work directory>",
+  );
   const stacks = readdirSync(work)
     .filter((file) => /^objects-.+\.yaml$/.test(file))
     .map((file) => file.slice("objects-".length, -".yaml".length))

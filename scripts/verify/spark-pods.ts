@@ -84,6 +84,37 @@ export function driverPodName(name: string): string {
 
 const conf = (key: string, value: string | number) => ["--conf", `${key}=${String(value)}`];
 
+type Role = "driver" | "executor";
+
+/** The four labels the operator puts on the pods of either role. */
+const operatorLabels = (role: Role, name: string, submissionId: string): string[] =>
+  Object.entries({
+    "app-name": name,
+    "launched-by-spark-operator": "true",
+    "mutated-by-spark-operator": "true",
+    "submission-id": submissionId,
+  }).flatMap(([label, value]) => conf(`spark.kubernetes.${role}.label.sparkoperator.k8s.io/${label}`, value));
+
+/** Cores and memory of a role, set the same way for driver and executor. */
+function roleResources(role: Role, roleSpec: Loose): string[] {
+  return [
+    ...(roleSpec.cores !== undefined ? conf(`spark.${role}.cores`, text(roleSpec.cores)) : []),
+    ...(roleSpec.coreRequest !== undefined
+      ? conf(`spark.kubernetes.${role}.request.cores`, text(roleSpec.coreRequest))
+      : []),
+    ...(roleSpec.memory !== undefined ? conf(`spark.${role}.memory`, text(roleSpec.memory)) : []),
+    ...(roleSpec.memoryOverhead !== undefined
+      ? conf(`spark.${role}.memoryOverhead`, text(roleSpec.memoryOverhead))
+      : []),
+  ];
+}
+
+/** The application's labels, then the role's own, on the role's pods. */
+const roleLabels = (role: Role, appLabels: Loose, roleSpec: Loose): string[] =>
+  Object.entries({ ...appLabels, ...(isLoose(roleSpec.labels) ? roleSpec.labels : {}) }).flatMap(([key, value]) =>
+    conf(`spark.kubernetes.${role}.label.${key}`, String(value)),
+  );
+
 /**
  * buildSparkSubmitArgs for the fields SUPPORTED_* list, in its option order. Left out: `--packages`
  * (dependenciesOption), whose Ivy resolution needs the network and changes only spark.jars in the
@@ -110,36 +141,18 @@ export function sparkSubmitArguments(
     if (key !== "spark.kubernetes.driver.pod.name") args.push(...conf(key, String(value)));
   args.push(...conf("spark.kubernetes.driver.pod.name", driverPodName(name)));
   // driverConfOption
-  args.push(...conf("spark.kubernetes.driver.label.sparkoperator.k8s.io/app-name", name));
-  args.push(...conf("spark.kubernetes.driver.label.sparkoperator.k8s.io/launched-by-spark-operator", "true"));
-  args.push(...conf("spark.kubernetes.driver.label.sparkoperator.k8s.io/mutated-by-spark-operator", "true"));
-  args.push(...conf("spark.kubernetes.driver.label.sparkoperator.k8s.io/submission-id", submissionId));
+  args.push(...operatorLabels("driver", name, submissionId));
   if (typeof spec.image === "string") args.push(...conf("spark.kubernetes.driver.container.image", spec.image));
-  if (driver.cores !== undefined) args.push(...conf("spark.driver.cores", text(driver.cores)));
-  if (driver.coreRequest !== undefined)
-    args.push(...conf("spark.kubernetes.driver.request.cores", text(driver.coreRequest)));
-  if (driver.memory !== undefined) args.push(...conf("spark.driver.memory", text(driver.memory)));
-  if (driver.memoryOverhead !== undefined)
-    args.push(...conf("spark.driver.memoryOverhead", text(driver.memoryOverhead)));
+  args.push(...roleResources("driver", driver));
   if (typeof driver.serviceAccount === "string")
     args.push(...conf("spark.kubernetes.authenticate.driver.serviceAccountName", driver.serviceAccount));
-  for (const [key, value] of Object.entries({ ...appLabels, ...(isLoose(driver.labels) ? driver.labels : {}) }))
-    args.push(...conf(`spark.kubernetes.driver.label.${key}`, String(value)));
+  args.push(...roleLabels("driver", appLabels, driver));
   // executorConfOption
-  args.push(...conf("spark.kubernetes.executor.label.sparkoperator.k8s.io/app-name", name));
-  args.push(...conf("spark.kubernetes.executor.label.sparkoperator.k8s.io/launched-by-spark-operator", "true"));
-  args.push(...conf("spark.kubernetes.executor.label.sparkoperator.k8s.io/mutated-by-spark-operator", "true"));
-  args.push(...conf("spark.kubernetes.executor.label.sparkoperator.k8s.io/submission-id", submissionId));
+  args.push(...operatorLabels("executor", name, submissionId));
   if (executor.instances !== undefined) args.push(...conf("spark.executor.instances", text(executor.instances)));
   if (typeof spec.image === "string") args.push(...conf("spark.kubernetes.executor.container.image", spec.image));
-  if (executor.cores !== undefined) args.push(...conf("spark.executor.cores", text(executor.cores)));
-  if (executor.coreRequest !== undefined)
-    args.push(...conf("spark.kubernetes.executor.request.cores", text(executor.coreRequest)));
-  if (executor.memory !== undefined) args.push(...conf("spark.executor.memory", text(executor.memory)));
-  if (executor.memoryOverhead !== undefined)
-    args.push(...conf("spark.executor.memoryOverhead", text(executor.memoryOverhead)));
-  for (const [key, value] of Object.entries({ ...appLabels, ...(isLoose(executor.labels) ? executor.labels : {}) }))
-    args.push(...conf(`spark.kubernetes.executor.label.${key}`, String(value)));
+  args.push(...roleResources("executor", executor));
+  args.push(...roleLabels("executor", appLabels, executor));
   // mainApplicationFileOption
   return { args, mainFile: String(spec.mainApplicationFile) };
 }

@@ -108,6 +108,18 @@ export interface TofuRun {
   readonly plan?: CommandResult;
 }
 
+/** The directory, emptied (created when missing). */
+function emptyDirectory(path: string): string {
+  rmSync(path, { recursive: true, force: true });
+  mkdirSync(path, { recursive: true });
+  return path;
+}
+
+/** OpenTofu offline and quiet: the CLI config (the provider mirror), no prompts, no update checks. */
+function tofuEnvironment(cliConfig: string): NodeJS.ProcessEnv {
+  return { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
+}
+
 /**
  * Runs init and validate (and plan when asked) in a copy of the stack whose state lives in the
  * work directory, so the synthesized output and the user's state are never touched.
@@ -120,9 +132,7 @@ export function runTofu(
   kubeconfig: string,
   withPlan: boolean,
 ): TofuRun {
-  const copy = join(workDirectory, "tofu", stack.name);
-  rmSync(copy, { recursive: true, force: true });
-  mkdirSync(copy, { recursive: true });
+  const copy = emptyDirectory(join(workDirectory, "tofu", stack.name));
   for (const entry of readdirSync(stack.directory)) {
     if (entry === ".terraform" || entry.endsWith(".tfstate")) continue;
     cpSync(join(stack.directory, entry), join(copy, entry), { recursive: true });
@@ -133,11 +143,8 @@ export function runTofu(
     JSON.stringify({ terraform: { backend: { local: { path: join(copy, `${basename(copy)}.tfstate`) } } } }, null, 2),
   );
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: cliConfig,
-    TF_IN_AUTOMATION: "1",
+    ...tofuEnvironment(cliConfig),
     TF_INPUT: "0",
-    CHECKPOINT_DISABLE: "1",
     KUBE_CONFIG_PATH: kubeconfig,
     KUBECONFIG: kubeconfig,
   };
@@ -161,19 +168,11 @@ export function loadConfigurationOnly(
   workDirectory: string,
   cliConfig: string,
 ): CommandResult {
-  const copy = join(workDirectory, "tofu-config-only", stack.name);
-  rmSync(copy, { recursive: true, force: true });
-  mkdirSync(copy, { recursive: true });
+  const copy = emptyDirectory(join(workDirectory, "tofu-config-only", stack.name));
   cpSync(stack.file, join(copy, "cdk.tf.json"));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: cliConfig,
-    TF_IN_AUTOMATION: "1",
-    CHECKPOINT_DISABLE: "1",
-  };
   return runCommandSync(tofu, ["init", "-backend=false", "-input=false", "-no-color"], {
     cwd: copy,
-    env,
+    env: tofuEnvironment(cliConfig),
     timeoutSeconds: 300,
   });
 }

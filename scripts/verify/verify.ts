@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { cachedTool } from "../lib/cache-directory";
 import { readAcceptedFindings, runCheckov, triage, type Finding, type ScanOrigin } from "./findings";
-import { runCommandSync, tail } from "../lib/processes";
+import { runCommandSync, tail, type CommandResult } from "../lib/processes";
 import { resolveCrdFeeds } from "./crd-feed";
 import { checkUpstreamValues } from "../../validation/chart-values-validator";
 import { CrdRegistry } from "../../validation/crd-registry";
@@ -38,6 +38,8 @@ import {
   type JsonObject,
   type SynthesizedStack,
 } from "./stack";
+import { verifySettings } from "./settings";
+import { readStacksAndWork } from "./step-directories";
 import { loadConfigurationOnly, missingProviders, runTofu, writeDummyKubeconfig, writeOfflineCliConfig } from "./tofu";
 
 type Status = "pass" | "fail" | "skip";
@@ -61,18 +63,17 @@ function record(stack: string, name: string, status: Status, seconds: number, de
   );
 }
 
+/** Records a command's outcome: pass on exit 0, else fail with the tail of its output. */
+function recordCommand(stack: string, name: string, result: CommandResult): void {
+  const passed = result.code === 0;
+  record(stack, name, passed ? "pass" : "fail", result.seconds, passed ? "" : tail(result));
+}
+
 function indent(text: string): string {
   return text
     .split("\n")
     .map((line) => `         ${line}`)
     .join("\n");
-}
-
-function argument(name: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? process.argv[index + 1] : undefined;
-  if (!value) throw new Error(`usage: verify.ts --stacks <dir> --work <dir> (missing --${name})`);
-  return resolve(value);
 }
 
 const tools = {
@@ -81,8 +82,7 @@ const tools = {
   checkov: cachedTool("STREAMSTACK_CHECKOV", ["checkov", "bin", "checkov"]),
 };
 const providerMirror = resolve(cachedTool("STREAMSTACK_PROVIDER_MIRROR", ["providers"]));
-const requireProviders = process.env.STREAMSTACK_REQUIRE_PROVIDERS === "1";
-const kubeVersion = process.env.STREAMSTACK_KUBE_VERSION ?? "1.33.0";
+const { requireProviders, kubeVersion } = verifySettings;
 // STREAMSTACK_SCHEMAS, ../shared/upstream or the cache run.sh filled through scripts/fetch-schemas.ts.
 const schemaDirectory = locateSchemaDirectory();
 const allowlistFile = join(repoRoot, "verify", "accepted-findings.yaml");
@@ -203,13 +203,7 @@ function renderLocalRelease(
     ["lint", "--strict", chartPath, "--namespace", release.namespace, "--kube-version", kubeVersion, ...values],
     { env },
   );
-  record(
-    stack.name,
-    `helm lint --strict ${release.name}`,
-    lint.code === 0 ? "pass" : "fail",
-    lint.seconds,
-    lint.code === 0 ? "" : tail(lint),
-  );
+  recordCommand(stack.name, `helm lint --strict ${release.name}`, lint);
   const apiVersions = crds.apiVersions().flatMap((version) => ["--api-versions", version]);
   const template = runCommandSync(
     tools.helm,
@@ -331,8 +325,9 @@ function toolVersion(program: string, args: string[]): string {
 }
 
 function main(): void {
-  const stacksDirectory = argument("stacks");
-  const work = argument("work");
+  const { stacks: stacksDirectory, work } = readStacksAndWork(
+    "usage: npx tsx scripts/verify/verify.ts --stacks <dir with one folder per stack> --work <scratch dir>",
+  );
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const overall = Date.now();
@@ -400,22 +395,8 @@ function main(): void {
       );
     } else {
       const run = runTofu(tools.tofu, stack, work, cliConfig, kubeconfig, !planned);
-      record(
-        name,
-        "tofu init (offline, mirror only)",
-        run.init.code === 0 ? "pass" : "fail",
-        run.init.seconds,
-        run.init.code === 0 ? "" : tail(run.init),
-      );
-      if (run.validate) {
-        record(
-          name,
-          "tofu validate",
-          run.validate.code === 0 ? "pass" : "fail",
-          run.validate.seconds,
-          run.validate.code === 0 ? "" : tail(run.validate),
-        );
-      }
+      recordCommand(name, "tofu init (offline, mirror only)", run.init);
+      if (run.validate) recordCommand(name, "tofu validate", run.validate);
       if (run.plan) {
         planned = true;
         // Without a cluster the plan is informational: its outcome is reported, not judged.

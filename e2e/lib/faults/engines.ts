@@ -4,7 +4,7 @@
  */
 import { cassandraClient } from "../cassandra";
 import { kafkaClient } from "../kafka";
-import { ports } from "../paths";
+import { ports } from "../settings";
 import { portOpen, sleep, startProcess, stopProcess, waitFor, type ManagedProcess } from "../processes";
 import type { Stack } from "../stack";
 
@@ -36,6 +36,16 @@ export function signalEngine(managed: ManagedProcess, signal: NodeJS.Signals): v
   process.kill(-pid, signal);
 }
 
+/** SIGSTOP for a while, then SIGCONT even when interrupted: the engine is frozen, not gone (its state survives). */
+export async function pauseEngine(managed: ManagedProcess, milliseconds: number): Promise<void> {
+  signalEngine(managed, "SIGSTOP");
+  try {
+    await sleep(milliseconds);
+  } finally {
+    signalEngine(managed, "SIGCONT");
+  }
+}
+
 /** SIGKILL, then wait (bounded) until the process has really exited. */
 export async function killEngine(managed: ManagedProcess): Promise<void> {
   signalEngine(managed, "SIGKILL");
@@ -49,6 +59,16 @@ export async function killEngine(managed: ManagedProcess): Promise<void> {
 export function restartEngine(managed: ManagedProcess): ManagedProcess {
   if (managed.startOptions === undefined) throw new Error(`${managed.name} cannot be restarted: no start options`);
   return startProcess(managed.startOptions);
+}
+
+/** Starts the engine again once and resolves with it when it serves. */
+export async function restartWhenReady(
+  managed: ManagedProcess,
+  waitUntilReady: (started: ManagedProcess) => Promise<number>,
+): Promise<ManagedProcess> {
+  const started = restartEngine(managed);
+  await waitUntilReady(started);
+  return started;
 }
 
 /**

@@ -9,6 +9,7 @@ import { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import { userSchema, userSchemaText, type AvroRecordSchema } from "../../../apps/producer/src/schema";
 import { topicValueSubject } from "../../../apps/shared/schema-subject";
 import { runProducer } from "../apps";
+import { fixtureUser } from "../fixture-user";
 import type { AssertionReport } from "../assertions";
 import { createTopic, kafkaClient, topicEndOffsets, topics } from "../kafka";
 import { stackNaming } from "../naming";
@@ -16,6 +17,7 @@ import { sleep, stopProcess } from "../processes";
 import { deadLetterRecords, tableIds, topicSince } from "./observe";
 import type { FaultOptions } from "./options";
 import {
+  beginScenario,
   boundedWait,
   producerSummary,
   startProducer,
@@ -39,24 +41,6 @@ async function registerVersion(registryUrl: string, subject: string, schema: str
   if (reply.status !== 200) return undefined;
   const parsed = JSON.parse(reply.body) as { id?: unknown };
   return typeof parsed.id === "number" ? parsed.id : undefined;
-}
-
-function user(id: string): Record<string, string | null> {
-  return {
-    id,
-    first_name: "Evo",
-    last_name: "Lution",
-    gender: "female",
-    address: "2 Schema Road",
-    post_code: "22222",
-    email: "evo.lution@example.com",
-    username: "evolution",
-    dob: "1990-01-01T00:00:00.000Z",
-    registered_date: "2020-01-01T00:00:00.000Z",
-    phone: "555-0102",
-    picture: "https://example.com/evo.jpg",
-    country: null,
-  };
 }
 
 function withoutField(schema: AvroRecordSchema, field: string): string {
@@ -105,8 +89,7 @@ export async function runEvolutionScenario(
 ): Promise<ScenarioFigures> {
   const { stack } = state;
   const bootstrap = stack.kafka.bootstrapServers;
-  const check = (label: string, ok: boolean, detail = ""): boolean => report.check(`${name}: ${label}`, ok, detail);
-  process.stdout.write(`\n=== scenario schema evolution: ${options.rate}/s for ${options.duration}s ===\n`);
+  const check = beginScenario(name, "schema evolution", options, report);
   await checkIncompatibleVersionRefused(state, report);
 
   const before = await topicEndOffsets(bootstrap, topics.users);
@@ -144,15 +127,15 @@ export async function runEvolutionScenario(
   const messages: { key: string | null; value: Buffer }[] = [];
   if (v2Id !== undefined && v1Id !== undefined && orderId !== undefined) {
     for (const id of v2Ids)
-      messages.push({ key: id, value: await registry.encode(v2Id, { ...user(id), nickname: "evolved" }) });
-    const v1Body = (await registry.encode(v1Id, user(randomUUID()))).subarray(5);
+      messages.push({ key: id, value: await registry.encode(v2Id, { ...fixtureUser(id), nickname: "evolved" }) });
+    const v1Body = (await registry.encode(v1Id, fixtureUser(randomUUID()))).subarray(5);
     const unknownHeader = Buffer.alloc(5);
     unknownHeader.writeInt32BE(2_000_000_000, 1);
     messages.push({ key: unknownKey, value: Buffer.concat([unknownHeader, v1Body]) });
     const orderFrame = await registry.encode(orderId, { sku: "A-1", qty: 3 });
     orderFrame.writeInt32BE(v1Id, 1);
     messages.push({ key: foreignBodyKey, value: orderFrame });
-    messages.push({ key: null, value: await registry.encode(v1Id, user(nullKeyId)) });
+    messages.push({ key: null, value: await registry.encode(v1Id, fixtureUser(nullKeyId)) });
   }
   const kafkaProducer = kafkaClient(bootstrap, "faults-evolution").producer({
     idempotent: true,

@@ -50,6 +50,17 @@ interface ProducerSummary {
   readonly stoppedBySignal: boolean;
 }
 
+/** Prints the scenario's header; its checks are reported under the scenario's name. */
+export function beginScenario(
+  name: string,
+  title: string,
+  options: FaultOptions,
+  report: AssertionReport,
+): (label: string, ok: boolean, detail?: string) => boolean {
+  process.stdout.write(`\n=== scenario ${title}: ${options.rate}/s for ${options.duration}s ===\n`);
+  return (label, ok, detail = "") => report.check(`${name}: ${label}`, ok, detail);
+}
+
 /** The bundled producer at the suite's rate for its duration, logging to the run directory. */
 export function startProducer(state: SuiteState, label: string, options: FaultOptions): ManagedProcess {
   return startProcess({
@@ -136,8 +147,7 @@ export async function runScenario(
 ): Promise<ScenarioFigures> {
   const { stack } = state;
   const bootstrap = stack.kafka.bootstrapServers;
-  const check = (name: string, ok: boolean, detail = ""): boolean => report.check(`${fault.name}: ${name}`, ok, detail);
-  process.stdout.write(`\n=== scenario ${fault.title}: ${options.rate}/s for ${options.duration}s ===\n`);
+  const check = beginScenario(fault.name, fault.title, options, report);
   const restartsBefore = state.spark.restarts;
   const before = await topicEndOffsets(bootstrap, topics.users);
   const malformed: MalformedMessage[] = await buildMalformedMessages(stack.schemaRegistry.url);

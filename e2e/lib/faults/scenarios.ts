@@ -5,8 +5,9 @@ import { sleep, stopProcess, type ManagedProcess } from "../processes";
 import type { Stack } from "../stack";
 import {
   killEngine,
-  restartEngine,
+  pauseEngine,
   restartLikeKubelet,
+  restartWhenReady,
   signalEngine,
   waitForBroker,
   waitForCassandra,
@@ -25,15 +26,16 @@ export interface FaultContext {
   readonly checkpointLocation: string;
 }
 
+/** A fault; each of its effects is off unless set. */
 export interface Fault {
   readonly name: FaultName;
   readonly title: string;
   /** The dashboard must report `degraded` at least once during the fault (its store is unreachable). */
-  readonly expectDegraded: boolean;
+  readonly expectDegraded?: boolean;
   /** The producer is the one stopped (SIGTERM): it must exit 0 early with an exact count. */
-  readonly stopsProducer: boolean;
+  readonly stopsProducer?: boolean;
   /** The job must keep committing batches while the fault lasts (it does not depend on the failed part). */
-  readonly jobUnaffected: boolean;
+  readonly jobUnaffected?: boolean;
   /** Injects the fault, heals it, and resolves with the moment it was healed. */
   inject(context: FaultContext): Promise<number>;
 }
@@ -65,7 +67,6 @@ export const faults: Record<FaultName, Fault> = {
   "producer-sigterm": {
     name: "producer-sigterm",
     title: "(5) producer stopped with SIGTERM mid-run",
-    expectDegraded: false,
     stopsProducer: true,
     jobUnaffected: true,
     inject: ({ producer }) => {
@@ -77,9 +78,6 @@ export const faults: Record<FaultName, Fault> = {
   "spark-kill": {
     name: "spark-kill",
     title: "(2) Spark job SIGKILLed mid-batch, restarted from its checkpoint",
-    expectDegraded: false,
-    stopsProducer: false,
-    jobUnaffected: false,
     inject: async ({ spark, checkpointLocation }) => {
       const inFlight = await waitForBatchInFlight(checkpointLocation);
       log(
@@ -92,9 +90,6 @@ export const faults: Record<FaultName, Fault> = {
   "kafka-broker-kill": {
     name: "kafka-broker-kill",
     title: "(1) Kafka broker SIGKILLed, restarted 10 s later",
-    expectDegraded: false,
-    stopsProducer: false,
-    jobUnaffected: false,
     inject: async ({ stack, engines }) => {
       log("SIGKILL to the broker");
       await killEngine(engines.broker);
@@ -111,55 +106,37 @@ export const faults: Record<FaultName, Fault> = {
     name: "cassandra-stop-kill",
     title: "(3) Cassandra SIGSTOP 20 s / SIGCONT, then SIGKILL and restart",
     expectDegraded: true,
-    stopsProducer: false,
-    jobUnaffected: false,
     inject: async ({ engines }) => {
       log("SIGSTOP to Cassandra for 20 s");
-      signalEngine(engines.cassandra, "SIGSTOP");
-      try {
-        await sleep(20_000);
-      } finally {
-        signalEngine(engines.cassandra, "SIGCONT");
-      }
+      await pauseEngine(engines.cassandra, 20_000);
       log("SIGCONT; SIGKILL 5 s later, then restart on the same data");
       await sleep(5_000);
       await killEngine(engines.cassandra);
-      engines.cassandra = restartEngine(engines.cassandra);
-      await waitForCassandra(engines.cassandra);
+      engines.cassandra = await restartWhenReady(engines.cassandra, waitForCassandra);
       return Date.now();
     },
   },
   "zookeeper-restart": {
     name: "zookeeper-restart",
     title: "(6) ZooKeeper restarted with the broker running",
-    expectDegraded: false,
-    stopsProducer: false,
     jobUnaffected: true,
     inject: async ({ engines }) => {
       log("stopping ZooKeeper (SIGTERM), starting it again 5 s later");
       await stopProcess(engines.zookeeper);
       await sleep(5_000);
-      engines.zookeeper = restartEngine(engines.zookeeper);
-      await waitForZooKeeper(engines.zookeeper);
+      engines.zookeeper = await restartWhenReady(engines.zookeeper, waitForZooKeeper);
       return Date.now();
     },
   },
   "registry-down": {
     name: "registry-down",
     title: "(4) Schema Registry unavailable for 20 s (SIGSTOP/SIGCONT)",
-    expectDegraded: false,
-    stopsProducer: false,
     jobUnaffected: true,
     // SIGSTOP, not a kill: this registry keeps schemas in memory (H2), so a restart would forget every id;
     // the cluster's registry stores them durably, so "unavailable" is what a real outage looks like.
     inject: async ({ stack, engines }) => {
       log("SIGSTOP to the Schema Registry for 20 s");
-      signalEngine(engines.registry, "SIGSTOP");
-      try {
-        await sleep(20_000);
-      } finally {
-        signalEngine(engines.registry, "SIGCONT");
-      }
+      await pauseEngine(engines.registry, 20_000);
       await waitForRegistry(stack.schemaRegistry.url);
       return Date.now();
     },
