@@ -10,15 +10,20 @@ knobs an operator may turn at run time are Airflow Variables, read when the task
 parse time, which would hit the metadata database on every DAG parse):
   streamstack_producer_image  (default: env STREAMSTACK_PRODUCER_IMAGE or node:20)
   streamstack_producer_count  (default: env STREAMSTACK_PRODUCER_COUNT or 100)
+A bad environment variable fails the import (a broken DAG naming it); a bad Airflow Variable fails
+the run, without retries, while its template is rendered: before any pod is created.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.sdk import DAG
+from airflow.sdk.exceptions import AirflowFailException
 from kubernetes.client import models as k8s
 
 APPS_NAMESPACE = os.environ.get("STREAMSTACK_APPS_NAMESPACE", "streamstack-apps")
@@ -46,6 +51,57 @@ CODE_VOLUME = "producer-code"
 CODE_MOUNT_PATH = "/app"
 # The stack's node-app chart stores the bundle under this key.
 CODE_FILE = os.environ.get("STREAMSTACK_PRODUCER_CODE_FILE", "app.js")
+
+# What each setting accepts: (pattern the whole value must match, the words a message uses for it). The image and the
+# count also end up inside Jinja templates, where a quote or brace would change the template itself.
+_COUNT = (re.compile(r"[1-9][0-9]{0,8}"), "a whole number of users from 1 to 999999999")
+_IMAGE = (
+    re.compile(r"([a-zA-Z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._/-]+[a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[0-9a-f]{64})?"),
+    "an image reference such as node:22 or registry.example.com/node:22-slim",
+)
+_NAMESPACE = (re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"), "a namespace name (lowercase DNS label)")
+_OBJECT_NAME = (
+    re.compile(r"(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"),
+    "an object name (lowercase DNS subdomain)",
+)
+_OPTIONAL_OBJECT_NAME = (re.compile(f"({_OBJECT_NAME[0].pattern})?"), f"{_OBJECT_NAME[1]}, or unset")
+_CONFIG_MAP_KEY = (re.compile(r"[-._a-zA-Z0-9]{1,253}"), "a ConfigMap key: letters, digits, '-', '_' and '.'")
+
+
+def _settings_problems() -> list[str]:
+    settings = [
+        ("STREAMSTACK_APPS_NAMESPACE", APPS_NAMESPACE, _NAMESPACE),
+        ("STREAMSTACK_PRODUCER_CODE_CONFIGMAP", PRODUCER_CODE_CONFIGMAP, _OBJECT_NAME),
+        ("STREAMSTACK_PRODUCER_ENV_CONFIGMAP", PRODUCER_ENV_CONFIGMAP, _OBJECT_NAME),
+        ("STREAMSTACK_PRODUCER_PASSWORD_SECRET", PRODUCER_PASSWORD_SECRET, _OPTIONAL_OBJECT_NAME),
+        ("STREAMSTACK_KAFKA_CA_SECRET", KAFKA_CA_SECRET, _OPTIONAL_OBJECT_NAME),
+        ("STREAMSTACK_PRODUCER_IMAGE", DEFAULT_IMAGE, _IMAGE),
+        ("STREAMSTACK_PRODUCER_COUNT", DEFAULT_COUNT, _COUNT),
+        ("STREAMSTACK_PRODUCER_CODE_FILE", CODE_FILE, _CONFIG_MAP_KEY),
+    ]
+    return [
+        f"{name}: expected {accepted}, got {value!r}"
+        for name, value, (pattern, accepted) in settings
+        if not pattern.fullmatch(value)
+    ]
+
+
+if _problems := _settings_problems():
+    raise ValueError("produce_users: invalid settings:\n" + "\n".join(f"  - {problem}" for problem in _problems))
+
+
+def checked_variable(variable: str, setting: tuple[re.Pattern[str], str]) -> Callable[[str], str]:
+    """A template filter that passes an Airflow Variable's value on, or fails the run (without retries) naming it."""
+    pattern, accepted = setting
+
+    def check(value: str) -> str:
+        if not pattern.fullmatch(str(value)):
+            raise AirflowFailException(
+                f"Airflow Variable {variable}: expected {accepted}, got {value!r} (no producer pod was started)"
+            )
+        return str(value)
+
+    return check
 
 
 def producer_env_sources() -> list[k8s.V1EnvFromSource]:
@@ -111,18 +167,22 @@ with DAG(
     dagrun_timeout=timedelta(minutes=15),
     default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "retry_exponential_backoff": True},
     tags=["streamstack", "producer"],
+    user_defined_filters={
+        "checked_image": checked_variable("streamstack_producer_image", _IMAGE),
+        "checked_count": checked_variable("streamstack_producer_count", _COUNT),
+    },
 ) as dag:
     KubernetesPodOperator(
         task_id="produce_users",
         name="produce-users",
         namespace=APPS_NAMESPACE,
         kubernetes_conn_id=KUBERNETES_CONN_ID,
-        image="{{ var.value.get('streamstack_producer_image', '" + DEFAULT_IMAGE + "') }}",
+        image="{{ var.value.get('streamstack_producer_image', '" + DEFAULT_IMAGE + "') | checked_image }}",
         cmds=["node"],
         arguments=[
             f"{CODE_MOUNT_PATH}/{CODE_FILE}",
             "--count",
-            "{{ var.value.get('streamstack_producer_count', '" + DEFAULT_COUNT + "') }}",
+            "{{ var.value.get('streamstack_producer_count', '" + DEFAULT_COUNT + "') | checked_count }}",
         ],
         env_from=producer_env_sources(),
         env_vars=producer_env_vars(),

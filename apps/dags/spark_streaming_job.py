@@ -54,14 +54,20 @@ def needs_resubmit(state: str | None) -> bool:
 
 
 def load_manifest(path: str) -> dict[str, Any]:
+    """The manifest at path (STREAMSTACK_SPARK_APP_FILE); each problem names that setting, read before anything is
+    deleted or created."""
     import yaml
 
-    with open(path, encoding="utf-8") as manifest_file:
-        manifest = yaml.safe_load(manifest_file)
+    where = f"STREAMSTACK_SPARK_APP_FILE={path}"
+    try:
+        with open(path, encoding="utf-8") as manifest_file:
+            manifest = yaml.safe_load(manifest_file)
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"{where}: expected a readable YAML SparkApplication manifest: {error}") from error
     if not isinstance(manifest, dict) or manifest.get("kind") != "SparkApplication":
-        raise ValueError(f"{path} does not hold a SparkApplication manifest (kind: SparkApplication)")
+        raise ValueError(f"{where} does not hold a SparkApplication manifest (kind: SparkApplication)")
     if not (manifest.get("metadata") or {}).get("name"):
-        raise ValueError(f"{path}: the SparkApplication has no metadata.name")
+        raise ValueError(f"{where}: the SparkApplication has no metadata.name")
     return manifest
 
 

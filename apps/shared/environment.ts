@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import * as z from "zod";
+import type * as z from "zod";
 
 /** Raised when the environment or command line cannot be turned into a valid configuration. */
 export class ConfigurationError extends Error {
@@ -51,10 +51,13 @@ export function parseEnvironment<Schema extends z.ZodType>(
 }
 
 /**
- * Reads a credential from a mounted file (a Secret key the pod mounts), verbatim, so it never sits in the pod's
- * environment. A missing or unreadable file is a configuration error naming the variable.
+ * Reads the file a variable names, verbatim and at start: a credential from a mounted Secret key (so it never sits in
+ * the pod's environment) or a CA certificate. A missing or unreadable file is a configuration error naming the variable.
  */
-export function readSecretFile(appName: string, variable: string, path: string): string {
+export function readFileVariable(appName: string, variable: string, path: string): string;
+export function readFileVariable(appName: string, variable: string, path: string | undefined): string | undefined;
+export function readFileVariable(appName: string, variable: string, path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
@@ -85,41 +88,3 @@ function isSecret(variable: string): boolean {
 function redact(variable: string, value: string): string {
   return isSecret(variable) ? "***" : value;
 }
-
-/** `true`/`false` (also 1/0, yes/no) as a boolean; anything else is an error naming the variable. */
-export function booleanVariable(defaultValue: boolean) {
-  return z
-    .enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" })
-    .default(defaultValue ? "true" : "false")
-    .transform((value) => value === "true" || value === "1" || value === "yes");
-}
-
-/** A whole number within bounds, given as a string. */
-export function integerVariable(defaultValue: number, minimum: number, maximum: number = Number.MAX_SAFE_INTEGER) {
-  return z.coerce
-    .number({ message: "expected a whole number" })
-    .int({ message: "expected a whole number" })
-    .min(minimum, { message: `expected at least ${minimum}` })
-    .max(maximum, { message: `expected at most ${maximum}` })
-    .default(defaultValue);
-}
-
-/** Comma-separated list of non-empty entries, e.g. `kafka-0:9092,kafka-1:9092`. */
-export function commaListVariable(entryPattern: RegExp, entryDescription: string) {
-  return z
-    .string()
-    .transform((value) =>
-      value
-        .split(",")
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== ""),
-    )
-    .pipe(
-      z
-        .array(z.string().regex(entryPattern, { message: `each entry must be ${entryDescription}` }))
-        .min(1, { message: "expected at least one entry" }),
-    );
-}
-
-/** A CQL identifier we can safely interpolate into a statement (keyspace and table names cannot be bound). */
-export const cqlIdentifierPattern = /^[a-zA-Z][a-zA-Z0-9_]{0,47}$/;

@@ -1,28 +1,44 @@
 """Configuration of the streaming job, read once from environment variables.
 
 The Kubernetes stack sets exactly these variables; the e2e harness sets them for a local run.
-Validation happens at start so a misconfigured pod fails with a message that names the variable,
-instead of a stack trace from deep inside Kafka or Cassandra client code.
+Validation happens at start, before the Spark session exists, so a misconfigured pod fails with one
+message listing every bad variable and what it accepts, instead of a stack trace from deep inside
+Kafka, Cassandra or Spark code after the job has started.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlsplit
 
 DEFAULT_SCHEMA_FILE_NAME = "users_created.avsc"
 SUPPORTED_SASL_MECHANISMS = ("scram-sha-512",)
 STARTING_OFFSETS_KEYWORDS = ("earliest", "latest")
-_TRIGGER_INTERVAL_PATTERN = re.compile(
-    r"^\d+(\.\d+)?\s*(millisecond|milliseconds|ms|second|seconds|s|minute|minutes|min|hour|hours|h)$",
-    re.IGNORECASE,
+
+# Kafka's rule for topic names (org.apache.kafka.common.internals.Topic): 1 to 249 of these, not "." or "..".
+_TOPIC_PATTERN = re.compile(r"^(?!\.{1,2}$)[a-zA-Z0-9._-]{1,249}$")
+_TOPIC = "a Kafka topic name: 1 to 249 of a-z, A-Z, 0-9, '.', '_' and '-', not '.' or '..'"
+# What Spark 3.5 parses for a processing-time trigger (SparkIntervalUtils.stringToInterval): units as whole words,
+# "s", "ms", "min" or "h" refused; a fraction on seconds only; months and years refused by the trigger itself.
+_TRIGGER_INTERVAL_PART = (
+    r"(\d+\s+(microsecond|millisecond|minute|hour|day|week)s?|(\d+(\.\d{0,9})?|\.\d{1,9})\s+seconds?)"
 )
+_TRIGGER_INTERVAL_PATTERN = re.compile(
+    rf"^(interval\s+)?{_TRIGGER_INTERVAL_PART}(\s+{_TRIGGER_INTERVAL_PART})*$", re.IGNORECASE
+)
+_TRIGGER_INTERVAL = "a Spark interval such as '2 seconds', '500 milliseconds' or '1 minute' (whole-word units)"
+_CQL_IDENTIFIER = "a CQL identifier: a letter, then letters, digits or _, at most 48"
+
+_Value = TypeVar("_Value")
 
 
 class ConfigError(ValueError):
-    """A missing or malformed environment variable; the message names it and says what is expected."""
+    """Missing or malformed environment variables; the message names each and says what it accepts."""
 
 
 @dataclass(frozen=True)
@@ -97,66 +113,133 @@ def _escape_jaas(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _optional(env: Mapping[str, str], name: str) -> str | None:
-    value = env.get(name, "").strip()
-    return value or None
+# Parsers: each returns the value or raises ValueError (OSError for a file it cannot read).
 
 
-def _required(env: Mapping[str, str], name: str, hint: str) -> str:
-    value = _optional(env, name)
-    if value is None:
-        raise ConfigError(f"environment variable {name} is required ({hint})")
-    return value
+def _port(raw: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,5}", raw) or not 0 < int(raw) < 65536:
+        raise ValueError(raw)
+    return int(raw)
 
 
-def _boolean(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = _optional(env, name)
-    if raw is None:
-        return default
+def _address_list(host_pattern: str, port_required: bool) -> Callable[[str], str]:
+    """Comma-separated `host:port` entries (or `host` alone where the port is optional), joined without spaces."""
+    entry_pattern = re.compile(rf"^(?:{host_pattern})(?::([0-9]+))?$")
+
+    def parse(raw: str) -> str:
+        entries = [entry.strip() for entry in raw.split(",") if entry.strip()]
+        if not entries:
+            raise ValueError(raw)
+        for entry in entries:
+            match = entry_pattern.match(entry)
+            if match is None or (match[1] is None and port_required):
+                raise ValueError(entry)
+            if match[1] is not None:
+                _port(match[1])
+        return ",".join(entries)
+
+    return parse
+
+
+# Kafka's clients take an IPv6 address in brackets; a contact point without a port uses CASSANDRA_PORT.
+_kafka_brokers = _address_list(r"\[[0-9a-fA-F:]+\]|[^\s:,/\[\]]+", port_required=True)
+_KAFKA_BROKERS = "host:port[,host:port...] of the Kafka brokers, ports from 1 to 65535"
+_cassandra_hosts = _address_list(r"[^\s:,/\[\]]+", port_required=False)
+_CASSANDRA_HOSTS = "host[,host...] of Cassandra contact points, each with an optional :port from 1 to 65535"
+
+
+def _matching(pattern: re.Pattern[str]) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if not pattern.match(raw):
+            raise ValueError(raw)
+        return raw
+
+    return parse
+
+
+# Keyspace and table names as the dashboard reads them (apps/shared/variables.ts cqlIdentifierPattern).
+_cql_identifier = _matching(re.compile(r"^[a-zA-Z][a-zA-Z0-9_]{0,47}$"))
+
+
+def _boolean(raw: str) -> bool:
     if raw.lower() in ("true", "1", "yes"):
         return True
     if raw.lower() in ("false", "0", "no"):
         return False
-    raise ConfigError(f"environment variable {name} must be 'true' or 'false', got {raw!r}")
+    raise ValueError(raw)
 
 
-def _starting_offsets(env: Mapping[str, str]) -> str:
-    value = _optional(env, "STARTING_OFFSETS") or "earliest"
-    # Besides the keywords, Spark accepts a JSON object of per-partition offsets.
-    if value.lower() in STARTING_OFFSETS_KEYWORDS:
-        return value.lower()
-    if value.startswith("{"):
-        return value
-    raise ConfigError(
-        f"environment variable STARTING_OFFSETS must be 'earliest', 'latest' or a JSON offsets object, got {value!r}"
-    )
+def _sasl_mechanism(raw: str) -> str | None:
+    mechanism = raw.lower()
+    if mechanism == "none":
+        return None
+    if mechanism not in SUPPORTED_SASL_MECHANISMS:
+        raise ValueError(raw)
+    return mechanism
 
 
-def _trigger_interval(env: Mapping[str, str]) -> str:
-    value = _optional(env, "TRIGGER_INTERVAL") or "2 seconds"
-    if not _TRIGGER_INTERVAL_PATTERN.match(value):
-        raise ConfigError(
-            f"environment variable TRIGGER_INTERVAL must look like '2 seconds' or '500 milliseconds', got {value!r}"
-        )
-    return value
+def _starting_offsets(raw: str) -> str:
+    if raw.lower() in STARTING_OFFSETS_KEYWORDS:
+        return raw.lower()
+    # Besides the keywords, Spark takes a JSON object of offsets per topic and partition: {"users_created":{"0":42}}.
+    if not isinstance(json.loads(raw), dict):
+        raise ValueError(raw)
+    return raw
 
 
-def _port(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = _optional(env, name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
-        raise ConfigError(f"environment variable {name} must be a TCP port number, got {raw!r}")
-    return int(raw)
+def _http_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    # Reading .port raises ValueError for a port that is not a number up to 65535.
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.port == 0 or re.search(r"\s", raw):
+        raise ValueError(raw)
+    return raw
 
 
-def _registry_url(env: Mapping[str, str]) -> str | None:
-    value = _optional(env, "SCHEMA_REGISTRY_URL")
-    if value is not None and not re.match(r"^https?://[^\s/]+", value):
-        raise ConfigError(
-            f"environment variable SCHEMA_REGISTRY_URL must be an http(s) URL of the Confluent API, got {value!r}"
-        )
-    return value
+def _readable_file(path: str) -> str:
+    with open(path, "rb"):
+        return path
+
+
+def _avro_record_schema(path: str) -> str:
+    """The path, once the file there holds a JSON Avro record schema (the job reads its `fields`)."""
+    with open(path, encoding="utf-8") as schema_file:
+        schema = json.load(schema_file)
+    if not isinstance(schema, dict) or schema.get("type") != "record" or not isinstance(schema.get("fields"), list):
+        raise ValueError(path)
+    return path
+
+
+class _Environment:
+    """Reads variables and collects every problem, so one failed start lists them all, as the Node.js apps do."""
+
+    def __init__(self, env: Mapping[str, str]):
+        self._env = env
+        self.problems: list[str] = []
+
+    def optional(self, name: str) -> str | None:
+        value = self._env.get(name, "").strip()
+        return value or None
+
+    def parsed(self, name: str, parse: Callable[[str], _Value], accepted: str, default: _Value) -> _Value:
+        """The variable's value through `parse`; `default` when it is unset, or bad (the problem noted)."""
+        raw = self.optional(name)
+        if raw is None:
+            return default
+        try:
+            return parse(raw)
+        except (ValueError, OSError) as error:
+            reason = f" ({error.strerror})" if isinstance(error, OSError) and error.strerror else ""
+            self.problem(name, f"expected {accepted}, got {raw!r}{reason}")
+            return default
+
+    def required(self, name: str, parse: Callable[[str], _Value], accepted: str, when: str = "") -> _Value | None:
+        if self.optional(name) is None:
+            self.problem(name, f"required{when} but not set ({accepted})")
+            return None
+        return self.parsed(name, parse, accepted, None)
+
+    def problem(self, name: str, message: str) -> None:
+        self.problems.append(f"{name}: {message}")
 
 
 def default_schema_path(job_file: str) -> str:
@@ -164,59 +247,92 @@ def default_schema_path(job_file: str) -> str:
     return os.path.join(os.path.dirname(os.path.abspath(job_file)), DEFAULT_SCHEMA_FILE_NAME)
 
 
-def load_config(env: Mapping[str, str], job_file: str) -> JobConfig:
-    """Reads and validates the job's environment. Raises ConfigError naming the first bad variable."""
-    sasl_mechanism = _optional(env, "KAFKA_SASL_MECHANISM")
-    if sasl_mechanism is not None and sasl_mechanism.lower() in ("none", ""):
-        sasl_mechanism = None
-    if sasl_mechanism is not None and sasl_mechanism.lower() not in SUPPORTED_SASL_MECHANISMS:
-        raise ConfigError(
-            f"environment variable KAFKA_SASL_MECHANISM must be unset or one of {SUPPORTED_SASL_MECHANISMS}, "
-            f"got {sasl_mechanism!r}"
-        )
+def _kafka_config(environment: _Environment) -> KafkaConfig:
+    mechanisms = ", ".join(SUPPORTED_SASL_MECHANISMS)
+    sasl_mechanism = environment.parsed(
+        "KAFKA_SASL_MECHANISM", _sasl_mechanism, f"{mechanisms}, or none (or unset) for no authentication", None
+    )
     username = password = None
     if sasl_mechanism is not None:
-        username = _required(env, "KAFKA_USERNAME", "needed because KAFKA_SASL_MECHANISM is set")
-        password = _required(env, "KAFKA_PASSWORD", "needed because KAFKA_SASL_MECHANISM is set")
-
-    tls = _boolean(env, "KAFKA_TLS", default=False)
-    tls_ca_file = _optional(env, "KAFKA_TLS_CA_FILE") if tls else None
-    if tls_ca_file is not None and not os.path.isfile(tls_ca_file):
-        raise ConfigError(f"environment variable KAFKA_TLS_CA_FILE points to {tls_ca_file!r}, which is not a file")
-
-    kafka = KafkaConfig(
-        bootstrap_servers=_required(env, "KAFKA_BOOTSTRAP_SERVERS", "host:port[,host:port] of the Kafka brokers"),
-        topic=_optional(env, "KAFKA_TOPIC") or "users_created",
-        dead_letter_topic=_optional(env, "KAFKA_DLQ_TOPIC") or "users_created.dlq",
-        sasl_mechanism=sasl_mechanism.lower() if sasl_mechanism else None,
+        when = f" with KAFKA_SASL_MECHANISM={sasl_mechanism}"
+        username = environment.required("KAFKA_USERNAME", str, "the Kafka user", when)
+        password = environment.required("KAFKA_PASSWORD", str, "the Kafka user's password", when)
+    tls = environment.parsed("KAFKA_TLS", _boolean, "true or false", False)
+    topic = environment.parsed("KAFKA_TOPIC", _matching(_TOPIC_PATTERN), _TOPIC, "users_created")
+    dead_letter_topic = environment.parsed("KAFKA_DLQ_TOPIC", _matching(_TOPIC_PATTERN), _TOPIC, "users_created.dlq")
+    if dead_letter_topic == topic:
+        # The job would read its own dead letters back, reject them again and loop.
+        environment.problem("KAFKA_DLQ_TOPIC", f"expected a topic other than KAFKA_TOPIC, got {topic!r} for both")
+    return KafkaConfig(
+        bootstrap_servers=environment.required("KAFKA_BOOTSTRAP_SERVERS", _kafka_brokers, _KAFKA_BROKERS) or "",
+        topic=topic,
+        dead_letter_topic=dead_letter_topic,
+        sasl_mechanism=sasl_mechanism,
         username=username,
         password=password,
         tls=tls,
-        tls_ca_file=tls_ca_file,
-        starting_offsets=_starting_offsets(env),
+        tls_ca_file=environment.parsed("KAFKA_TLS_CA_FILE", _readable_file, "a readable PEM CA file", None)
+        if tls
+        else None,
+        starting_offsets=environment.parsed(
+            "STARTING_OFFSETS", _starting_offsets, "earliest, latest or a JSON object of offsets", "earliest"
+        ),
     )
-    cassandra = CassandraConfig(
-        host=_required(env, "CASSANDRA_HOST", "host name or address of a Cassandra contact point"),
-        port=_port(env, "CASSANDRA_PORT", 9042),
-        username=_optional(env, "CASSANDRA_USERNAME"),
-        password=_optional(env, "CASSANDRA_PASSWORD"),
-        keyspace=_optional(env, "CASSANDRA_KEYSPACE") or "spark_streams",
-        table=_optional(env, "CASSANDRA_TABLE") or "created_users",
-        local_datacenter=_optional(env, "CASSANDRA_LOCAL_DATACENTER"),
+
+
+def _cassandra_config(environment: _Environment) -> CassandraConfig:
+    credentials = {name: environment.optional(name) for name in ("CASSANDRA_USERNAME", "CASSANDRA_PASSWORD")}
+    for unset, given in (("CASSANDRA_USERNAME", "CASSANDRA_PASSWORD"), ("CASSANDRA_PASSWORD", "CASSANDRA_USERNAME")):
+        if credentials[unset] is None and credentials[given] is not None:
+            environment.problem(unset, f"required with {given} (set both, or neither for no authentication)")
+    return CassandraConfig(
+        host=environment.required("CASSANDRA_HOST", _cassandra_hosts, _CASSANDRA_HOSTS) or "",
+        port=environment.parsed("CASSANDRA_PORT", _port, "a TCP port from 1 to 65535", 9042),
+        username=credentials["CASSANDRA_USERNAME"],
+        password=credentials["CASSANDRA_PASSWORD"],
+        keyspace=environment.parsed("CASSANDRA_KEYSPACE", _cql_identifier, _CQL_IDENTIFIER, "spark_streams"),
+        table=environment.parsed("CASSANDRA_TABLE", _cql_identifier, _CQL_IDENTIFIER, "created_users"),
+        local_datacenter=environment.optional("CASSANDRA_LOCAL_DATACENTER"),
     )
-    schema_path = _optional(env, "AVRO_SCHEMA_PATH") or default_schema_path(job_file)
-    if not os.path.isfile(schema_path):
-        raise ConfigError(
-            f"Avro schema not found at {schema_path!r}: set AVRO_SCHEMA_PATH or ship {DEFAULT_SCHEMA_FILE_NAME} "
-            "next to the job"
-        )
+
+
+def _schema_path(environment: _Environment, job_file: str) -> str:
+    shipped = default_schema_path(job_file)
+    if environment.optional("AVRO_SCHEMA_PATH") is None:
+        try:
+            return _avro_record_schema(shipped)
+        except (ValueError, OSError):
+            environment.problem(
+                "AVRO_SCHEMA_PATH",
+                f"required, as {shipped} (the {DEFAULT_SCHEMA_FILE_NAME} shipped next to the job) is missing or "
+                "not an Avro record schema",
+            )
+            return shipped
+    return environment.parsed("AVRO_SCHEMA_PATH", _avro_record_schema, "a readable JSON Avro record schema", shipped)
+
+
+def load_config(env: Mapping[str, str], job_file: str) -> JobConfig:
+    """Reads and validates the job's environment. Raises ConfigError listing every bad variable."""
+    environment = _Environment(env)
+    kafka = _kafka_config(environment)
+    cassandra = _cassandra_config(environment)
+    checkpoint_location = environment.required(
+        "CHECKPOINT_LOCATION", str, "a durable directory for the query's offsets and state"
+    )
+    trigger_interval = environment.parsed(
+        "TRIGGER_INTERVAL", _matching(_TRIGGER_INTERVAL_PATTERN), _TRIGGER_INTERVAL, "2 seconds"
+    )
+    avro_schema_path = _schema_path(environment, job_file)
+    schema_registry_url = environment.parsed(
+        "SCHEMA_REGISTRY_URL", _http_url, "an http(s) URL such as http://schema-registry:8081", None
+    )
+    if environment.problems:
+        raise ConfigError("invalid configuration:\n" + "\n".join(f"  - {problem}" for problem in environment.problems))
     return JobConfig(
         kafka=kafka,
         cassandra=cassandra,
-        checkpoint_location=_required(
-            env, "CHECKPOINT_LOCATION", "durable directory for the query's offsets and state"
-        ),
-        trigger_interval=_trigger_interval(env),
-        avro_schema_path=schema_path,
-        schema_registry_url=_registry_url(env),
+        checkpoint_location=checkpoint_location or "",
+        trigger_interval=trigger_interval,
+        avro_schema_path=avro_schema_path,
+        schema_registry_url=schema_registry_url,
     )

@@ -134,7 +134,7 @@ def main() -> int:
     try:
         config = load_config(os.environ, __file__)
     except ConfigError as error:
-        print(f"streaming_job: configuration error: {error}", file=sys.stderr)
+        print(f"streaming_job: {error}", file=sys.stderr)
         return 2
     with open(config.avro_schema_path, encoding="utf-8") as schema_file:
         schema_json = schema_file.read()

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The helper this suite shares with the Spark job's tests (apps/testing/tsx_json.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "testing"))
 
 from synthesized import SCENARIOS, synthesize_airflow_inputs
 

@@ -16,25 +16,16 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-LAYOUT_CLI = "__tests__/support/kubelet-layout.ts"
+from tsx_json import REPO_ROOT, tsx_json
+
+LAYOUT_CLI = REPO_ROOT / "__tests__" / "support" / "kubelet-layout.ts"
 
 
 def _run_layout(directory: Path, spec: dict) -> dict:
-    result = subprocess.run(
-        ["npx", "--no-install", "tsx", LAYOUT_CLI, str(directory), json.dumps(spec)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"kubelet layout failed (exit {result.returncode}): {result.stderr.strip()}")
-    return json.loads(result.stdout)
+    return tsx_json(LAYOUT_CLI, str(directory), json.dumps(spec))
 
 
 def _volume(items: Sequence[Mapping[str, str]] | None, mode: int) -> dict:

@@ -1,7 +1,8 @@
 """Prints, as JSON, the pods the DAGs' KubernetesPodOperator tasks would ask the API server to create.
 
 The pod comes from the real provider (apache-airflow-providers-cncf-kubernetes, pinned in versions.json): the task's
-templates are rendered with a stand-in context (Airflow Variables unset, so their defaults apply) and
+templates are rendered with a stand-in context (Airflow Variables unset, so their defaults apply, unless a test
+passes values) and
 `build_pod_request_obj` builds the V1Pod, serialized as the provider sends it (PodManager.run_pod_async). So the
 output can be admitted by kube-apiserver (server-side dry run) into a namespace with the apps namespace's Pod
 Security labels.
@@ -19,6 +20,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -27,14 +29,17 @@ DAGS_DIR = Path(__file__).resolve().parent.parent
 RUN_ID = "scheduled__2026-01-01T00:00:00+00:00"
 
 
-class _UnsetVariables:
-    """`var.value` in templates: every Variable unset, so `var.value.get(name, default)` gives the default."""
+class _Variables:
+    """`var.value` in templates: the given Airflow Variables; any other is unset (`var.value.get` gives the default)."""
 
-    def get(self, _name: str, default: Any = None) -> Any:
-        return default
+    def __init__(self, values: Mapping[str, str]):
+        self._values = values
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._values.get(name, default)
 
 
-def _context(dag, task) -> dict[str, Any]:
+def _context(dag, task, variables: Mapping[str, str] | None = None) -> dict[str, Any]:
     ti = SimpleNamespace(dag_id=dag.dag_id, task_id=task.task_id, map_index=-1, try_number=1, run_id=RUN_ID)
     return {
         "dag": dag,
@@ -43,11 +48,11 @@ def _context(dag, task) -> dict[str, Any]:
         "task_instance": ti,
         "run_id": RUN_ID,
         "ds": "2026-01-01",
-        "var": {"value": _UnsetVariables(), "json": _UnsetVariables()},
+        "var": {"value": _Variables(variables or {}), "json": _Variables({})},
     }
 
 
-def render_task_pods(dags_folder: Path = DAGS_DIR) -> list[dict[str, Any]]:
+def render_task_pods(dags_folder: Path = DAGS_DIR, variables: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """The pod request of every KubernetesPodOperator task in the DAG folder, as the provider would send it."""
     from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
     from kubernetes.client import ApiClient
@@ -67,7 +72,7 @@ def render_task_pods(dags_folder: Path = DAGS_DIR) -> list[dict[str, Any]]:
         for task in dag.tasks:
             if not isinstance(task, KubernetesPodOperator):
                 continue
-            context = _context(dag, task)
+            context = _context(dag, task, variables)
             task.render_template_fields(context)
             # The worker runs in the cluster; saying so here spares the hook from looking for a kubeconfig.
             task.hook._is_in_cluster = True

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+from tsx_json import tsx_json
+
 SCRIPT = Path(__file__).resolve().parent / "synthesized-airflow.ts"
 
 # name -> (DAG ids Airflow must find, profile, config overrides)
@@ -24,20 +24,7 @@ SCENARIOS = {
 
 def synthesize_airflow_inputs(scenarios: list[dict[str, Any]]) -> dict[str, Any]:
     """scenarios: [{"name", "profile", "overrides"}] -> name -> {airflow, namespace, env, config, configMaps}."""
-    tsx = REPO_ROOT / "node_modules" / ".bin" / "tsx"
-    if not tsx.exists():
-        raise RuntimeError(f"{tsx} is missing: run `npm ci` in {REPO_ROOT} first")
-    completed = subprocess.run(
-        [str(tsx), str(SCRIPT), json.dumps(scenarios)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"synthesizing the stack failed ({completed.returncode}):\n{completed.stderr}")
-    return json.loads(completed.stdout)
+    return tsx_json(SCRIPT, json.dumps(scenarios))
 
 
 def config_maps_under(inputs: dict[str, Any], folder: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:

@@ -9,8 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from render_task_pods import render_task_pods
 
 DAGS_DIR = Path(__file__).resolve().parent.parent
+IMAGE_REFERENCE = "an image reference such as node:22 or registry.example.com/node:22-slim"
 
 
 @pytest.fixture(scope="session")
@@ -94,6 +96,68 @@ def test_producer_names_come_from_the_environment(monkeypatch):
     assert "node:20.19-bookworm-slim" in task.image
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "accepted"),
+    [
+        ("STREAMSTACK_PRODUCER_COUNT", "abc", "a whole number of users from 1 to 999999999"),
+        ("STREAMSTACK_PRODUCER_COUNT", "0", "a whole number of users from 1 to 999999999"),
+        ("STREAMSTACK_PRODUCER_COUNT", "100') }}{{ 7", "a whole number of users from 1 to 999999999"),
+        ("STREAMSTACK_PRODUCER_IMAGE", "node 22", IMAGE_REFERENCE),
+        ("STREAMSTACK_PRODUCER_IMAGE", "node:22' }}", IMAGE_REFERENCE),
+        ("STREAMSTACK_APPS_NAMESPACE", "Streamstack_Apps", "a namespace name (lowercase DNS label)"),
+        ("STREAMSTACK_PRODUCER_CODE_CONFIGMAP", "code/map", "an object name (lowercase DNS subdomain)"),
+        ("STREAMSTACK_KAFKA_CA_SECRET", "-trust", "an object name (lowercase DNS subdomain), or unset"),
+        ("STREAMSTACK_PRODUCER_CODE_FILE", "app js", "a ConfigMap key: letters, digits, '-', '_' and '.'"),
+    ],
+)
+def test_a_bad_producer_setting_fails_the_import_naming_it(monkeypatch, name, value, accepted):
+    """A broken DAG that says what to fix, instead of a run that fails in its pod (or a template the value rewrites)."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError) as raised:
+        load_module("produce_users.py")
+    assert f"  - {name}: expected {accepted}, got {value!r}" in str(raised.value)
+
+
+def test_every_bad_producer_setting_is_listed_at_once(monkeypatch):
+    monkeypatch.setenv("STREAMSTACK_PRODUCER_COUNT", "-5")
+    monkeypatch.setenv("STREAMSTACK_PRODUCER_IMAGE", "")
+    with pytest.raises(ValueError) as raised:
+        load_module("produce_users.py")
+    assert [line.split(":")[0].strip(" -") for line in str(raised.value).splitlines()[1:]] == [
+        "STREAMSTACK_PRODUCER_IMAGE",
+        "STREAMSTACK_PRODUCER_COUNT",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "accepted"),
+    [
+        ("streamstack_producer_count", "many", "a whole number of users from 1 to 999999999"),
+        ("streamstack_producer_count", "0", "a whole number of users from 1 to 999999999"),
+        ("streamstack_producer_count", "1e3", "a whole number of users from 1 to 999999999"),
+        ("streamstack_producer_image", "node:22 --privileged", IMAGE_REFERENCE),
+        ("streamstack_producer_image", "", IMAGE_REFERENCE),
+    ],
+)
+def test_a_bad_airflow_variable_fails_the_run_before_any_pod(variable, value, accepted):
+    from airflow.sdk.exceptions import AirflowFailException
+
+    # Airflow's task runner renders templates before execute() and fails an AirflowFailException without retries.
+    with pytest.raises(AirflowFailException) as raised:
+        render_task_pods(variables={variable: value})
+    assert str(raised.value) == (
+        f"Airflow Variable {variable}: expected {accepted}, got {value!r} (no producer pod was started)"
+    )
+
+
+def test_good_airflow_variables_reach_the_pod():
+    (rendered,) = render_task_pods(
+        variables={"streamstack_producer_count": "250", "streamstack_producer_image": "node:22.11-bookworm-slim"}
+    )
+    (container,) = rendered["pod"]["spec"]["containers"]
+    assert (container["image"], container["args"][-1]) == ("node:22.11-bookworm-slim", "250")
+
+
 def test_each_producer_run_has_its_own_seed(dag_bag):
     task = dag_bag.dags["produce_users"].get_task("produce_users")
     seed = next(var for var in task.env_vars if var.name == "PRODUCER_SEED")
@@ -138,6 +202,15 @@ def spark_dag_module():
 def test_resubmit_decision(spark_dag_module, application, resubmit):
     state = spark_dag_module.application_state(application)
     assert spark_dag_module.needs_resubmit(state) is resubmit
+
+
+def test_manifest_problems_name_the_setting(spark_dag_module, tmp_path):
+    with pytest.raises(ValueError, match=r"^STREAMSTACK_SPARK_APP_FILE=/nowhere/app\.yaml: expected a readable YAML"):
+        spark_dag_module.load_manifest("/nowhere/app.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("kind: SparkApplication\nmetadata: [name\n")
+    with pytest.raises(ValueError, match=rf"^STREAMSTACK_SPARK_APP_FILE={broken}: expected a readable YAML"):
+        spark_dag_module.load_manifest(str(broken))
 
 
 def test_manifest_must_be_a_named_spark_application(spark_dag_module, tmp_path):

@@ -1,16 +1,17 @@
 import * as z from "zod";
-import { readFileSync } from "node:fs";
 import {
-  ConfigurationError,
-  booleanVariable,
-  commaListVariable,
-  cqlIdentifierPattern,
-  integerVariable,
   parseEnvironment,
-  readSecretFile,
+  readFileVariable,
   secretSourceIssues,
   type EnvironmentVariables,
 } from "../../shared/environment";
+import {
+  addressListVariable,
+  booleanVariable,
+  cqlIdentifierPattern,
+  integerVariable,
+  millisecondsVariable,
+} from "../../shared/variables";
 
 const cqlIdentifier = (defaultValue: string) =>
   z
@@ -23,7 +24,8 @@ const cqlIdentifier = (defaultValue: string) =>
 /** Every variable the dashboard reads: the one declaration its loader and the stack's constructs share. */
 export const dashboardEnvironmentSchema = z
   .object({
-    CASSANDRA_CONTACT_POINTS: commaListVariable(/^(\[[0-9a-fA-F:]+\]|[^\s:,[\]]+)(:\d{1,5})?$/, "host or host:port"),
+    // A contact point without a port uses CASSANDRA_PORT; an IPv6 address goes in brackets, e.g. [fd00::1]:9042.
+    CASSANDRA_CONTACT_POINTS: addressListVariable(/\[[0-9a-fA-F:]+\]|[^\s:,[\]/]+/, "optional"),
     CASSANDRA_PORT: integerVariable(9042, 1, 65_535),
     CASSANDRA_LOCAL_DATACENTER: z.string().default("datacenter1"),
     CASSANDRA_USERNAME: z.string().optional(),
@@ -34,7 +36,7 @@ export const dashboardEnvironmentSchema = z
     CASSANDRA_TABLE: cqlIdentifier("created_users"),
     CASSANDRA_TLS: booleanVariable(false),
     CASSANDRA_TLS_CA_FILE: z.string().optional(),
-    CASSANDRA_REQUEST_TIMEOUT_MS: integerVariable(12_000, 100),
+    CASSANDRA_REQUEST_TIMEOUT_MS: millisecondsVariable(12_000, 100),
     PORT: integerVariable(8080, 0, 65_535),
     DASHBOARD_CACHE_SECONDS: integerVariable(5, 0, 3_600),
     DASHBOARD_PUSH_SECONDS: integerVariable(3, 1, 3_600),
@@ -69,18 +71,12 @@ export interface DashboardConfig {
 
 export function loadDashboardConfig(environment: NodeJS.ProcessEnv): DashboardConfig {
   const parsed = parseEnvironment(dashboardEnvironmentSchema, environment, "dashboard");
+  const readFile = (variable: string, path: string | undefined) => readFileVariable("dashboard", variable, path);
   if (parsed.CASSANDRA_PASSWORD_FILE !== undefined) {
-    parsed.CASSANDRA_PASSWORD = readSecretFile("dashboard", "CASSANDRA_PASSWORD_FILE", parsed.CASSANDRA_PASSWORD_FILE);
+    parsed.CASSANDRA_PASSWORD = readFile("CASSANDRA_PASSWORD_FILE", parsed.CASSANDRA_PASSWORD_FILE);
   }
-  let cassandraCertificateAuthority: string | undefined;
-  if (parsed.CASSANDRA_TLS_CA_FILE !== undefined) {
-    try {
-      cassandraCertificateAuthority = readFileSync(parsed.CASSANDRA_TLS_CA_FILE, "utf8");
-    } catch (error) {
-      throw new ConfigurationError(
-        `invalid dashboard configuration:\n  - CASSANDRA_TLS_CA_FILE: cannot read ${parsed.CASSANDRA_TLS_CA_FILE}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  }
-  return { environment: parsed, cassandraCertificateAuthority };
+  return {
+    environment: parsed,
+    cassandraCertificateAuthority: readFile("CASSANDRA_TLS_CA_FILE", parsed.CASSANDRA_TLS_CA_FILE),
+  };
 }

@@ -32,8 +32,55 @@ describe("loadDashboardConfig", () => {
       message = (error as Error).message;
     }
     expect(message).toContain("CASSANDRA_CONTACT_POINTS: required but not set");
-    expect(message).toContain("CASSANDRA_PORT: expected at most 65535");
+    expect(message).toContain("CASSANDRA_PORT: expected a whole number from 1 to 65535");
     expect(message).toContain("CASSANDRA_KEYSPACE: expected a CQL identifier");
+  });
+
+  // Each value used to be accepted (or refused without saying what is accepted) before the loader checked it.
+  it.each([
+    [
+      "CASSANDRA_CONTACT_POINTS",
+      "cassandra:0",
+      "each entry must be host or host:port, the port from 1 to 65535 (entry 1)",
+    ],
+    [
+      "CASSANDRA_CONTACT_POINTS",
+      "cassandra-0,cassandra-1:99999",
+      "each entry must be host or host:port, the port from 1 to 65535 (entry 2)",
+    ],
+    ["CASSANDRA_CONTACT_POINTS", "cassandra 0", "each entry must be host or host:port, the port from 1 to 65535"],
+    ["CASSANDRA_CONTACT_POINTS", " , ", "expected at least one host or host:port"],
+    ["CASSANDRA_PORT", "0x2352", "expected a whole number from 1 to 65535"],
+    ["CASSANDRA_PORT", "0", "expected a whole number from 1 to 65535"],
+    ["CASSANDRA_REQUEST_TIMEOUT_MS", "2147483648", "expected a whole number from 100 to 2147483647"],
+    ["CASSANDRA_REQUEST_TIMEOUT_MS", "1e4", "expected a whole number from 100 to 2147483647"],
+    ["CASSANDRA_TABLE", "users;drop", "expected a CQL identifier (letter, then letters, digits or _; at most 48)"],
+    ["CASSANDRA_TLS", "on", "expected true or false"],
+    ["PORT", "8080.5", "expected a whole number from 0 to 65535"],
+    ["DASHBOARD_PUSH_SECONDS", "0", "expected a whole number from 1 to 3600"],
+    ["DASHBOARD_CACHE_SECONDS", "-1", "expected a whole number from 0 to 3600"],
+  ])("rejects %s=%j, naming the variable and what it accepts", (variable, value, accepted) => {
+    let message = "";
+    try {
+      loadDashboardConfig({ CASSANDRA_CONTACT_POINTS: "cassandra", [variable]: value });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigurationError);
+      message = (error as Error).message;
+    }
+    expect(message).toContain(`  - ${variable}: ${accepted}`);
+    expect(message).toContain(`(got ${JSON.stringify(value.trim())})`);
+  });
+
+  it("accepts host names, IPv4 and bracketed IPv6 contact points, with or without a port", () => {
+    const { environment } = loadDashboardConfig({
+      CASSANDRA_CONTACT_POINTS: "cassandra-0.cassandra:9042, 10.0.0.7, [fd00::1]:65535, [::1]",
+    });
+    expect(environment.CASSANDRA_CONTACT_POINTS).toEqual([
+      "cassandra-0.cassandra:9042",
+      "10.0.0.7",
+      "[fd00::1]:65535",
+      "[::1]",
+    ]);
   });
 
   it("requires username and password together", () => {

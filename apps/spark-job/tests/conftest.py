@@ -20,6 +20,8 @@ SCHEMA_PATH = REPO_APPS_DIR / "schemas" / "users_created.avsc"
 TABLE_DDL_PATH = REPO_APPS_DIR / "schemas" / "created_users.cql"
 
 sys.path.insert(0, str(JOB_DIR))
+# The helper this suite shares with the DAG tests (apps/testing/tsx_json.py).
+sys.path.insert(0, str(REPO_APPS_DIR / "testing"))
 
 # PySpark turns collected timestamps into naive datetimes in the Python process's local zone; pin it
 # (and the JVM's, via the session) to UTC so expected values do not depend on the machine.

@@ -4,15 +4,14 @@ typed from it), and the SparkApplication the stack synthesizes passes load_confi
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
+from tsx_json import tsx_json
 
 from conftest import JOB_DIR, SCHEMA_PATH
 from job_config import ConfigError, load_config
 
-REPO_ROOT = JOB_DIR.parents[1]
 DECLARED = json.loads((JOB_DIR / "environment.json").read_text())["variables"]
 # Read by the Python interpreter, not by job_config.
 INTERPRETER_VARIABLES = {"PYTHONPATH"}
@@ -97,20 +96,8 @@ def test_required_flags_match_job_config(complete_environment, job_file, name):
 
 @pytest.fixture(scope="module")
 def synthesized_drivers():
-    tsx = REPO_ROOT / "node_modules" / ".bin" / "tsx"
-    if not tsx.exists():
-        raise RuntimeError(f"{tsx} is missing: run `npm ci` in {REPO_ROOT} first")
-    completed = subprocess.run(
-        [str(tsx), str(Path(__file__).resolve().parent / "synthesized-spark.ts")],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"synthesizing the stack failed ({completed.returncode}):\n{completed.stderr}")
-    return {driver["name"]: driver for driver in json.loads(completed.stdout)}
+    drivers = tsx_json(Path(__file__).resolve().parent / "synthesized-spark.ts")
+    return {driver["name"]: driver for driver in drivers}
 
 
 def lay_out_mounts(driver, root: Path) -> dict[str, Path]:

@@ -7,7 +7,7 @@ import json
 
 import streaming_job
 import user_records as records
-from conftest import confluent_frame, kafka_records, valid_user
+from conftest import JOB_DIR, SCHEMA_PATH, confluent_frame, kafka_records, valid_user
 
 
 class RecordingSinks:
@@ -63,3 +63,24 @@ def test_bad_records_go_to_dead_letters_and_the_query_keeps_going(spark, schema_
     run_available_data(spark, source_dir, checkpoint_dir, schema_json, resumed)
     assert [row["id"] for row in resumed.rows] == [second_id]
     assert resumed.dead_letters == []
+
+
+def test_a_bad_environment_exits_2_before_any_spark_session(monkeypatch, capsys):
+    for name in json.loads((JOB_DIR / "environment.json").read_text())["variables"]:
+        monkeypatch.delenv(name, raising=False)
+    # Both used to pass load_config: the first failed in the Kafka client, the second when the query started.
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka")
+    monkeypatch.setenv("TRIGGER_INTERVAL", "2 s")
+    monkeypatch.setenv("CASSANDRA_HOST", "cassandra")
+    monkeypatch.setenv("CHECKPOINT_LOCATION", "/checkpoints/users")
+    monkeypatch.setenv("AVRO_SCHEMA_PATH", str(SCHEMA_PATH))
+
+    def no_session(_config):
+        raise AssertionError("main built a Spark session from a bad environment")
+
+    monkeypatch.setattr(streaming_job, "build_session", no_session)
+    assert streaming_job.main() == 2
+    error = capsys.readouterr().err
+    assert error.startswith("streaming_job: invalid configuration:\n")
+    assert "  - KAFKA_BOOTSTRAP_SERVERS: expected host:port[,host:port...] of the Kafka brokers" in error
+    assert "  - TRIGGER_INTERVAL: expected a Spark interval such as '2 seconds'" in error
