@@ -1,31 +1,47 @@
 import * as z from "zod";
 import { parseArgs } from "node:util";
-import { readFileSync } from "node:fs";
 import {
   ConfigurationError,
-  booleanVariable,
-  commaListVariable,
-  integerVariable,
   parseEnvironment,
-  readSecretFile,
+  readFileVariable,
   secretSourceIssues,
   type EnvironmentVariables,
 } from "../../shared/environment";
+import { addressListVariable, booleanVariable, integerVariable, millisecondsVariable } from "../../shared/variables";
 
 /** Codecs kafkajs implements without extra packages; snappy, lz4 and zstd need native codec plugins we do not ship. */
 export const supportedCompressionCodecs = ["none", "gzip"] as const;
 export type CompressionCodec = (typeof supportedCompressionCodecs)[number];
 
+/** Decimal notation only, as for whole numbers (shared/variables.ts): `0x10` or `1e3` would be typos. */
+const decimalNumber = /^(\d+(\.\d*)?|\.\d+)$/;
+
 const positiveNumber = (message: string) =>
-  z.coerce.number({ message }).refine((value) => Number.isFinite(value) && value > 0, { message });
+  z
+    .string()
+    .regex(decimalNumber, { message })
+    .transform(Number)
+    .pipe(z.number().refine((value) => Number.isFinite(value) && value > 0, { message }));
+
+const httpUrl = (example: string) =>
+  z.url({ protocol: /^https?$/, message: `expected an http(s) URL, e.g. ${example}` });
+
+/** Retry settings whose first delay must not exceed the longest, or the first would be silently cut to it. */
+const retryDelayBounds = [
+  ["KAFKA_RETRY_INITIAL_MS", "KAFKA_RETRY_MAX_MS"],
+  ["RANDOMUSER_RETRY_INITIAL_MS", "RANDOMUSER_RETRY_MAX_MS"],
+] as const;
 
 /** Every variable the producer reads: the one declaration its loader and the stack's constructs share. */
 export const producerEnvironmentSchema = z
   .object({
-    KAFKA_BOOTSTRAP_SERVERS: commaListVariable(/^[^\s:,]+:\d{1,5}$/, "host:port"),
+    // kafkajs splits each broker at its first colon, so an IPv6 address cannot be written here.
+    KAFKA_BOOTSTRAP_SERVERS: addressListVariable(/[^\s:,/]+/, "required"),
     KAFKA_TOPIC: z
       .string()
-      .regex(/^[a-zA-Z0-9._-]{1,249}$/, { message: "expected a Kafka topic name" })
+      .regex(/^(?!\.{1,2}$)[a-zA-Z0-9._-]{1,249}$/, {
+        message: "expected a Kafka topic name: 1 to 249 of a-z, A-Z, 0-9, '.', '_' and '-', not '.' or '..'",
+      })
       .default("users_created"),
     KAFKA_CLIENT_ID: z.string().default("streamstack-producer"),
     KAFKA_SASL_MECHANISM: z
@@ -39,17 +55,17 @@ export const producerEnvironmentSchema = z
     KAFKA_PASSWORD_FILE: z.string().optional(),
     KAFKA_TLS: booleanVariable(false),
     KAFKA_TLS_CA_FILE: z.string().optional(),
-    KAFKA_CONNECTION_TIMEOUT_MS: integerVariable(10_000, 100),
-    KAFKA_REQUEST_TIMEOUT_MS: integerVariable(30_000, 100),
+    KAFKA_CONNECTION_TIMEOUT_MS: millisecondsVariable(10_000, 100),
+    KAFKA_REQUEST_TIMEOUT_MS: millisecondsVariable(30_000, 100),
     // 14 doublings from 300 ms, capped at 30 s, wait at least ~160 s in all (kafkajs randomises each by ±20%): enough
     // to ride out a broker restart (e2e/faults.ts, kafka-broker-kill), still bounded so a run fails instead of hanging.
     KAFKA_RETRIES: integerVariable(14, 1, 1_000),
-    KAFKA_RETRY_INITIAL_MS: integerVariable(300, 1),
-    KAFKA_RETRY_MAX_MS: integerVariable(30_000, 1),
+    KAFKA_RETRY_INITIAL_MS: millisecondsVariable(300, 1),
+    KAFKA_RETRY_MAX_MS: millisecondsVariable(30_000, 1),
     KAFKA_LOG_LEVEL: z
       .enum(["error", "warn", "info", "debug"], { message: "expected error, warn, info or debug" })
       .default("warn"),
-    SCHEMA_REGISTRY_URL: z.url({ message: "expected an http(s) URL, e.g. http://schema-registry:8081" }),
+    SCHEMA_REGISTRY_URL: httpUrl("http://schema-registry:8081"),
     SCHEMA_REGISTRY_USERNAME: z.string().optional(),
     SCHEMA_REGISTRY_PASSWORD: z.string().optional(),
     SCHEMA_REGISTRY_CA_FILE: z.string().optional(),
@@ -65,16 +81,21 @@ export const producerEnvironmentSchema = z
         message: `expected one of ${supportedCompressionCodecs.join(", ")} (kafkajs has no built-in snappy, lz4 or zstd)`,
       })
       .default("none"),
-    PRODUCER_RATE: positiveNumber("expected records per second > 0").default(10),
-    PRODUCER_LINGER_MS: integerVariable(50, 1, 60_000),
-    PRODUCER_PROGRESS_INTERVAL_MS: integerVariable(5_000, 100),
-    PRODUCER_SHUTDOWN_TIMEOUT_MS: integerVariable(15_000, 100),
-    RANDOMUSER_URL: z.url({ message: "expected an http(s) URL" }).default("https://randomuser.me/api/"),
+    PRODUCER_RATE: positiveNumber("expected records per second, a decimal number above 0 such as 10 or 0.5").default(
+      10,
+    ),
+    PRODUCER_LINGER_MS: millisecondsVariable(50, 1, 60_000),
+    PRODUCER_PROGRESS_INTERVAL_MS: millisecondsVariable(5_000, 100),
+    PRODUCER_SHUTDOWN_TIMEOUT_MS: millisecondsVariable(15_000, 100),
+    /** Port of the `GET /healthz` server the kubelet probes (health.ts); unset runs none, as one-shot runs need none. */
+    // Unwrapped from integerVariable's default (the 0 is never used): unset means no server, not some port.
+    PRODUCER_HEALTH_PORT: integerVariable(0, 1, 65_535).unwrap().optional(),
+    RANDOMUSER_URL: httpUrl("https://randomuser.me/api/").default("https://randomuser.me/api/"),
     RANDOMUSER_PAGE_SIZE: integerVariable(100, 1, 5_000),
-    RANDOMUSER_TIMEOUT_MS: integerVariable(10_000, 100),
+    RANDOMUSER_TIMEOUT_MS: millisecondsVariable(10_000, 100),
     RANDOMUSER_RETRIES: integerVariable(5, 0, 100),
-    RANDOMUSER_RETRY_INITIAL_MS: integerVariable(500, 1),
-    RANDOMUSER_RETRY_MAX_MS: integerVariable(15_000, 1),
+    RANDOMUSER_RETRY_INITIAL_MS: millisecondsVariable(500, 1),
+    RANDOMUSER_RETRY_MAX_MS: millisecondsVariable(15_000, 1),
   })
   .superRefine((environment, context) => {
     if (environment.KAFKA_SASL_MECHANISM !== undefined) {
@@ -99,6 +120,15 @@ export const producerEnvironmentSchema = z
         path: ["SCHEMA_REGISTRY_PASSWORD"],
         message: "SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD must be set together",
       });
+    }
+    for (const [initial, longest] of retryDelayBounds) {
+      if (environment[initial] > environment[longest]) {
+        context.addIssue({
+          code: "custom",
+          path: [initial],
+          message: `expected at most ${longest} (${environment[longest]})`,
+        });
+      }
     }
   });
 
@@ -131,7 +161,8 @@ export const usage = `usage: producer [--count N [--rate R]] | [--rate R --durat
 function cliNumber(flag: string, value: string | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0 || (integer && !Number.isInteger(parsed))) {
+  const written = integer ? /^\d+$/.test(value) : decimalNumber.test(value);
+  if (!written || !Number.isFinite(parsed) || parsed <= 0 || (integer && !Number.isSafeInteger(parsed))) {
     throw new ConfigurationError(
       `invalid command line: --${flag} expects a ${integer ? "whole " : ""}number > 0, got ${JSON.stringify(value)}\n${usage}`,
     );
@@ -180,27 +211,17 @@ export function parseRunPlan(argv: readonly string[], defaultRate: number): RunP
   return { total: undefined, ratePerSecond, description: `continuous at ${ratePerSecond}/s` };
 }
 
-function readPem(variable: string, path: string | undefined): string | undefined {
-  if (path === undefined) return undefined;
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ConfigurationError(
-      `invalid producer configuration:\n  - ${variable}: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-}
-
 export function loadProducerConfig(environment: NodeJS.ProcessEnv, argv: readonly string[]): ProducerConfig {
   const parsed = parseEnvironment(producerEnvironmentSchema, environment, "producer");
   const plan = parseRunPlan(argv, parsed.PRODUCER_RATE);
+  const readFile = (variable: string, path: string | undefined) => readFileVariable("producer", variable, path);
   if (parsed.KAFKA_PASSWORD_FILE !== undefined) {
-    parsed.KAFKA_PASSWORD = readSecretFile("producer", "KAFKA_PASSWORD_FILE", parsed.KAFKA_PASSWORD_FILE);
+    parsed.KAFKA_PASSWORD = readFile("KAFKA_PASSWORD_FILE", parsed.KAFKA_PASSWORD_FILE);
   }
   return {
     environment: parsed,
     plan,
-    kafkaCertificateAuthority: readPem("KAFKA_TLS_CA_FILE", parsed.KAFKA_TLS_CA_FILE),
-    schemaRegistryCertificateAuthority: readPem("SCHEMA_REGISTRY_CA_FILE", parsed.SCHEMA_REGISTRY_CA_FILE),
+    kafkaCertificateAuthority: readFile("KAFKA_TLS_CA_FILE", parsed.KAFKA_TLS_CA_FILE),
+    schemaRegistryCertificateAuthority: readFile("SCHEMA_REGISTRY_CA_FILE", parsed.SCHEMA_REGISTRY_CA_FILE),
   };
 }

@@ -2,6 +2,8 @@ import { Kafka, Partitioners } from "kafkajs";
 import { ConfigurationError } from "../../shared/environment";
 import { loadProducerConfig, type ProducerConfig } from "./config";
 import { createSchemaRegistry, createUserEncoder, registerUserSchema, toKafkaMessage } from "./encoding";
+import { HealthState, stuckAfterMs } from "./health";
+import { startHealthServer, type HealthServer } from "./health-server";
 import { buildKafkaClientConfig, kafkaCompression, kafkaLogLevels } from "./kafka";
 import { errorMessage } from "./retry";
 import { runProducer } from "./run";
@@ -39,6 +41,27 @@ function listenForShutdown(controller: AbortController): void {
   process.on("SIGINT", onSignal);
 }
 
+/** A health state and its /healthz server, closed as soon as a shutdown is asked for; exits 1 if the port is taken. */
+async function serveHealth(
+  port: number,
+  limitMs: number,
+  shutdown: AbortSignal,
+): Promise<{ state: HealthState; server: HealthServer }> {
+  const state = new HealthState(limitMs);
+  let server: HealthServer;
+  try {
+    server = await startHealthServer(port, () => state.verdict());
+  } catch (error) {
+    log(`error: cannot serve /healthz on PRODUCER_HEALTH_PORT=${port}: ${errorMessage(error)}`);
+    process.exit(1);
+  }
+  shutdown.addEventListener("abort", () => void server.close(), { once: true });
+  log(
+    `serving /healthz on port ${server.port}: unhealthy after ${limitMs / 1000} s starting, or as long without an acknowledgement while records wait`,
+  );
+  return { state, server };
+}
+
 async function main(): Promise<void> {
   let config: ProducerConfig;
   try {
@@ -50,6 +73,9 @@ async function main(): Promise<void> {
   const { environment, plan } = config;
   const controller = new AbortController();
   listenForShutdown(controller);
+  const healthPort = environment.PRODUCER_HEALTH_PORT;
+  const health =
+    healthPort === undefined ? undefined : await serveHealth(healthPort, stuckAfterMs(environment), controller.signal);
 
   const source = createSource(config);
   log(
@@ -89,6 +115,7 @@ async function main(): Promise<void> {
           }),
         toMessage: toKafkaMessage,
         log,
+        health: health?.state,
       },
       controller.signal,
     );
@@ -96,6 +123,7 @@ async function main(): Promise<void> {
       `${summary.stoppedBySignal ? "stopped" : "done"}: sent ${summary.sent} records to ${summary.topic} in ${summary.elapsedSeconds.toFixed(1)} s`,
     );
     process.stdout.write(`${JSON.stringify(summary)}\n`);
+    await health?.server.close();
     process.exit(0);
   } catch (error) {
     log(`error: ${errorMessage(error)}`);

@@ -1,6 +1,7 @@
 import { type CompressionTypes, type Message } from "kafkajs";
 import { topicValueSubject } from "../../shared/schema-subject";
 import type { RunPlan } from "./config";
+import type { SendEvents } from "./health";
 import { nextBatchSize, waitBeforeNextBatch } from "./pacing";
 import { ProgressMeter } from "./progress";
 import type { UserRecord } from "./record";
@@ -38,6 +39,8 @@ export interface RunDependencies {
   createProducer: () => ProducerPort;
   toMessage: (record: UserRecord, value: Buffer, producedAtMs: number) => Message;
   log: (line: string) => void;
+  /** Told where the loop stands, for the health check; unset when no health server runs. */
+  health?: SendEvents;
   now?: () => number;
   sleep?: (milliseconds: number, signal: AbortSignal) => Promise<void>;
 }
@@ -113,7 +116,7 @@ export async function runProducer(
 ): Promise<RunSummary> {
   const now = dependencies.now ?? Date.now;
   const sleep = dependencies.sleep ?? abortableSleep;
-  const { log } = dependencies;
+  const { log, health } = dependencies;
   const { plan } = settings;
   const startedAt = now();
   const summary: RunSummary = {
@@ -123,11 +126,10 @@ export async function runProducer(
     elapsedSeconds: 0,
     stoppedBySignal: false,
   };
-  const finish = (): RunSummary => ({
-    ...summary,
-    elapsedSeconds: (now() - startedAt) / 1000,
-    stoppedBySignal: shutdown.aborted,
-  });
+  const finish = (): RunSummary => {
+    health?.finished();
+    return { ...summary, elapsedSeconds: (now() - startedAt) / 1000, stoppedBySignal: shutdown.aborted };
+  };
 
   const schemaId = await unlessStopped(dependencies.encoder.register(), shutdown);
   if (schemaId === stopped) return finish();
@@ -147,6 +149,7 @@ export async function runProducer(
     }
     if (connected === stopped) return finish();
     log("connected; sending");
+    health?.connected();
     const encode = dependencies.encoder.encoderFor(schemaId);
     const progress = new ProgressMeter(startedAt, settings.progressIntervalMs);
     // One batch in flight (the idempotent producer allows one request at a time): the next batch is generated and
@@ -154,6 +157,7 @@ export async function runProducer(
     let inFlight: Promise<void> | undefined;
     let handedOver = 0;
     const sendBatch = async (messages: Message[], sentBefore: number): Promise<void> => {
+      health?.batchHandedOver();
       try {
         await producer.send({ topic: settings.topic, acks: -1, compression: settings.compression, messages });
       } catch (error) {
@@ -162,6 +166,7 @@ export async function runProducer(
           `failed to send ${messages.length} records to topic ${settings.topic} (${sentBefore} sent before): ${errorMessage(error)}`,
         );
       }
+      health?.batchAcknowledged();
       summary.sent += messages.length;
       const line = progress.maybeReport(now(), summary.sent, plan.total);
       if (line !== undefined) log(line);
@@ -171,9 +176,11 @@ export async function runProducer(
         const elapsedMs = now() - startedAt;
         const batchSize = nextBatchSize(elapsedMs, handedOver, plan.ratePerSecond, plan.total, settings.batchSize);
         if (batchSize === 0) {
+          health?.nothingDue();
           await sleep(waitBeforeNextBatch(elapsedMs, handedOver, plan.ratePerSecond, settings.lingerMs), shutdown);
           continue;
         }
+        health?.recordsDue();
         const records = await dependencies.source.take(batchSize);
         const producedAt = now();
         const messages = records.map((record) => dependencies.toMessage(record, encode(record), producedAt));

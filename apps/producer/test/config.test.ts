@@ -32,6 +32,7 @@ describe("loadProducerConfig", () => {
       PRODUCER_RATE: 10,
     });
     expect(environment.KAFKA_SASL_MECHANISM).toBeUndefined();
+    expect(environment.PRODUCER_HEALTH_PORT).toBeUndefined();
     expect(plan).toEqual({ total: undefined, ratePerSecond: 10, description: "continuous at 10/s" });
   });
 
@@ -44,6 +45,9 @@ describe("loadProducerConfig", () => {
   it("treats empty strings as unset", () => {
     expect(loadProducerConfig({ ...minimal, KAFKA_TOPIC: "", PRODUCER_BATCH_SIZE: " " }, []).environment).toMatchObject(
       { KAFKA_TOPIC: "users_created", PRODUCER_BATCH_SIZE: 1000 },
+    );
+    expect(loadProducerConfig({ ...minimal, PRODUCER_HEALTH_PORT: "" }, []).environment.PRODUCER_HEALTH_PORT).toBe(
+      undefined,
     );
   });
 
@@ -60,9 +64,11 @@ describe("loadProducerConfig", () => {
         [],
       ),
     );
-    expect(message).toContain("KAFKA_BOOTSTRAP_SERVERS: each entry must be host:port (entry 2)");
+    expect(message).toContain(
+      "KAFKA_BOOTSTRAP_SERVERS: each entry must be host:port, the port from 1 to 65535 (entry 2)",
+    );
     expect(message).toContain('KAFKA_TLS: expected true or false (got "maybe")');
-    expect(message).toContain("PRODUCER_BATCH_SIZE: expected at least 1");
+    expect(message).toContain("PRODUCER_BATCH_SIZE: expected a whole number from 1 to 10000");
     expect(message).toContain("PRODUCER_COMPRESSION: expected one of none, gzip");
   });
 
@@ -101,6 +107,61 @@ describe("loadProducerConfig", () => {
     expect(readable.kafkaCertificateAuthority).toContain("reads the CA file");
   });
 
+  // Each value used to be accepted (or refused without saying what is accepted) before the loader checked it.
+  it.each([
+    ["KAFKA_BOOTSTRAP_SERVERS", "kafka:0", "each entry must be host:port, the port from 1 to 65535 (entry 1)"],
+    [
+      "KAFKA_BOOTSTRAP_SERVERS",
+      "kafka-0:9092,kafka-1:65536",
+      "each entry must be host:port, the port from 1 to 65535 (entry 2)",
+    ],
+    ["KAFKA_BOOTSTRAP_SERVERS", "[::1]:9092", "each entry must be host:port, the port from 1 to 65535 (entry 1)"],
+    ["KAFKA_BOOTSTRAP_SERVERS", ",", "expected at least one host:port"],
+    ["KAFKA_TOPIC", "..", "expected a Kafka topic name: 1 to 249 of a-z, A-Z, 0-9, '.', '_' and '-', not '.' or '..'"],
+    ["KAFKA_TOPIC", "users created", "expected a Kafka topic name: 1 to 249 of a-z, A-Z, 0-9"],
+    ["KAFKA_RETRIES", "abc", "expected a whole number from 1 to 1000"],
+    ["KAFKA_CONNECTION_TIMEOUT_MS", "3000000000", "expected a whole number from 100 to 2147483647"],
+    ["KAFKA_REQUEST_TIMEOUT_MS", "2.5", "expected a whole number from 100 to 2147483647"],
+    ["KAFKA_LOG_LEVEL", "trace", "expected error, warn, info or debug"],
+    ["SCHEMA_REGISTRY_URL", "schema-registry:8081", "expected an http(s) URL, e.g. http://schema-registry:8081"],
+    ["PRODUCER_BATCH_SIZE", "0x10", "expected a whole number from 1 to 10000"],
+    ["PRODUCER_BATCH_SIZE", "1e3", "expected a whole number from 1 to 10000"],
+    ["PRODUCER_BATCH_SIZE", "-5", "expected a whole number from 1 to 10000"],
+    ["PRODUCER_RATE", "0", "expected records per second, a decimal number above 0 such as 10 or 0.5"],
+    ["PRODUCER_RATE", "0x10", "expected records per second, a decimal number above 0 such as 10 or 0.5"],
+    ["PRODUCER_LINGER_MS", "60001", "expected a whole number from 1 to 60000"],
+    ["RANDOMUSER_URL", "ftp://randomuser.me/api/", "expected an http(s) URL, e.g. https://randomuser.me/api/"],
+    ["RANDOMUSER_RETRIES", "-1", "expected a whole number from 0 to 100"],
+    ["PRODUCER_HEALTH_PORT", "0", "expected a whole number from 1 to 65535"],
+    ["PRODUCER_HEALTH_PORT", "65536", "expected a whole number from 1 to 65535"],
+    ["PRODUCER_HEALTH_PORT", "80.5", "expected a whole number from 1 to 65535"],
+  ])("rejects %s=%j, naming the variable and what it accepts", (variable, value, accepted) => {
+    const message = configurationError(() => loadProducerConfig({ ...minimal, [variable]: value }, []));
+    expect(message).toContain(`  - ${variable}: ${accepted}`);
+    expect(message).toContain(`(got ${JSON.stringify(value)})`);
+  });
+
+  it("rejects a first retry delay above the longest, which the backoff would silently cut", () => {
+    const message = configurationError(() =>
+      loadProducerConfig({ ...minimal, KAFKA_RETRY_INITIAL_MS: "5000", KAFKA_RETRY_MAX_MS: "100" }, []),
+    );
+    expect(message).toContain('  - KAFKA_RETRY_INITIAL_MS: expected at most KAFKA_RETRY_MAX_MS (100) (got "5000")');
+    expect(
+      configurationError(() => loadProducerConfig({ ...minimal, RANDOMUSER_RETRY_INITIAL_MS: "20000" }, [])),
+    ).toContain("  - RANDOMUSER_RETRY_INITIAL_MS: expected at most RANDOMUSER_RETRY_MAX_MS (15000)");
+  });
+
+  it.each([
+    ["KAFKA_BOOTSTRAP_SERVERS", "10.0.0.7:1,kafka.example.com:65535", ["10.0.0.7:1", "kafka.example.com:65535"]],
+    ["KAFKA_CONNECTION_TIMEOUT_MS", "2147483647", 2_147_483_647],
+    ["PRODUCER_RATE", ".5", 0.5],
+    ["PRODUCER_HEALTH_PORT", "1", 1],
+    ["PRODUCER_HEALTH_PORT", " 65535 ", 65_535],
+    ["SCHEMA_REGISTRY_URL", "https://registry.example.com:8443/base", "https://registry.example.com:8443/base"],
+  ])("accepts %s=%j at the edge of what it accepts", (variable, value, loaded) => {
+    expect(loadProducerConfig({ ...minimal, [variable]: value }, []).environment).toHaveProperty(variable, loaded);
+  });
+
   it("rejects unknown sources", () => {
     expect(configurationError(() => loadProducerConfig({ ...minimal, PRODUCER_SOURCE: "faker" }, []))).toContain(
       "PRODUCER_SOURCE: expected generator or randomuser",
@@ -133,6 +194,9 @@ describe("parseRunPlan", () => {
       /--count expects a whole number > 0, got "1.5"[\s\S]*usage:/,
     );
     expect(() => parseRunPlan(["--rate=-1"], 10)).toThrow("--rate expects a number > 0");
+    expect(() => parseRunPlan(["--count", "0x10"], 10)).toThrow('--count expects a whole number > 0, got "0x10"');
+    expect(() => parseRunPlan(["--count", "1e3"], 10)).toThrow('--count expects a whole number > 0, got "1e3"');
+    expect(() => parseRunPlan(["--rate", "0x10"], 10)).toThrow('--rate expects a number > 0, got "0x10"');
     expect(() => parseRunPlan(["--count", "3", "--duration", "2"], 10)).toThrow("either --count or --duration");
     expect(() => parseRunPlan(["--bogus"], 10)).toThrow(/invalid command line: .*bogus/);
     expect(() => parseRunPlan(["--rate", "0.1", "--duration", "1"], 10)).toThrow("less than one record");

@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleApp } from "../../bundle";
 import { FakeSchemaRegistry } from "./fake-schema-registry";
+import { probe, type HttpAnswer } from "./http-probe";
 
 /**
  * Runs the real bundle (as shipped in the ConfigMap) from a directory with no schema file
@@ -76,7 +77,21 @@ it("exits 2 naming the variable when the configuration is invalid", async () => 
   });
   expect(outcome.code).toBe(2);
   expect(outcome.stderr).toContain("KAFKA_BOOTSTRAP_SERVERS: required but not set");
-  expect(outcome.stderr).toContain('PRODUCER_BATCH_SIZE: expected a whole number (got "lots")');
+  expect(outcome.stderr).toContain('PRODUCER_BATCH_SIZE: expected a whole number from 1 to 10000 (got "lots")');
+});
+
+it("exits 2 on a bad setting before it asks the schema registry anything", async () => {
+  const requestsBefore = registry.requests.length;
+  const outcome = await runProducer(["--count", "3"], {
+    KAFKA_BOOTSTRAP_SERVERS: closedBroker,
+    SCHEMA_REGISTRY_URL: registryUrl,
+    KAFKA_RETRY_INITIAL_MS: "5000",
+    KAFKA_RETRY_MAX_MS: "100",
+  });
+  expect(outcome.code).toBe(2);
+  expect(outcome.stderr).toContain("KAFKA_RETRY_INITIAL_MS: expected at most KAFKA_RETRY_MAX_MS (100)");
+  expect(outcome.stdout).toBe("");
+  expect(registry.requests.length).toBe(requestsBefore);
 });
 
 it("exits 2 with usage on a bad command line", async () => {
@@ -108,6 +123,7 @@ it("stops on SIGTERM while connecting: exit 0, summary on stdout", async () => {
   expect(signalled).toBe(true);
   expect(outcome.stderr).toContain("schema registered under users_created-value with id 1");
   expect(outcome.stderr).toContain("received SIGTERM: finishing the batch in flight, then disconnecting");
+  expect(outcome.stderr).not.toContain("/healthz");
   expect(outcome.code).toBe(0);
   expect(JSON.parse(outcome.stdout.trim())).toMatchObject({
     sent: 0,
@@ -129,4 +145,70 @@ it("exits 1 with a clear message when Kafka stays unreachable", async () => {
   expect(outcome.code).toBe(1);
   expect(outcome.stderr).toContain(`error: could not connect to Kafka at KAFKA_BOOTSTRAP_SERVERS=${closedBroker}`);
   expect(outcome.stderr).toContain("ECONNREFUSED");
+});
+
+it.each(["0", "65536", "http", "8080.5", "-1", "0x50", "1e3"])(
+  "exits 2 on PRODUCER_HEALTH_PORT=%j, naming the variable and the ports it accepts, before contacting anything",
+  async (value) => {
+    const requestsBefore = registry.requests.length;
+    const outcome = await runProducer(["--count", "3"], {
+      KAFKA_BOOTSTRAP_SERVERS: closedBroker,
+      SCHEMA_REGISTRY_URL: registryUrl,
+      PRODUCER_HEALTH_PORT: value,
+    });
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain(
+      `PRODUCER_HEALTH_PORT: expected a whole number from 1 to 65535 (got ${JSON.stringify(value)})`,
+    );
+    expect(outcome.stdout).toBe("");
+    expect(registry.requests.length).toBe(requestsBefore);
+  },
+);
+
+it("serves /healthz while it starts, and stops serving on SIGTERM, then exits 0", async () => {
+  const port = await closedPort();
+  const answers: Record<string, HttpAnswer> = {};
+  let signalled = false;
+  const outcome = await runProducer(
+    [],
+    {
+      KAFKA_BOOTSTRAP_SERVERS: closedBroker,
+      SCHEMA_REGISTRY_URL: registryUrl,
+      KAFKA_RETRIES: "100",
+      KAFKA_RETRY_INITIAL_MS: "100",
+      PRODUCER_HEALTH_PORT: String(port),
+    },
+    (stderr, child) => {
+      if (signalled || !stderr.includes("connecting to Kafka")) return;
+      signalled = true;
+      void Promise.all([probe(port, "/healthz"), probe(port, "/metrics")])
+        .then(([healthz, other]) => Object.assign(answers, { healthz, other }))
+        .finally(() => child.kill("SIGTERM"));
+    },
+  );
+  expect(outcome.stderr).toContain(`serving /healthz on port ${port}`);
+  expect(answers.healthz).toMatchObject({ status: 200, body: "ok\n" });
+  expect(answers.other).toMatchObject({ status: 404 });
+  expect(outcome.code).toBe(0);
+  expect(JSON.parse(outcome.stdout.trim())).toMatchObject({ sent: 0, stoppedBySignal: true });
+  await expect(probe(port, "/healthz")).rejects.toThrow(/ECONNREFUSED/);
+});
+
+it("exits 1 naming PRODUCER_HEALTH_PORT when the port is taken, before it asks the schema registry anything", async () => {
+  const taken: Server = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, "0.0.0.0", resolve));
+  const { port } = taken.address() as { port: number };
+  const requestsBefore = registry.requests.length;
+  try {
+    const outcome = await runProducer(["--count", "3"], {
+      KAFKA_BOOTSTRAP_SERVERS: closedBroker,
+      SCHEMA_REGISTRY_URL: registryUrl,
+      PRODUCER_HEALTH_PORT: String(port),
+    });
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toContain(`error: cannot serve /healthz on PRODUCER_HEALTH_PORT=${port}: listen EADDRINUSE`);
+    expect(registry.requests.length).toBe(requestsBefore);
+  } finally {
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
+  }
 });

@@ -1,40 +1,11 @@
-import { CompressionTypes, type Message } from "kafkajs";
+import { CompressionTypes } from "kafkajs";
 import { toKafkaMessage } from "../src/encoding";
-import { runProducer, type ProducerPort, type RunSettings } from "../src/run";
+import { HealthState } from "../src/health";
+import { startHealthServer } from "../src/health-server";
+import { runProducer, type RunSettings } from "../src/run";
 import { createGeneratorSource } from "../src/source";
-
-interface SentBatch {
-  topic: string;
-  acks: number;
-  compression: CompressionTypes;
-  messages: Message[];
-}
-
-class FakeProducer implements ProducerPort {
-  readonly batches: SentBatch[] = [];
-  readonly events: string[] = [];
-  connectError: Error | undefined;
-  sendError: Error | undefined;
-  /** Called when a send starts; may return a promise the send waits for. */
-  onSend: ((batch: SentBatch) => Promise<void> | void) | undefined;
-
-  async connect(): Promise<void> {
-    this.events.push("connect");
-    if (this.connectError) throw this.connectError;
-  }
-
-  async send(batch: SentBatch): Promise<unknown> {
-    this.events.push(`send ${batch.messages.length}`);
-    await this.onSend?.(batch);
-    if (this.sendError) throw this.sendError;
-    this.batches.push(batch);
-    return [];
-  }
-
-  async disconnect(): Promise<void> {
-    this.events.push("disconnect");
-  }
-}
+import { FakeProducer } from "./fake-producer";
+import { probe } from "./http-probe";
 
 const settings = (overrides: Partial<RunSettings> = {}): RunSettings => ({
   plan: { total: 250, ratePerSecond: undefined, description: "250 records" },
@@ -177,5 +148,73 @@ describe("runProducer", () => {
     const deps = { ...dependencies(producer, logged), now: () => (clock += 400) };
     await runProducer(settings({ progressIntervalMs: 1000 }), deps, new AbortController().signal);
     expect(logged.some((line) => /^progress: sent \d+\/250 \(\d+\.\d%\) records, rate/.test(line))).toBe(true);
+  });
+});
+
+describe("runProducer reporting to the health state", () => {
+  const limitMs = 1_000;
+
+  it("turns /healthz to 503 when acknowledgements stop, and back to 200 once the run ends", async () => {
+    const clock = { now: 0 };
+    const health = new HealthState(limitMs, () => clock.now);
+    const server = await startHealthServer(0, () => health.verdict(), "127.0.0.1");
+    const producer = new FakeProducer();
+    const controller = new AbortController();
+    let releaseStuckSend = (): void => undefined;
+    const stuckSendStarted = new Promise<void>((started) => {
+      producer.onSend = () => {
+        // The third send never completes until released; the others complete at once.
+        if (producer.batches.length !== 2) return;
+        started();
+        return new Promise<void>((release) => (releaseStuckSend = release));
+      };
+    });
+    try {
+      const run = runProducer(
+        settings({ plan: { total: undefined, ratePerSecond: undefined, description: "" } }),
+        { ...dependencies(producer), health },
+        controller.signal,
+      );
+      await stuckSendStarted;
+      expect(await probe(server.port, "/healthz")).toMatchObject({ status: 200, body: "ok\n" });
+      clock.now += limitMs + 1;
+      expect(await probe(server.port, "/healthz")).toMatchObject({
+        status: 503,
+        body: "no acknowledgement from Kafka for 1.0 s with a batch in flight (limit 1.0 s)\n",
+      });
+      controller.abort();
+      releaseStuckSend();
+      expect(await run).toMatchObject({ stoppedBySignal: true });
+      clock.now += 10 * limitMs;
+      expect((await probe(server.port, "/healthz")).status).toBe(200);
+    } finally {
+      controller.abort();
+      releaseStuckSend();
+      await server.close();
+    }
+  });
+
+  it("stays healthy while a slow rate leaves nothing due for far longer than the limit", async () => {
+    const clock = { now: 0 };
+    const health = new HealthState(limitMs, () => clock.now);
+    const producer = new FakeProducer();
+    const controller = new AbortController();
+    const verdictsWhileIdle: unknown[] = [];
+    const sleep = async (milliseconds: number): Promise<void> => {
+      // Lets the batch in flight be acknowledged first, as the real wait would.
+      await new Promise((resolve) => setImmediate(resolve));
+      clock.now += milliseconds;
+      verdictsWhileIdle.push(health.verdict());
+      if (verdictsWhileIdle.length === 3) controller.abort();
+    };
+    const summary = await runProducer(
+      // One record every 100 s, the limit is 1 s.
+      settings({ plan: { total: undefined, ratePerSecond: 0.01, description: "" } }),
+      { ...dependencies(producer), health, now: () => clock.now, sleep },
+      controller.signal,
+    );
+    expect(summary.sent).toBe(3);
+    expect(clock.now).toBeGreaterThan(200 * limitMs);
+    expect(verdictsWhileIdle).toEqual([{ healthy: true }, { healthy: true }, { healthy: true }]);
   });
 });
