@@ -31,8 +31,8 @@ if (missing.length > 0) {
     expect(denied.map((verdict) => `${verdict.flow.purpose}: ${verdict.denied.join("; ")}`)).toEqual([]);
   });
 
-  it("denies the unwired samples: producer -> Cassandra, dashboard -> Kafka, others -> PostgreSQL or Schema Registry, producer -> Control Center", () => {
-    expect(analysis.samples).toHaveLength(5);
+  it("denies the unwired samples: producer -> Cassandra, dashboard -> Kafka, others -> PostgreSQL (and, with the read-only front, Schema Registry), producer -> Control Center", () => {
+    expect(analysis.samples).toHaveLength(loadConfig({ profile }).schemaRegistry.readOnlyFront.enabled ? 5 : 4);
     expect(analysis.samples.filter((verdict) => verdict.allowed.length > 0).map((verdict) => verdict.allowed)).toEqual(
       [],
     );
@@ -62,7 +62,7 @@ if (missing.length > 0) {
       yaml: `${analysis.input.yaml}---\n${stringify(allowAll)}---\n${stringify(openCassandra)}`,
     };
     const connectivity = analyze(opened, analyzer ?? "");
-    const samples = sampleVerdicts(opened, connectivity, deniedSamples(naming));
+    const samples = sampleVerdicts(opened, connectivity, deniedSamples(naming, false));
     const producerToCassandra = samples.find((verdict) => verdict.sample.description === "producer -> Cassandra CQL");
     expect(producerToCassandra?.allowed.length).toBeGreaterThan(0);
   });

@@ -13,6 +13,7 @@ import { validateObject } from "../validation/object-validator";
 import { schemaDirectory } from "../validation/schema-directory";
 import { crdFilesOfReleases, folderFor, readUpstreamFolders } from "../validation/upstream-folders";
 import { objectLabel } from "../validation/validation-outcome";
+import { localChartDirectory } from "./support/render-local-chart";
 import { profileModeMatrix, synthesizeMatrixEntry, type SynthesizedStack } from "./support/synth";
 
 const directory = schemaDirectory();
@@ -71,15 +72,11 @@ describe.each(profileModeMatrix)("objects of the $profile profile in $mode mode"
 
   it("passes our own charts values their values.schema.json accepts", () => {
     for (const release of stack.releases.filter((r) => r.local)) {
-      const chartName = release.chart.split("/")[1].replace(/_.*$/, "");
-      const chart = ["schema-registry", "control-center"].includes(chartName)
-        ? chartName
-        : Array.isArray(release.values.resources)
-          ? "manifests"
-          : "node-app";
+      const chart = localChartDirectory(release);
+      if (!chart) throw new Error(`${release.name}: ${release.chart} is not one of charts/*`);
       expect({
         release: release.name,
-        problems: validateLocalChartValues(join(chartsDirectory, chart), release.values),
+        problems: validateLocalChartValues(chart, release.values),
       }).toEqual({
         release: release.name,
         problems: [],

@@ -67,8 +67,11 @@ const schemaRegistrySchema = z.strictObject({
   enabled: z.boolean(),
   replicas: z.number().int().min(1).max(5),
   resources: resourcesSchema,
-  /** The read-only front (apps/registry-reader) the consumers use; it runs as many replicas as the registry. */
-  readerResources: resourcesSchema,
+  /**
+   * The read-only front (apps/registry-reader) the consumers read through, so that only the producers can register
+   * schemas; it runs as many replicas as the registry. Off, the consumers reach the registry itself.
+   */
+  readOnlyFront: z.strictObject({ enabled: z.boolean(), resources: resourcesSchema }),
 });
 
 const controlCenterSchema = z.strictObject({

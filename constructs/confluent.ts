@@ -49,14 +49,21 @@ export class SchemaRegistry extends Construct implements KafkaGrantee {
   readonly storeTopic: string;
   readonly storeGroup: string;
   private readonly port: number;
-  private readonly reader: RegistryReader;
+  private readonly reader: RegistryReader | undefined;
 
   constructor(scope: Construct, id: string, props: SchemaRegistryProps) {
     super(scope, id);
     const { settings, naming } = props;
     const name = naming.schemaRegistry.service;
     this.port = naming.schemaRegistry.port;
-    this.pods = localChartPods(this, name, naming.namespaces.apps);
+    const front = settings.readOnlyFront.enabled;
+    // With the front on, outside the cluster reaches the registry (if at all) through the front's NodePort.
+    this.pods = localChartPods(
+      this,
+      name,
+      naming.namespaces.apps,
+      front ? undefined : nodePortOf(props.expose, this.port),
+    );
     this.storeTopic = naming.kafka.schemaRegistryTopic;
     this.storeGroup = naming.kafka.schemaRegistryGroup;
     const release = new ChartRelease(this, "chart", {
@@ -70,29 +77,39 @@ export class SchemaRegistry extends Construct implements KafkaGrantee {
         storeTopic: this.storeTopic,
         groupId: this.storeGroup,
         resources: settings.resources,
-        // Reached from outside the cluster, if at all, through the reader's NodePort.
-        service: { type: "ClusterIP", nodePort: 0 },
+        service: front
+          ? { type: "ClusterIP", nodePort: 0 }
+          : serviceValues(props.expose, props.expose.nodePorts.schemaRegistry),
       },
       dependsOn: props.kafka.ready,
     }).release;
     this.connection = { url: naming.schemaRegistry.url, ready: [release] };
-    this.reader = new RegistryReader(this, "reader", {
-      naming,
-      registry: this.pods,
-      image: props.readerImage,
-      replicas: settings.replicas,
-      resources: settings.readerResources,
-      expose: props.expose,
-    });
-    this.readConnection = { url: naming.schemaRegistry.reader.url, ready: [release, this.reader.release] };
+    this.reader = front
+      ? new RegistryReader(this, "reader", {
+          naming,
+          registry: this.pods,
+          image: props.readerImage,
+          replicas: settings.replicas,
+          resources: settings.readOnlyFront.resources,
+          expose: props.expose,
+          dependsOn: props.kafka.ready,
+        })
+      : undefined;
+    this.readConnection = this.reader
+      ? { url: naming.schemaRegistry.reader.url, ready: [release, this.reader.release] }
+      : this.connection;
   }
 
   /**
-   * Lets `grantee` look up schemas through the read-only front (use `readConnection`). The registry has no
-   * authentication, so the network is what keeps a reader from registering: only the front reaches the registry.
+   * Lets `grantee` look up schemas, through the read-only front when it runs (use `readConnection`). The registry has
+   * no authorization, so the network is what keeps a reader from registering: only the front reaches the registry.
    */
   grantRead(grantee: Grantee): void {
-    recordFlow(this, grantee.pods, this.reader.pods, this.reader.port, "look up schemas (read-only front)");
+    if (this.reader) {
+      recordFlow(this, grantee.pods, this.reader.pods, this.reader.port, "look up schemas (read-only front)");
+    } else {
+      recordFlow(this, grantee.pods, this.pods, this.port, "look up schemas");
+    }
   }
 
   /** Lets `grantee` register schemas (and look them up). Without authentication, the grant is the network flow. */

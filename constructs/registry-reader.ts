@@ -1,3 +1,4 @@
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { RegistryReaderVariable } from "../apps/registry-reader/src/config";
 import type { Naming } from "../config/naming";
@@ -16,6 +17,8 @@ export interface RegistryReaderProps {
   readonly resources: Resources;
   /** The kind profile's NodePort serves the reader, so that nothing outside the cluster can register schemas. */
   readonly expose: StreamstackConfig["expose"];
+  /** What the release installs after: the registry's own prerequisites, so the two start together. */
+  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 /**
@@ -48,7 +51,7 @@ export class RegistryReader extends Construct {
         type: nodePort ? "NodePort" : "ClusterIP",
         nodePort: nodePort ? props.expose.nodePorts.schemaRegistry : 0,
       },
-      dependsOn: [],
+      dependsOn: props.dependsOn,
     });
     this.pods = app.pods;
     this.port = reader.port;

@@ -76,16 +76,21 @@ describe("SchemaRegistry and ControlCenter", () => {
         credentialsSecret: secured ? "user-schemaRegistry" : "",
         caSecret: secured ? "kafka-client-trust" : "",
       });
-      // Nothing outside the cluster reaches the registry itself: the kind NodePort serves the read-only front.
-      expect(registry.service).toMatchObject({ type: "ClusterIP" });
-      const reader = valuesOf(synthesized, "schema-registry-reader");
-      expect(reader.service).toMatchObject({ type: serviceType, port: 8081 });
-      expect(reader.env).toEqual({
-        REGISTRY_READER_UPSTREAM: "http://schema-registry.streamstack-apps.svc:8081",
-        REGISTRY_READER_PORT: "8081",
-      });
       const controlCenter = valuesOf(synthesized, "control-center");
-      expect(controlCenter.schemaRegistryUrl).toBe("http://schema-registry-reader.streamstack-apps.svc:8081");
+      if (config.schemaRegistry.readOnlyFront.enabled) {
+        // Nothing outside the cluster reaches the registry itself: a NodePort would serve the read-only front.
+        expect(registry.service).toMatchObject({ type: "ClusterIP" });
+        const reader = valuesOf(synthesized, "schema-registry-reader");
+        expect(reader.service).toMatchObject({ type: serviceType, port: 8081 });
+        expect(reader.env).toEqual({
+          REGISTRY_READER_UPSTREAM: "http://schema-registry.streamstack-apps.svc:8081",
+          REGISTRY_READER_PORT: "8081",
+        });
+        expect(controlCenter.schemaRegistryUrl).toBe("http://schema-registry-reader.streamstack-apps.svc:8081");
+      } else {
+        expect(registry.service).toMatchObject({ type: serviceType });
+        expect(controlCenter.schemaRegistryUrl).toBe("http://schema-registry.streamstack-apps.svc:8081");
+      }
       // The Kafka connection's replication factor, not one Control Center works out for itself.
       expect(controlCenter.replicationFactor).toBe(secured ? 3 : 1);
       expect((controlCenter.kafka as Values).credentialsSecret).toBe(secured ? "user-controlCenter" : "");

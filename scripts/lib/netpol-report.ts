@@ -26,7 +26,8 @@ export interface ProfileAnalysis {
 export function analyzeProfile(profile: "kind" | "cloud", helm: string, analyzer: string): ProfileAnalysis {
   const input = analysisInput(profile, helm);
   const connectivity = analyze(input, analyzer);
-  const naming = deriveNaming(loadConfig({ profile, overrides: {} }));
+  const config = loadConfig({ profile, overrides: {} });
+  const naming = deriveNaming(config);
   const local = new Set(input.localReleases);
   const unrenderedLocalPeers = [
     ...new Set(
@@ -48,7 +49,7 @@ export function analyzeProfile(profile: "kind" | "cloud", helm: string, analyzer
   return {
     input,
     flows: verdicts(input, connectivity),
-    samples: sampleVerdicts(input, connectivity, deniedSamples(naming)),
+    samples: sampleVerdicts(input, connectivity, deniedSamples(naming, config.schemaRegistry.readOnlyFront.enabled)),
     unexplained: unexplainedConnections(input, connectivity),
     unrenderedLocalPeers,
   };

@@ -12,7 +12,8 @@ function selected(namespace: string, name: string, labels: Record<string, string
   return { kind: "pods", name, namespace, labels };
 }
 
-export function deniedSamples(naming: Naming): DeniedSample[] {
+/** `readOnlyFront`: the config's schemaRegistry.readOnlyFront.enabled; only then must readers be kept from the registry. */
+export function deniedSamples(naming: Naming, readOnlyFront: boolean): DeniedSample[] {
   const apps = naming.namespaces.apps;
   const app = (name: string) => selected(apps, name, { "app.kubernetes.io/name": name });
   const producer = app(naming.releases.producer);
@@ -38,18 +39,22 @@ export function deniedSamples(naming: Naming): DeniedSample[] {
       except: [airflowPeers(naming).all, cnpg.operator, cnpg.clusterPods],
     },
     {
-      // The registry has no authorization: only the producers may reach it; everyone else reads through its front.
-      description:
-        "any pod but the producers' and the read-only front's -> Schema Registry (which would let it register)",
-      to: app(naming.schemaRegistry.service),
-      port: naming.schemaRegistry.port,
-      except: [producer, app(naming.airflow.producerTaskApp), app(naming.schemaRegistry.reader.service)],
-    },
-    {
       description: "producer -> Control Center",
       from: producer,
       to: app(naming.controlCenter.service),
       port: ports.controlCenter,
     },
+    ...(readOnlyFront
+      ? [
+          {
+            // The registry has no authorization: only the producers may reach it; everyone else reads through its front.
+            description:
+              "any pod but the producers' and the read-only front's -> Schema Registry (which would let it register)",
+            to: app(naming.schemaRegistry.service),
+            port: naming.schemaRegistry.port,
+            except: [producer, app(naming.airflow.producerTaskApp), app(naming.schemaRegistry.reader.service)],
+          },
+        ]
+      : []),
   ];
 }
