@@ -92,6 +92,21 @@ async function runtimePods(
     if (!sparkCache.has(key)) sparkCache.set(key, sparkApplicationPods(object, sparkVenv));
     const built = await (sparkCache.get(key) ?? Promise.reject(new Error("unreachable")));
     const name = String(metadataOf(object).name);
+    // The pull policy the SparkApplication names reaches both pods' containers (through spark-submit's conf).
+    const wanted = isLoose(object.spec) ? object.spec.imagePullPolicy : undefined;
+    for (const [role, pod] of [
+      ["driver", built.driver],
+      ["executor", built.executor],
+    ] as const) {
+      const containers = isLoose(pod.spec) && Array.isArray(pod.spec.containers) ? pod.spec.containers : [];
+      const policies = containers.map((container) => (isLoose(container) ? container.imagePullPolicy : undefined));
+      report(
+        wanted === undefined || (policies.length > 0 && policies.every((policy) => policy === wanted)),
+        stack,
+        `SparkApplication ${name} ${role}: containers pull with the application's imagePullPolicy`,
+        `wanted ${String(wanted)}, got ${JSON.stringify(policies)}`,
+      );
+    }
     pods.push(
       { label: `SparkApplication ${name} driver`, pod: built.driver },
       { label: `SparkApplication ${name} executor`, pod: built.executor },

@@ -31,6 +31,7 @@ const SUPPORTED_SPEC_FIELDS = new Set([
   "pythonVersion",
   "mode",
   "image",
+  "imagePullPolicy",
   "sparkVersion",
   "mainApplicationFile",
   "deps",
@@ -133,7 +134,10 @@ export function sparkSubmitArguments(
   const appLabels = isLoose(metadata.labels) ? metadata.labels : {};
   const args = ["--master", `k8s://${master}`, "--deploy-mode", text(spec.mode, "cluster"), "--name", name];
   args.push(...conf("spark.kubernetes.namespace", String(metadata.namespace)));
+  // imageOption (v2.2.1 and v2.5.2 alike): the image, then its pull policy when set.
   if (typeof spec.image === "string") args.push(...conf("spark.kubernetes.container.image", spec.image));
+  if (typeof spec.imagePullPolicy === "string" && spec.imagePullPolicy !== "")
+    args.push(...conf("spark.kubernetes.container.image.pullPolicy", spec.imagePullPolicy));
   if (typeof spec.pythonVersion === "string")
     args.push(...conf("spark.kubernetes.pyspark.pythonVersion", spec.pythonVersion));
   args.push(...conf("spark.kubernetes.submission.waitAppCompletion", "false"));
