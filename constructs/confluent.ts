@@ -25,16 +25,21 @@ export interface SchemaRegistryConnection {
   readonly ready: readonly ITerraformDependable[];
 }
 
-export interface SchemaRegistryProps {
-  /** The `schemaRegistry` section of the config. */
-  readonly settings: StreamstackConfig["schemaRegistry"];
+/** What both Confluent components (our charts on Confluent's images, clients of the stack's Kafka) take. */
+interface ConfluentComponentProps {
   /** How services are exposed (the config's `expose` section). */
   readonly expose: StreamstackConfig["expose"];
+  /** How the Confluent image is pulled (the config's cluster.imagePullPolicy). */
   readonly imagePullPolicy: ImagePullPolicy;
-  /** Official Node.js image the read-only front (RegistryReader) runs on. */
-  readonly readerImage: ContainerImage;
   readonly naming: Naming;
   readonly kafka: KafkaConnection;
+}
+
+export interface SchemaRegistryProps extends ConfluentComponentProps {
+  /** The `schemaRegistry` section of the config. */
+  readonly settings: StreamstackConfig["schemaRegistry"];
+  /** Official Node.js image the read-only front (RegistryReader) runs on. */
+  readonly readerImage: ContainerImage;
 }
 
 /** Confluent Schema Registry (our chart) storing schemas in the stack's Kafka, and its read-only front. */
@@ -118,14 +123,9 @@ export class SchemaRegistry extends Construct implements KafkaGrantee {
   }
 }
 
-export interface ControlCenterProps {
+export interface ControlCenterProps extends ConfluentComponentProps {
   /** The `controlCenter` section of the config. */
   readonly settings: StreamstackConfig["controlCenter"];
-  /** How services are exposed (the config's `expose` section). */
-  readonly expose: StreamstackConfig["expose"];
-  readonly imagePullPolicy: ImagePullPolicy;
-  readonly naming: Naming;
-  readonly kafka: KafkaConnection;
   /**
    * The registry to show schemas from.
    * @default - none: Control Center shows no schemas
