@@ -57,6 +57,14 @@ export const dashboardEnvironmentSchema = z
     for (const issue of secretSourceIssues(environment, "CASSANDRA_PASSWORD", undefined)) {
       context.addIssue({ code: "custom", ...issue });
     }
+    // Alone it would be ignored, which hides a mistake.
+    if (!environment.CASSANDRA_TLS && environment.CASSANDRA_TLS_CA_FILE !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["CASSANDRA_TLS_CA_FILE"],
+        message: "is only read with CASSANDRA_TLS=true: set CASSANDRA_TLS=true or unset CASSANDRA_TLS_CA_FILE",
+      });
+    }
   });
 
 export type DashboardEnvironment = z.infer<typeof dashboardEnvironmentSchema>;

@@ -89,6 +89,12 @@ describe("loadDashboardConfig", () => {
     );
   });
 
+  it("refuses a CA file it would ignore (TLS off)", () => {
+    expect(() => loadDashboardConfig({ CASSANDRA_CONTACT_POINTS: "c", CASSANDRA_TLS_CA_FILE: "/etc/ca.crt" })).toThrow(
+      "CASSANDRA_TLS_CA_FILE: is only read with CASSANDRA_TLS=true: set CASSANDRA_TLS=true or unset CASSANDRA_TLS_CA_FILE",
+    );
+  });
+
   it("reads the password from CASSANDRA_PASSWORD_FILE verbatim, and refuses both sources at once", () => {
     const file = join(mkdtempSync(join(tmpdir(), "dashboard-config-")), "password");
     writeFileSync(file, "s3cret pass ");

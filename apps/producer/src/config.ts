@@ -98,6 +98,21 @@ export const producerEnvironmentSchema = z
     RANDOMUSER_RETRY_MAX_MS: millisecondsVariable(15_000, 1),
   })
   .superRefine((environment, context) => {
+    // Settings that only count together with another: alone they would be ignored, which hides a mistake.
+    if (environment.KAFKA_SASL_MECHANISM === undefined && environment.KAFKA_USERNAME !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["KAFKA_USERNAME"],
+        message: "is only used with KAFKA_SASL_MECHANISM: set it (scram-sha-512, scram-sha-256 or plain) or unset both",
+      });
+    }
+    if (!environment.KAFKA_TLS && environment.KAFKA_TLS_CA_FILE !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["KAFKA_TLS_CA_FILE"],
+        message: "is only read with KAFKA_TLS=true: set KAFKA_TLS=true or unset KAFKA_TLS_CA_FILE",
+      });
+    }
     if (environment.KAFKA_SASL_MECHANISM !== undefined) {
       if (environment.KAFKA_USERNAME === undefined) {
         context.addIssue({

@@ -141,6 +141,17 @@ describe("loadProducerConfig", () => {
     expect(message).toContain(`(got ${JSON.stringify(value)})`);
   });
 
+  it("rejects a setting that would be ignored without the one it goes with", () => {
+    expect(configurationError(() => loadProducerConfig({ ...minimal, KAFKA_USERNAME: "producer" }, []))).toContain(
+      "  - KAFKA_USERNAME: is only used with KAFKA_SASL_MECHANISM: set it (scram-sha-512, scram-sha-256 or plain) or unset both",
+    );
+    expect(
+      configurationError(() => loadProducerConfig({ ...minimal, KAFKA_TLS_CA_FILE: "/etc/ca.crt" }, [])),
+    ).toContain(
+      "  - KAFKA_TLS_CA_FILE: is only read with KAFKA_TLS=true: set KAFKA_TLS=true or unset KAFKA_TLS_CA_FILE",
+    );
+  });
+
   it("rejects a first retry delay above the longest, which the backoff would silently cut", () => {
     const message = configurationError(() =>
       loadProducerConfig({ ...minimal, KAFKA_RETRY_INITIAL_MS: "5000", KAFKA_RETRY_MAX_MS: "100" }, []),
