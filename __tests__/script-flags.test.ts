@@ -80,6 +80,16 @@ it.each([
     ['BENCH_RECORDS expects a whole number from 1000 to 10000000, got "lots"'],
   ],
   [
+    "e2e/reference-producer.ts",
+    ["--client", "librdkafka", "--in-flight", "9", "--bootstrap", "kafka"],
+    {},
+    [
+      'reference-producer.ts: --client expects one of kafkajs, platformatic, got "librdkafka"',
+      '--in-flight expects a whole number from 1 to 5, got "9"',
+      '--bootstrap expects host:port, got "kafka"',
+    ],
+  ],
+  [
     "e2e/bench-latency.ts",
     [],
     { BENCH_RATES: "50,fast", BENCH_SUSTAIN_RATES: "", BENCH_DURATION: "5" },

@@ -5,12 +5,17 @@
  *
  *   npx tsx e2e/bench-producer.ts        (BENCH_RECORDS=200000 by default)
  */
+import { join } from "node:path";
 import { runProducer, type ProducerEnvironment } from "./lib/apps";
 import { producerEnvironmentSchema } from "../apps/producer/src/config";
 import { createTopic, readTopic } from "./lib/kafka";
 import { runCommand } from "../scripts/lib/processes";
 import { readInput } from "../scripts/lib/script-input";
 import { machineLoad, withStack, type Stack } from "./lib/stack";
+import { tsxCli } from "./lib/schema-registry";
+import { repoRoot } from "./lib/paths";
+
+const referenceProducer = join(repoRoot, "e2e", "reference-producer.ts");
 
 const records = readInput({}, (input) =>
   input.wholeNumber({ env: "BENCH_RECORDS" }, 200_000, { min: 1_000, max: 10_000_000 }),
@@ -130,6 +135,43 @@ async function measurePerfTest(
   };
 }
 
+/**
+ * A bare client library sending pre-built records of our size (e2e/reference-producer.ts): its ceiling on this
+ * machine, to tell the producer's own overhead from its library's (issue 10 asks whether kafkajs can reach 0.5×).
+ */
+async function measureReference(
+  stack: Stack,
+  client: "kafkajs" | "platformatic",
+  inFlight: number,
+  size: { value: number; key: number },
+): Promise<Measurement> {
+  const name = `${client === "kafkajs" ? "kafkajs" : "@platformatic/kafka"} bare, ${inFlight} in flight`;
+  const topic = `bench_reference_${client}_${inFlight}`;
+  await createTopic(stack.kafka.bootstrapServers, topic, partitions);
+  process.stdout.write(`running reference client: ${name}…\n`);
+  const result = await runCommand(process.execPath, [
+    tsxCli,
+    referenceProducer,
+    ...["--client", client, "--bootstrap", stack.kafka.bootstrapServers, "--topic", topic],
+    ...["--records", String(records), "--value-bytes", String(Math.round(size.value))],
+    ...["--key-bytes", String(Math.round(size.key)), "--batch", String(defaults.PRODUCER_BATCH_SIZE)],
+    ...["--in-flight", String(inFlight)],
+  ]);
+  const line = result.output.split("\n").find((candidate) => candidate.startsWith("{"));
+  const summary = line === undefined ? undefined : (JSON.parse(line) as { sent: number; seconds: number });
+  if (result.code !== 0 || summary === undefined)
+    throw new Error(`reference client "${name}" failed (exit ${result.code}):\n${result.output.slice(-2000)}`);
+  const recordsPerSecond = summary.sent / summary.seconds;
+  return {
+    name,
+    records: summary.sent,
+    seconds: summary.seconds,
+    recordsPerSecond,
+    megabytesPerSecond: (recordsPerSecond * size.value) / mebibyte,
+    note: `pre-built records, batch ${defaults.PRODUCER_BATCH_SIZE}, acks=all, idempotent; connect outside the clock`,
+  };
+}
+
 function printTable(measurements: readonly Measurement[]): void {
   const header = ["run", "records", "seconds", "records/s", "MB/s", "notes"];
   const rows = measurements.map((m) => [
@@ -189,17 +231,36 @@ async function main(): Promise<void> {
           "max.in.flight.requests.per.connection=1",
         ]),
       ];
-      return { ours, reference, recordSize, keySize: size.key, load: `${loadBefore} before, ${machineLoad()} after` };
+      const libraries = [
+        await measureReference(stack, "kafkajs", 1, size),
+        await measureReference(stack, "kafkajs", 5, size),
+        await measureReference(stack, "platformatic", 1, size),
+        await measureReference(stack, "platformatic", 5, size),
+      ];
+      return {
+        ours,
+        reference,
+        libraries,
+        recordSize,
+        keySize: size.key,
+        load: `${loadBefore} before, ${machineLoad()} after`,
+      };
     },
   );
   if (outcome.result === undefined) process.exit(1);
-  const { ours, reference, recordSize, keySize, load } = outcome.result;
+  const { ours, reference, libraries, recordSize, keySize, load } = outcome.result;
   process.stdout.write(
     `\nproducer throughput, ${records} records of ${recordSize} bytes, acks=all, idempotent, ${partitions} partitions, one broker on loopback\n`,
   );
-  printTable([...ours, ...reference]);
+  printTable([...ours, ...reference, ...libraries]);
   const [oursDefault] = ours;
   const [perfDefault] = reference;
+  if (perfDefault !== undefined) {
+    for (const library of libraries)
+      process.stdout.write(
+        `ratio ${library.name} / perf-test (defaults): ${(library.recordsPerSecond / perfDefault.recordsPerSecond).toFixed(3)}\n`,
+      );
+  }
   if (oursDefault !== undefined && perfDefault !== undefined) {
     process.stdout.write(
       `\nratio ours (${defaultsLabel}) / perf-test (defaults): ${(oursDefault.recordsPerSecond / perfDefault.recordsPerSecond).toFixed(3)}\n`,

@@ -10,19 +10,22 @@ knobs an operator may turn at run time are Airflow Variables, read when the task
 parse time, which would hit the metadata database on every DAG parse):
   streamstack_producer_image  (default: env STREAMSTACK_PRODUCER_IMAGE or node:20)
   streamstack_producer_count  (default: env STREAMSTACK_PRODUCER_COUNT or 100)
-A bad environment variable fails the import (a broken DAG naming it); a bad Airflow Variable fails
-the run, without retries, while its template is rendered: before any pod is created.
+One run can set its own count with the run conf {"count": N} (param `count`), which wins over both.
+A bad environment variable fails the import (a broken DAG naming it); a bad count in the run conf is
+refused by Airflow when the run is triggered; a conf key other than `count`, or a bad Airflow
+Variable, fails the run, without retries, while its template is rendered: before any pod is created.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
-from airflow.sdk import DAG
+from airflow.sdk import DAG, Param
 from airflow.sdk.exceptions import AirflowFailException
 from kubernetes.client import models as k8s
 
@@ -54,7 +57,8 @@ CODE_FILE = os.environ.get("STREAMSTACK_PRODUCER_CODE_FILE", "app.js")
 
 # What each setting accepts: (pattern the whole value must match, the words a message uses for it). The image and the
 # count also end up inside Jinja templates, where a quote or brace would change the template itself.
-_COUNT = (re.compile(r"[1-9][0-9]{0,8}"), "a whole number of users from 1 to 999999999")
+MAX_COUNT = 999_999_999
+_COUNT = (re.compile(r"[1-9][0-9]{0,8}"), f"a whole number of users from 1 to {MAX_COUNT}")
 _IMAGE = (
     re.compile(r"([a-zA-Z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._/-]+[a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[0-9a-f]{64})?"),
     "an image reference such as node:22 or registry.example.com/node:22-slim",
@@ -90,18 +94,50 @@ if _problems := _settings_problems():
     raise ValueError("produce_users: invalid settings:\n" + "\n".join(f"  - {problem}" for problem in _problems))
 
 
-def checked_variable(variable: str, setting: tuple[re.Pattern[str], str]) -> Callable[[str], str]:
-    """A template filter that passes an Airflow Variable's value on, or fails the run (without retries) naming it."""
+# What one run may set through its conf (UI "Trigger DAG w/ config", `airflow dags trigger -c`, the REST API). Airflow
+# checks each value against its schema when the run is created and again when the task starts, but lets a key that is
+# not declared here through; run_count refuses those.
+RUN_PARAMS = {
+    "count": Param(
+        None,
+        type=["null", "integer"],
+        minimum=1,
+        maximum=MAX_COUNT,
+        description=(
+            f"How many users this run sends, 1 to {MAX_COUNT}. Empty: the Airflow Variable streamstack_producer_count,"
+            " else the deployed default (STREAMSTACK_PRODUCER_COUNT)."
+        ),
+    ),
+}
+
+
+def checked_value(source: str, setting: tuple[re.Pattern[str], str]) -> Callable[[Any], str]:
+    """A template filter that passes a run-time value on, or fails the run (without retries) naming its source."""
     pattern, accepted = setting
 
-    def check(value: str) -> str:
+    def check(value: Any) -> str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON Schema's "integer" (hence Airflow's Param check) includes 250.0
         if not pattern.fullmatch(str(value)):
-            raise AirflowFailException(
-                f"Airflow Variable {variable}: expected {accepted}, got {value!r} (no producer pod was started)"
-            )
+            raise AirflowFailException(f"{source}: expected {accepted}, got {value!r} (no producer pod was started)")
         return str(value)
 
     return check
+
+
+_checked_conf_count = checked_value("Run conf param count", _COUNT)
+
+
+def run_count(params: Mapping[str, Any]) -> str:
+    """A template filter over the run's params: its `count`, checked, or "" when the run sets none. A conf key that is
+    not a declared param fails the run (without retries) naming it and the declared ones."""
+    if unknown := [key for key in params if key not in RUN_PARAMS]:
+        raise AirflowFailException(
+            f"Run conf: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; produce_users"
+            f" accepts only {', '.join(map(repr, RUN_PARAMS))} (no producer pod was started)"
+        )
+    count = params.get("count")
+    return "" if count is None else _checked_conf_count(count)
 
 
 def producer_env_sources() -> list[k8s.V1EnvFromSource]:
@@ -167,9 +203,11 @@ with DAG(
     dagrun_timeout=timedelta(minutes=15),
     default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "retry_exponential_backoff": True},
     tags=["streamstack", "producer"],
+    params=RUN_PARAMS,
     user_defined_filters={
-        "checked_image": checked_variable("streamstack_producer_image", _IMAGE),
-        "checked_count": checked_variable("streamstack_producer_count", _COUNT),
+        "checked_image": checked_value("Airflow Variable streamstack_producer_image", _IMAGE),
+        "checked_count": checked_value("Airflow Variable streamstack_producer_count", _COUNT),
+        "run_count": run_count,
     },
 ) as dag:
     KubernetesPodOperator(
@@ -182,7 +220,10 @@ with DAG(
         arguments=[
             f"{CODE_MOUNT_PATH}/{CODE_FILE}",
             "--count",
-            "{{ var.value.get('streamstack_producer_count', '" + DEFAULT_COUNT + "') | checked_count }}",
+            # The run's conf first; only when it sets no count is the Variable read, then the deployed default.
+            "{{ params | run_count or var.value.get('streamstack_producer_count', '"
+            + DEFAULT_COUNT
+            + "') | checked_count }}",
         ],
         env_from=producer_env_sources(),
         env_vars=producer_env_vars(),

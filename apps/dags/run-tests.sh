@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Imports the DAGs into real Airflow (the version the Helm chart deploys) and checks their shape.
-# AIRFLOW_HOME is a throw-away directory: DagBag parsing needs no metadata database.
+# AIRFLOW_HOME is a throw-away directory: DagBag parsing needs no metadata database; tests/test_run_conf.py creates
+# one in it to trigger runs.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="$("$here/setup-venv.sh")"

@@ -9,17 +9,22 @@ that policy gives up on.
 
 The manifest is the SparkApplication YAML the stack renders into a ConfigMap mounted into Airflow;
 its path is env STREAMSTACK_SPARK_APP_FILE. It is read when the task runs, not at parse time.
+
+The DAG takes no parameters: a run triggered with a conf fails, without retries, before the
+SparkApplication is read, deleted or created (Airflow itself accepts any conf key).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.sdk import DAG, task
+from airflow.sdk.exceptions import AirflowFailException
 
 LOG = logging.getLogger(__name__)
 
@@ -69,6 +74,16 @@ def load_manifest(path: str) -> dict[str, Any]:
     if not (manifest.get("metadata") or {}).get("name"):
         raise ValueError(f"{where}: the SparkApplication has no metadata.name")
     return manifest
+
+
+def refuse_run_conf(params: Mapping[str, Any] | None) -> None:
+    """Fails the run (without retries) when it was triggered with a conf: the DAG declares no params, and Airflow
+    passes undeclared conf keys on (as params) instead of refusing them."""
+    if params:
+        raise AirflowFailException(
+            f"Run conf: spark_streaming_job takes no parameters, got key{'s' if len(params) > 1 else ''}"
+            f" {', '.join(map(repr, params))}; trigger it without a conf (the SparkApplication was left as it is)"
+        )
 
 
 def _hook():
@@ -130,7 +145,8 @@ with DAG(
 ) as dag:
 
     @task.branch(task_id="check_spark_application")
-    def check_spark_application() -> str:
+    def check_spark_application(params: Mapping[str, Any] | None = None) -> str:
+        refuse_run_conf(params)
         manifest = load_manifest(SPARK_APP_FILE)
         name, namespace = manifest["metadata"]["name"], _namespace(manifest)
         state = application_state(_get_application(_hook(), name, namespace))
@@ -140,9 +156,10 @@ with DAG(
         return RESUBMIT_TASK_ID if needs_resubmit(state) else HEALTHY_TASK_ID
 
     @task(task_id=RESUBMIT_TASK_ID)
-    def resubmit_spark_application() -> str:
+    def resubmit_spark_application(params: Mapping[str, Any] | None = None) -> str:
         from kubernetes.client.exceptions import ApiException
 
+        refuse_run_conf(params)  # also when this task alone is cleared and rerun
         manifest = load_manifest(SPARK_APP_FILE)
         name, namespace = manifest["metadata"]["name"], _namespace(manifest)
         hook = _hook()

@@ -2,7 +2,7 @@
 
 The pod comes from the real provider (apache-airflow-providers-cncf-kubernetes, pinned in versions.json): the task's
 templates are rendered with a stand-in context (Airflow Variables unset, so their defaults apply, unless a test
-passes values) and
+passes values; `params` built from the run conf by Airflow's own `process_params`, as its task runner does) and
 `build_pod_request_obj` builds the V1Pod, serialized as the provider sends it (PodManager.run_pod_async). So the
 output can be admitted by kube-apiserver (server-side dry run) into a namespace with the apps namespace's Pod
 Security labels.
@@ -39,7 +39,13 @@ class _Variables:
         return self._values.get(name, default)
 
 
-def _context(dag, task, variables: Mapping[str, str] | None = None) -> dict[str, Any]:
+def _context(
+    dag, task, variables: Mapping[str, str] | None = None, conf: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    # The task runner's own call (RuntimeTaskInstance.get_template_context): the DAG's and task's params, with the run
+    # conf merged in and validated; a value the params' schema refuses raises ParamValidationError here.
+    from airflow.sdk.definitions.param import process_params
+
     ti = SimpleNamespace(dag_id=dag.dag_id, task_id=task.task_id, map_index=-1, try_number=1, run_id=RUN_ID)
     return {
         "dag": dag,
@@ -47,13 +53,18 @@ def _context(dag, task, variables: Mapping[str, str] | None = None) -> dict[str,
         "ti": ti,
         "task_instance": ti,
         "run_id": RUN_ID,
+        "dag_run": SimpleNamespace(run_id=RUN_ID, conf=dict(conf or {})),
         "ds": "2026-01-01",
+        "params": process_params(dag, task, dict(conf or {}), suppress_exception=False),
         "var": {"value": _Variables(variables or {}), "json": _Variables({})},
     }
 
 
-def render_task_pods(dags_folder: Path = DAGS_DIR, variables: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """The pod request of every KubernetesPodOperator task in the DAG folder, as the provider would send it."""
+def render_task_pods(
+    dags_folder: Path = DAGS_DIR, variables: Mapping[str, str] | None = None, conf: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The pod request of every KubernetesPodOperator task in the DAG folder, as the provider would send it for a run
+    with the given conf (None: a scheduled run)."""
     from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
     from kubernetes.client import ApiClient
 
@@ -72,7 +83,7 @@ def render_task_pods(dags_folder: Path = DAGS_DIR, variables: Mapping[str, str] 
         for task in dag.tasks:
             if not isinstance(task, KubernetesPodOperator):
                 continue
-            context = _context(dag, task, variables)
+            context = _context(dag, task, variables, conf)
             task.render_template_fields(context)
             # The worker runs in the cluster; saying so here spares the hook from looking for a kubeconfig.
             task.hook._is_in_cluster = True

@@ -106,10 +106,13 @@ def dag_bag():
     return DagBag(dag_folder=str(DAGS_DIR), include_examples=False)
 
 
-def run_producer_task(calls: set[tuple[str, str]], final_phase: str, exit_code: int) -> None:
+def run_producer_task(
+    calls: set[tuple[str, str]], final_phase: str, exit_code: int, conf: dict[str, Any] | None = None
+) -> None:
+    """Airflow's task runner order: render the templates (task_runner._prepare), then execute; conf is the run's."""
     dag = dag_bag().dags["produce_users"]
     task = dag.get_task("produce_users")
-    context = _context(dag, task)
+    context = _context(dag, task, conf=conf)
     context["ti"].xcom_push = lambda **_: None
     task.render_template_fields(context)
     task.hook._is_in_cluster = True
