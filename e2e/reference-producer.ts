@@ -97,7 +97,23 @@ async function withPlatformatic(records: readonly Built[]): Promise<number> {
   }
 }
 
+/** @platformatic/kafka targets Node.js 22 (its engines), which has Promise.withResolvers; Node.js 20 lacks it. */
+function provideWithResolvers(): void {
+  const promise = Promise as unknown as { withResolvers?: () => unknown };
+  if (typeof promise.withResolvers === "function") return;
+  promise.withResolvers = () => {
+    let resolve: (value: unknown) => void = () => undefined;
+    let reject: (reason: unknown) => void = () => undefined;
+    const created = new Promise((onResolve, onReject) => {
+      resolve = onResolve;
+      reject = onReject;
+    });
+    return { promise: created, resolve, reject };
+  };
+}
+
 async function main(): Promise<void> {
+  provideWithResolvers();
   const records = buildRecords();
   const seconds = options.client === "kafkajs" ? await withKafkajs(records) : await withPlatformatic(records);
   process.stdout.write(`${JSON.stringify({ client: options.client, sent: records.length, seconds })}\n`);

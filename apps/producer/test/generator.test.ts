@@ -1,11 +1,30 @@
 import * as avro from "avsc";
-import { generateUser } from "../src/generator";
+import { generateUser, isoInstant } from "../src/generator";
 import { uuidFromBytes } from "../src/random";
 import { uuidPattern, type UserRecord } from "../src/record";
 import { userSchema } from "../src/schema";
 import { createGeneratorSource } from "../src/source";
 
 const userType = avro.Type.forSchema(userSchema() as avro.Schema);
+
+describe("isoInstant", () => {
+  it("writes what Date.prototype.toISOString writes", () => {
+    const edges = [
+      Date.UTC(1000, 0, 1),
+      Date.UTC(1900, 1, 28, 23, 59, 59, 999),
+      Date.UTC(2000, 1, 29, 12, 0, 0, 5),
+      Date.UTC(2024, 11, 31, 23, 59, 59, 99),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      -1,
+      0,
+      Date.UTC(999, 11, 31),
+      Date.UTC(10000, 0, 1),
+    ];
+    // Plus 20,000 instants spread over the generator's range (birth dates from 1940 to registrations in 2024) and beyond.
+    const spread = Array.from({ length: 20_000 }, (_, index) => Date.UTC(1900, 0, 1) + index * 7_919_999_983);
+    for (const ms of [...edges, ...spread]) expect(isoInstant(ms)).toBe(new Date(ms).toISOString());
+  });
+});
 
 describe("generateUser", () => {
   it("is deterministic: same seed and index give the same record", () => {
