@@ -79,60 +79,56 @@ export async function runProducer(environment: ProducerEnvironment, args: readon
   return { code: result.code, summary, output: result.output, wallSeconds };
 }
 
-export interface Dashboard {
+/** One of our HTTP apps running from its bundle on loopback. */
+export interface ServingApp {
   readonly url: string;
   readonly process: ManagedProcess;
 }
 
-/** Starts the bundled dashboard and waits for its health endpoint. */
-export async function startDashboard(runDir: string, rows: CassandraTable): Promise<Dashboard> {
-  const url = `http://${loopback}:${ports.dashboard}`;
+export type Dashboard = ServingApp;
+export type RegistryReader = ServingApp;
+
+/** Starts a bundled app as the stack ships it and waits until its /healthz answers. */
+async function startServingApp(
+  runDir: string,
+  app: { readonly name: string; readonly bundle: string; readonly port: number; readonly env: NodeJS.ProcessEnv },
+  readyWithinMs: number,
+): Promise<ServingApp> {
+  const url = `http://${loopback}:${app.port}`;
   const process_ = startProcess({
-    name: "dashboard",
+    name: app.name,
     command: process.execPath,
-    args: [dashboardBundle],
-    logFile: join(runDir, "dashboard.log"),
-    env: {
-      ...process.env,
-      CASSANDRA_CONTACT_POINTS: rows.host,
-      CASSANDRA_PORT: String(rows.port),
-      CASSANDRA_LOCAL_DATACENTER: rows.datacenter,
-      CASSANDRA_KEYSPACE: rows.keyspace,
-      CASSANDRA_TABLE: rows.table,
-      PORT: String(ports.dashboard),
-    },
+    args: [app.bundle],
+    logFile: join(runDir, `${app.name}.log`),
+    env: { ...process.env, ...app.env },
   });
   await waitFor(async () => (await fetch(`${url}/healthz`)).ok, {
-    what: `dashboard ${url}`,
-    timeoutMs: 60_000,
-    process: process_,
-    intervalMs: 500,
-  });
-  return { url, process: process_ };
-}
-
-export interface RegistryReader {
-  readonly url: string;
-  readonly process: ManagedProcess;
-}
-
-/** The registry's read-only front, as the stack ships it: the Spark job reads schemas through it, as in the cluster. */
-export async function startRegistryReader(runDir: string, registryUrl: string): Promise<RegistryReader> {
-  const url = `http://${loopback}:${ports.registryReader}`;
-  const process_ = startProcess({
-    name: "registry-reader",
-    command: process.execPath,
-    args: [registryReaderBundle],
-    logFile: join(runDir, "registry-reader.log"),
-    env: { ...process.env, REGISTRY_READER_UPSTREAM: registryUrl, REGISTRY_READER_PORT: String(ports.registryReader) },
-  });
-  await waitFor(async () => (await fetch(`${url}/healthz`)).ok, {
-    what: `registry-reader ${url}`,
-    timeoutMs: 30_000,
+    what: `${app.name} ${url}`,
+    timeoutMs: readyWithinMs,
     process: process_,
     intervalMs: 200,
   });
   return { url, process: process_ };
+}
+
+/** Starts the bundled dashboard and waits for its health endpoint. */
+export function startDashboard(runDir: string, rows: CassandraTable): Promise<Dashboard> {
+  const env = {
+    CASSANDRA_CONTACT_POINTS: rows.host,
+    CASSANDRA_PORT: String(rows.port),
+    CASSANDRA_LOCAL_DATACENTER: rows.datacenter,
+    CASSANDRA_KEYSPACE: rows.keyspace,
+    CASSANDRA_TABLE: rows.table,
+    PORT: String(ports.dashboard),
+  };
+  return startServingApp(runDir, { name: "dashboard", bundle: dashboardBundle, port: ports.dashboard, env }, 60_000);
+}
+
+/** The registry's read-only front, as the stack ships it: the Spark job reads schemas through it, as in the cluster. */
+export function startRegistryReader(runDir: string, registryUrl: string): Promise<RegistryReader> {
+  const port = ports.registryReader;
+  const env = { REGISTRY_READER_UPSTREAM: registryUrl, REGISTRY_READER_PORT: String(port) };
+  return startServingApp(runDir, { name: "registry-reader", bundle: registryReaderBundle, port, env }, 30_000);
 }
 
 /** The dashboard's total-users figure (GET /api/total, see apps/dashboard/src/server.ts). */

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleApp } from "../../bundle";
+import { runCaptured, type Captured } from "../../testing/run-captured";
 
 /** Runs the real bundle (as shipped in the ConfigMap); a dashboard that got past its configuration is stopped. */
 jest.setTimeout(20_000);
@@ -18,21 +18,11 @@ beforeAll(() => {
 
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-function runDashboard(environment: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundlePath], {
-      cwd: directory,
-      env: { PATH: process.env.PATH ?? "", ...environment },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    const stop = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(stop);
-      resolve({ code, stderr });
-    });
+function runDashboard(environment: Record<string, string>): Promise<Captured> {
+  return runCaptured(process.execPath, [bundlePath], {
+    cwd: directory,
+    env: { PATH: process.env.PATH ?? "", ...environment },
+    killAfterMs: 5_000,
   });
 }
 
