@@ -7,6 +7,7 @@ import { charts } from "../config/versions";
 import { ChartRelease } from "./chart-release";
 import { ConnectionGraph } from "./connections";
 import type { SchemaRegistryConnection } from "./confluent";
+import type { ContainerImage } from "./container-image";
 import { recordApiServerFlow, type Grantee, type PodsPeer } from "./grants";
 import type { KafkaConnection, KafkaGrantee } from "./kafka";
 import { partOfLabel, type KubernetesObject } from "./kubernetes-object";
@@ -30,8 +31,8 @@ type DagVariable = keyof (typeof dagEnvironment)["variables"];
 /** What the producer DAG's runs need: the same settings and connections as the always-on producer. */
 export interface ProducerRuns {
   readonly settings: ProducerSettings;
-  /** Official Node.js image the task pods run the bundled producer on. */
-  readonly image: string;
+  /** Official Node.js image the task pods run the bundled producer on, and how they pull it. */
+  readonly image: ContainerImage;
   readonly kafka: KafkaConnection;
   readonly schemaRegistry: SchemaRegistryConnection;
 }
@@ -174,7 +175,8 @@ export class Airflow extends Construct implements Grantee {
         ? [
             variable("STREAMSTACK_PRODUCER_CODE_CONFIGMAP", naming.apps.producer.codeConfigMap),
             variable("STREAMSTACK_PRODUCER_ENV_CONFIGMAP", naming.airflow.producerEnvConfigMap),
-            variable("STREAMSTACK_PRODUCER_IMAGE", producerRuns.image),
+            variable("STREAMSTACK_PRODUCER_IMAGE", producerRuns.image.name),
+            variable("STREAMSTACK_PRODUCER_IMAGE_PULL_POLICY", producerRuns.image.pullPolicy),
             variable("STREAMSTACK_PRODUCER_COUNT", String(settings.producerRunRecords)),
           ]
         : []),

@@ -224,7 +224,7 @@ export class StreamstackStack extends TerraformStack {
           kafka && schemaRegistry
             ? {
                 settings: config.apps.producer,
-                image: nodeImage.name,
+                image: nodeImage,
                 kafka: kafka.connection,
                 schemaRegistry: schemaRegistry.connection,
               }

@@ -199,7 +199,7 @@ describe("Airflow", () => {
         postgres: postgres.connection,
         producerRuns: {
           settings: kind.apps.producer,
-          image: kind.apps.nodeImage,
+          image: nodeImageOf(kind),
           kafka: connection(false),
           schemaRegistry: registry,
         },

@@ -42,6 +42,8 @@ KAFKA_CA_MOUNT_PATH = "/etc/kafka-ca"
 KAFKA_USER_MOUNT_PATH = "/etc/kafka-user"
 KAFKA_PASSWORD_KEY = "password"
 DEFAULT_IMAGE = os.environ.get("STREAMSTACK_PRODUCER_IMAGE", "node:20")
+# The stack's cluster.imagePullPolicy, as for every container it defines (pulled per pod start with Always).
+IMAGE_PULL_POLICY = os.environ.get("STREAMSTACK_PRODUCER_IMAGE_PULL_POLICY", "IfNotPresent")
 DEFAULT_COUNT = os.environ.get("STREAMSTACK_PRODUCER_COUNT", "100")
 KUBERNETES_CONN_ID = os.environ.get("STREAMSTACK_KUBERNETES_CONN_ID", "kubernetes_default")
 
@@ -63,6 +65,7 @@ _IMAGE = (
     re.compile(r"([a-zA-Z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._/-]+[a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[0-9a-f]{64})?"),
     "an image reference such as node:22 or registry.example.com/node:22-slim",
 )
+_PULL_POLICY = (re.compile(r"Always|IfNotPresent|Never"), "Always, IfNotPresent or Never")
 _NAMESPACE = (re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"), "a namespace name (lowercase DNS label)")
 _OBJECT_NAME = (
     re.compile(r"(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"),
@@ -80,6 +83,7 @@ def _settings_problems() -> list[str]:
         ("STREAMSTACK_PRODUCER_PASSWORD_SECRET", PRODUCER_PASSWORD_SECRET, _OPTIONAL_OBJECT_NAME),
         ("STREAMSTACK_KAFKA_CA_SECRET", KAFKA_CA_SECRET, _OPTIONAL_OBJECT_NAME),
         ("STREAMSTACK_PRODUCER_IMAGE", DEFAULT_IMAGE, _IMAGE),
+        ("STREAMSTACK_PRODUCER_IMAGE_PULL_POLICY", IMAGE_PULL_POLICY, _PULL_POLICY),
         ("STREAMSTACK_PRODUCER_COUNT", DEFAULT_COUNT, _COUNT),
         ("STREAMSTACK_PRODUCER_CODE_FILE", CODE_FILE, _CONFIG_MAP_KEY),
     ]
@@ -216,6 +220,7 @@ with DAG(
         namespace=APPS_NAMESPACE,
         kubernetes_conn_id=KUBERNETES_CONN_ID,
         image="{{ var.value.get('streamstack_producer_image', '" + DEFAULT_IMAGE + "') | checked_image }}",
+        image_pull_policy=IMAGE_PULL_POLICY,
         cmds=["node"],
         arguments=[
             f"{CODE_MOUNT_PATH}/{CODE_FILE}",

@@ -37,10 +37,10 @@ def test_producer_task_pod_runs_as_the_node_user_with_bounded_resources(synthesi
     assert spec["securityContext"]["runAsUser"] == 1000  # the official Node.js image's `node` user
     assert spec["automountServiceAccountToken"] is False
     (container,) = spec["containers"]
-    assert (
-        container["image"]
-        == {e["name"]: e["value"] for e in synthesized[scenario]["env"]}["STREAMSTACK_PRODUCER_IMAGE"]
-    )
+    environment = {e["name"]: e["value"] for e in synthesized[scenario]["env"]}
+    assert container["image"] == environment["STREAMSTACK_PRODUCER_IMAGE"]
+    # The stack's cluster.imagePullPolicy reaches the task pod, as every other container the stack defines.
+    assert container["imagePullPolicy"] == environment["STREAMSTACK_PRODUCER_IMAGE_PULL_POLICY"]
     resources = container["resources"]
     assert {"cpu", "memory"} <= set(resources["requests"]) and "memory" in resources["limits"]
 
