@@ -140,7 +140,10 @@ export function deriveNaming(config: StreamstackConfig) {
       service: registryService,
       port: ports.schemaRegistry,
       url: `http://${serviceHost(registryService, namespaces.apps)}:${ports.schemaRegistry}`,
-      /** The read-only front the consumers use (apps/registry-reader): only the producer reaches the registry. */
+      /**
+       * The read-only front the consumers use where schemaRegistry.readOnlyFront is on (apps/registry-reader); then
+       * only the producers (the Deployment and the Airflow tasks) reach the registry itself.
+       */
       reader: {
         service: registryReaderService,
         port: ports.schemaRegistry,

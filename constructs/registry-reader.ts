@@ -15,7 +15,7 @@ export interface RegistryReaderProps {
   /** One reader per registry replica. */
   readonly replicas: number;
   readonly resources: Resources;
-  /** The kind profile's NodePort serves the reader, so that nothing outside the cluster can register schemas. */
+  /** With expose.serviceType nodePort, the NodePort serves the reader, so nothing outside the cluster can register. */
   readonly expose: StreamstackConfig["expose"];
   /** What the release installs after: the registry's own prerequisites, so the two start together. */
   readonly dependsOn: readonly ITerraformDependable[];

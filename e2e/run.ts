@@ -66,10 +66,11 @@ async function checkReadOnlyFront(stack: Stack, report: AssertionReport): Promis
     write.status === 405 && before === after,
     `POST answered ${write.status}; subjects before ${before}, after ${after}`,
   );
+  const throughFront = await subjects(reader.url);
   report.check(
     "the read-only front serves the registry's reads",
-    (await subjects(reader.url)) === after,
-    `GET /subjects through the front: ${await subjects(reader.url)}`,
+    throughFront === after,
+    `GET /subjects through the front: ${throughFront}`,
   );
 }
 

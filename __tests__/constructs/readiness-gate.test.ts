@@ -1,7 +1,7 @@
 import { loadConfig } from "../../config/load";
 import { deriveNaming } from "../../config/naming";
 import type { KubernetesObject } from "../../constructs/kubernetes-object";
-import { readinessGateObjects } from "../../constructs/resources/readiness-gate";
+import { gateTokenExpirationSeconds, readinessGateObjects } from "../../constructs/resources/readiness-gate";
 import {
   cassandraSchemaJobObjects,
   cassandraSchemaNames,
@@ -49,7 +49,9 @@ describe("readinessGateObjects", () => {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ["ALL"] },
     });
-    // Not the admission plugin's token, which kube-apiserver extends to a year: a 10-minute one, renewed by kubelet.
+    // Not the admission plugin's token, which kube-apiserver extends to a year: a 10-minute one (the least the API
+    // accepts), renewed by kubelet.
+    expect(gateTokenExpirationSeconds).toBe(600);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(container.volumeMounts).toContainEqual({
       name: "api-access",
@@ -60,7 +62,7 @@ describe("readinessGateObjects", () => {
       name: "api-access",
       projected: {
         sources: [
-          { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
+          { serviceAccountToken: { path: "token", expirationSeconds: gateTokenExpirationSeconds } },
           { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
           { downwardAPI: { items: [{ path: "namespace", fieldRef: { fieldPath: "metadata.namespace" } }] } },
         ],

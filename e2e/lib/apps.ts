@@ -10,10 +10,10 @@ export const producerBundle = join(repoRoot, "apps", "producer", "dist", "produc
 export const dashboardBundle = join(repoRoot, "apps", "dashboard", "dist", "dashboard.js");
 export const registryReaderBundle = join(repoRoot, "apps", "registry-reader", "dist", "registry-reader.js");
 
-/** Bundles producer and dashboard exactly as the stack ships them (apps/build.ts), so the run tests the shipped code. */
+/** Bundles every app exactly as the stack ships it (apps/build.ts), so the run tests the shipped code. */
 export async function buildApps(): Promise<void> {
   const buildScript = join(repoRoot, "apps", "build.ts");
-  if (!existsSync(buildScript)) throw new Error(`${buildScript} is missing: it bundles the producer and the dashboard`);
+  if (!existsSync(buildScript)) throw new Error(`${buildScript} is missing: it bundles the apps`);
   const result = await runCommand(process.execPath, [tsxCli, buildScript], { cwd: repoRoot });
   if (result.code !== 0 || ![producerBundle, dashboardBundle, registryReaderBundle].every((file) => existsSync(file))) {
     throw new Error(`npx tsx apps/build.ts failed (exit ${result.code}):\n${result.output.slice(-3000)}`);
