@@ -1,6 +1,7 @@
 /**
  * `npm run verify`'s switches and Kubernetes version (verify/README.md), checked before anything is built: run.sh
- * runs this file first, so a bad value stops the run with exit 2 naming the variable; verify.ts reads them here.
+ * runs this file first, so a bad value stops the run with exit 2 naming the variable. run.sh then reads the three build
+ * and dry-run switches itself; verify.ts reads requireProviders and kubeVersion from here.
  */
 import { readSettings } from "../lib/script-input";
 
