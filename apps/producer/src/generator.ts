@@ -1,4 +1,4 @@
-import { createRandomSource, uuidFromBytes, type RandomSource } from "./random";
+import { indexedRandomSources, uuidFromBytes, type RandomSource } from "./random";
 import type { UserRecord } from "./record";
 
 interface CountryProfile {
@@ -11,9 +11,11 @@ interface CountryProfile {
   phone: (random: RandomSource) => string;
 }
 
+const digitCharacters = "0123456789";
+
 function digits(random: RandomSource, count: number): string {
   let text = "";
-  for (let index = 0; index < count; index++) text += String(random.integer(0, 9));
+  for (let index = 0; index < count; index++) text += digitCharacters[random.integer(0, 9)];
   return text;
 }
 
@@ -293,13 +295,21 @@ function asciiSlug(text: string): string {
   return slug;
 }
 
+let lastSeed: { seed: string; sources: (index: number) => RandomSource } | undefined;
+
+/** The random source of record `index` is that of the text `${seed}#${index}`; the seed's part is hashed once per seed. */
+function sourcesOf(seed: string): (index: number) => RandomSource {
+  if (lastSeed?.seed !== seed) lastSeed = { seed, sources: indexedRandomSources(`${seed}#`) };
+  return lastSeed.sources;
+}
+
 /**
  * The user at position `index` of the sequence for `seed`. Each record depends only on
  * (seed, index), so a run can resume at any offset and two runs with the same seed and
  * count produce identical records (same ids, so replays upsert rather than duplicate).
  */
 export function generateUser(seed: string, index: number): UserRecord {
-  const random = createRandomSource(`${seed}#${index}`);
+  const random = sourcesOf(seed)(index);
   const id = uuidFromBytes(random.bytes(16));
   const gender = random.next() < 0.5 ? "female" : "male";
   const firstName = random.pick(gender === "female" ? femaleFirstNames : maleFirstNames);

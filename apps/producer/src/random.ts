@@ -11,11 +11,13 @@ export interface RandomSource {
   bytes(count: number): Uint8Array;
 }
 
-function cyrb128(text: string): [number, number, number, number] {
-  let h1 = 1779033703;
-  let h2 = 3144134277;
-  let h3 = 1013904242;
-  let h4 = 2773480762;
+type HashState = [number, number, number, number];
+
+const cyrb128Start: Readonly<HashState> = [1779033703, 3144134277, 1013904242, 2773480762];
+
+/** cyrb128's per-character rounds, continued from `state`: hashing a text equals absorbing any split of it in order. */
+function absorb(state: Readonly<HashState>, text: string): HashState {
+  let [h1, h2, h3, h4] = state;
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     h1 = h2 ^ Math.imul(h1 ^ code, 597399067);
@@ -23,6 +25,12 @@ function cyrb128(text: string): [number, number, number, number] {
     h3 = h4 ^ Math.imul(h3 ^ code, 951274213);
     h4 = h1 ^ Math.imul(h4 ^ code, 2716044179);
   }
+  return [h1, h2, h3, h4];
+}
+
+/** cyrb128's final mixing, after the last character. */
+function finish(state: Readonly<HashState>): HashState {
+  let [h1, h2, h3, h4] = state;
   h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
   h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
   h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
@@ -34,40 +42,70 @@ function cyrb128(text: string): [number, number, number, number] {
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 
-export function createRandomSource(seed: string): RandomSource {
-  let [a, b, c, d] = cyrb128(seed);
-  const nextUint32 = (): number => {
-    a >>>= 0;
-    b >>>= 0;
-    c >>>= 0;
-    d >>>= 0;
+/** sfc32 as a class: the generator makes one source per record, and prototype methods cost no closures per source. */
+class Sfc32 implements RandomSource {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor([a, b, c, d]: Readonly<HashState>) {
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+    // Discard the first outputs: sfc32 needs a few rounds to mix a fresh state.
+    for (let round = 0; round < 12; round++) this.nextUint32();
+  }
+
+  private nextUint32(): number {
+    const a = this.a >>> 0;
+    const b = this.b >>> 0;
+    let c = this.c >>> 0;
+    let d = this.d >>> 0;
     let t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
     c = (c << 21) | (c >>> 11);
     d = (d + 1) | 0;
     t = (t + d) | 0;
-    c = (c + t) | 0;
+    this.c = (c + t) | 0;
+    this.d = d;
     return t >>> 0;
-  };
-  // Discard the first outputs: sfc32 needs a few rounds to mix a fresh state.
-  for (let round = 0; round < 12; round++) nextUint32();
-  const next = (): number => nextUint32() / 4294967296;
-  return {
-    next,
-    integer: (minimum, maximum) => minimum + Math.floor(next() * (maximum - minimum + 1)),
-    pick: (items) => {
-      if (items.length === 0) throw new Error("cannot pick from an empty list");
-      return items[Math.floor(next() * items.length)];
-    },
-    bytes: (count) => {
-      const result = new Uint8Array(count);
-      for (let index = 0; index < count; index++) result[index] = nextUint32() & 0xff;
-      return result;
-    },
-  };
+  }
+
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  integer(minimum: number, maximum: number): number {
+    return minimum + Math.floor(this.next() * (maximum - minimum + 1));
+  }
+
+  pick<Item>(items: readonly Item[]): Item {
+    if (items.length === 0) throw new Error("cannot pick from an empty list");
+    return items[Math.floor(this.next() * items.length)];
+  }
+
+  bytes(count: number): Uint8Array {
+    const result = new Uint8Array(count);
+    for (let index = 0; index < count; index++) result[index] = this.nextUint32() & 0xff;
+    return result;
+  }
 }
 
+export function createRandomSource(seed: string): RandomSource {
+  return new Sfc32(finish(absorb(cyrb128Start, seed)));
+}
+
+/**
+ * The source of `${prefix}${index}` for any index, equal to createRandomSource of that text: the prefix is hashed once,
+ * so a source per record hashes only the index's digits.
+ */
+export function indexedRandomSources(prefix: string): (index: number) => RandomSource {
+  const afterPrefix = absorb(cyrb128Start, prefix);
+  return (index) => new Sfc32(finish(absorb(afterPrefix, String(index))));
+}
 const hexOfByte = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
 /** RFC 4122 version-4 UUID from 16 random bytes. */
