@@ -78,31 +78,24 @@ export async function registerUserSchema(
 }
 
 /**
- * Avro in the Confluent wire format: magic byte 0, schema id (int32 big-endian), Avro binary body. Built once per run
- * from the schema the run registered (the id names exactly that schema), and synchronous: a batch is encoded without a
- * promise or a registry cache look-up per record. The bytes equal the registry client's `encode` (encoding.test.ts).
+ * Writes one record in the Confluent wire format (magic byte 0, schema id as int32 big-endian, Avro binary body) into
+ * `target` at `position`. Answers the end of what it wrote or, when the record does not fit from `position` on,
+ * minus the bytes it needs (what was written past `position` then means nothing). Throws, naming the record and its
+ * bad fields, on a record that does not match the schema.
  */
-export function createUserEncoder(schemaId: number): (record: UserRecord) => Buffer {
+export type UserFrameWriter = (record: UserRecord, target: Buffer, position: number) => number;
+
+export function createUserFrameWriter(schemaId: number): UserFrameWriter {
   const type = avro.Type.forSchema(userSchema() as avro.Schema);
-  // Records are written one after another into a shared block, each value a view of its part: no allocation and no
-  // copy per record. A view is never written again (a full block is replaced, not reused), so Kafka can hold it.
-  let block = Buffer.alloc(blockBytes);
-  let position = 0;
-  const encodeAt = (record: UserRecord): number => {
-    block.writeUInt8(0, position);
-    block.writeInt32BE(schemaId, position + 1);
-    return type.encode(record, block, position + 5);
-  };
-  return (record) => {
-    let end: number;
+  return (record, target, position) => {
     try {
-      end = position + 5 < block.length ? encodeAt(record) : -1;
-      if (end < 0) {
-        // avsc answers a negative position when the rest of the block is too small: start a new one.
-        block = Buffer.alloc(Math.max(blockBytes, 2 * (5 + Math.abs(end))));
-        position = 0;
-        end = encodeAt(record);
-      }
+      // Rare (once per full target): the header alone does not fit, so measure the whole record.
+      if (position + 5 > target.length) return -(5 + type.toBuffer(record).length);
+      target.writeUInt8(0, position);
+      target.writeInt32BE(schemaId, position + 1);
+      // avsc answers target.length - (where the body would end) when the body does not fit: the record's size follows.
+      const end = type.encode(record, target, position + 5);
+      return end >= 0 ? end : -(target.length - end - position);
     } catch (error) {
       const fields: string[] = [];
       type.isValid(record, { errorHook: (path) => fields.push(path.join(".")) });
@@ -111,6 +104,27 @@ export function createUserEncoder(schemaId: number): (record: UserRecord) => Buf
         `record ${record.id} does not match users_created.avsc${fields.length > 0 ? ` (fields: ${fields.join(", ")})` : ""}: ${reason}`,
         { cause: error },
       );
+    }
+  };
+}
+
+/**
+ * Avro in the Confluent wire format, built once per run from the schema the run registered (the id names exactly that
+ * schema), and synchronous: a batch is encoded without a promise or a registry cache look-up per record. The bytes
+ * equal the registry client's `encode` (encoding.test.ts).
+ */
+export function createUserEncoder(schemaId: number): (record: UserRecord) => Buffer {
+  const write = createUserFrameWriter(schemaId);
+  // Records are written one after another into a shared block, each value a view of its part: no allocation and no
+  // copy per record. A view is never written again (a full block is replaced, not reused), so Kafka can hold it.
+  let block = Buffer.alloc(blockBytes);
+  let position = 0;
+  return (record) => {
+    let end = write(record, block, position);
+    if (end < 0) {
+      block = Buffer.alloc(Math.max(blockBytes, -end));
+      position = 0;
+      end = write(record, block, position);
     }
     const value = block.subarray(position, end);
     position = end;
@@ -134,6 +148,6 @@ export function readConfluentFrame(value: Buffer): ConfluentFrame {
 }
 
 /** Key = user id, so every version of a user lands on the same partition in order. */
-export function toKafkaMessage(record: UserRecord, value: Buffer, producedAtMs: number): Message {
-  return { key: record.id, value, timestamp: String(producedAtMs) };
+export function toKafkaMessage(key: string | Buffer, value: Buffer, producedAtMs: number): Message {
+  return { key, value, timestamp: String(producedAtMs) };
 }

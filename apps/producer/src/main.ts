@@ -1,4 +1,6 @@
+import { isMainThread } from "node:worker_threads";
 import { Kafka, Partitioners } from "kafkajs";
+import { encodedBatches, type RecordBatches } from "./batches";
 import { ConfigurationError } from "../../shared/environment";
 import { loadProducerConfig, type ProducerConfig } from "./config";
 import { createSchemaRegistry, createUserEncoder, registerUserSchema, toKafkaMessage } from "./encoding";
@@ -7,16 +9,24 @@ import { startHealthServer, type HealthServer } from "./health-server";
 import { buildKafkaClientConfig, kafkaCompression, kafkaLogLevels } from "./kafka";
 import { errorMessage } from "./retry";
 import { runProducer } from "./run";
-import { createGeneratorSource, createRandomUserSource, type UserSource } from "./source";
+import { generatorWorkerBatches } from "./generator-worker";
+import { createRandomUserSource } from "./source";
 
 const log = (line: string): void => {
   process.stderr.write(`[producer] ${line}\n`);
 };
 
-function createSource(config: ProducerConfig): UserSource {
+/** The built-in generator runs on a worker thread (generator-worker.ts); RandomUser pages are encoded as they arrive. */
+function openBatches(config: ProducerConfig, schemaId: number): RecordBatches {
   const { environment } = config;
-  if (environment.PRODUCER_SOURCE === "generator") return createGeneratorSource(environment.PRODUCER_SEED);
-  return createRandomUserSource({
+  if (environment.PRODUCER_SOURCE === "generator") {
+    return generatorWorkerBatches({
+      seed: environment.PRODUCER_SEED,
+      schemaId,
+      chunkRecords: environment.PRODUCER_BATCH_SIZE,
+    });
+  }
+  const source = createRandomUserSource({
     baseUrl: environment.RANDOMUSER_URL,
     seed: environment.PRODUCER_SEED,
     pageSize: environment.RANDOMUSER_PAGE_SIZE,
@@ -26,6 +36,7 @@ function createSource(config: ProducerConfig): UserSource {
     maximumRetryDelayMs: environment.RANDOMUSER_RETRY_MAX_MS,
     log,
   });
+  return encodedBatches(source, createUserEncoder(schemaId));
 }
 
 function listenForShutdown(controller: AbortController): void {
@@ -77,9 +88,8 @@ async function main(): Promise<void> {
   const health =
     healthPort === undefined ? undefined : await serveHealth(healthPort, stuckAfterMs(environment), controller.signal);
 
-  const source = createSource(config);
   log(
-    `plan: ${plan.description} to topic ${environment.KAFKA_TOPIC} via ${environment.KAFKA_BOOTSTRAP_SERVERS.join(",")}; source: ${source.description}; batch ${environment.PRODUCER_BATCH_SIZE}, compression ${environment.PRODUCER_COMPRESSION}`,
+    `plan: ${plan.description} to topic ${environment.KAFKA_TOPIC} via ${environment.KAFKA_BOOTSTRAP_SERVERS.join(",")}; batch ${environment.PRODUCER_BATCH_SIZE}, compression ${environment.PRODUCER_COMPRESSION}`,
   );
   const registry = createSchemaRegistry({
     url: environment.SCHEMA_REGISTRY_URL,
@@ -101,11 +111,8 @@ async function main(): Promise<void> {
         disconnectTimeoutMs: environment.PRODUCER_SHUTDOWN_TIMEOUT_MS,
       },
       {
-        source,
-        encoder: {
-          register: () => registerUserSchema(registry, environment.SCHEMA_REGISTRY_URL, environment.KAFKA_TOPIC),
-          encoderFor: createUserEncoder,
-        },
+        registerSchema: () => registerUserSchema(registry, environment.SCHEMA_REGISTRY_URL, environment.KAFKA_TOPIC),
+        openBatches: (schemaId) => openBatches(config, schemaId),
         // Idempotence with one request in flight: retries cannot duplicate or reorder records; sends use acks=all.
         createProducer: () =>
           kafka.producer({
@@ -131,4 +138,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// The bundle is also the generator's worker thread (generator-worker.ts), which must not start a producer.
+if (isMainThread) void main();

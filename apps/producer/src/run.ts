@@ -1,12 +1,11 @@
 import { type CompressionTypes, type Message } from "kafkajs";
 import { topicValueSubject } from "../../shared/schema-subject";
+import type { RecordBatches } from "./batches";
 import type { RunPlan } from "./config";
 import type { SendEvents } from "./health";
 import { nextBatchSize, waitBeforeNextBatch } from "./pacing";
 import { ProgressMeter } from "./progress";
-import type { UserRecord } from "./record";
 import { errorMessage } from "./retry";
-import type { UserSource } from "./source";
 
 /** The slice of a kafkajs producer the run loop uses (a fake in tests). */
 export interface ProducerPort {
@@ -15,12 +14,6 @@ export interface ProducerPort {
   disconnect(): Promise<void>;
 }
 
-/** Schema registration (the Confluent registry client in production) and the record encoder for the id it returns. */
-export interface EncoderPort {
-  register(): Promise<number>;
-  /** Synchronous, so that a batch is encoded in one go; throws on a record that does not match the schema. */
-  encoderFor(schemaId: number): (record: UserRecord) => Buffer;
-}
 
 export interface RunSettings {
   plan: RunPlan;
@@ -34,10 +27,12 @@ export interface RunSettings {
 }
 
 export interface RunDependencies {
-  source: UserSource;
-  encoder: EncoderPort;
+  /** Registers the schema (the Confluent registry client in production) and answers its id. */
+  registerSchema: () => Promise<number>;
+  /** The records to send, encoded for the registered schema id. */
+  openBatches: (schemaId: number) => RecordBatches;
   createProducer: () => ProducerPort;
-  toMessage: (record: UserRecord, value: Buffer, producedAtMs: number) => Message;
+  toMessage: (key: string | Buffer, value: Buffer, producedAtMs: number) => Message;
   log: (line: string) => void;
   /** Told where the loop stands, for the health check; unset when no health server runs. */
   health?: SendEvents;
@@ -131,11 +126,14 @@ export async function runProducer(
     return { ...summary, elapsedSeconds: (now() - startedAt) / 1000, stoppedBySignal: shutdown.aborted };
   };
 
-  const schemaId = await unlessStopped(dependencies.encoder.register(), shutdown);
+  const schemaId = await unlessStopped(dependencies.registerSchema(), shutdown);
   if (schemaId === stopped) return finish();
   summary.schemaId = schemaId;
   log(`schema registered under ${topicValueSubject(settings.topic)} with id ${schemaId}`);
 
+  // Opened before connecting, so that records are being prepared while the connection is made.
+  const batches = dependencies.openBatches(schemaId);
+  log(`records from ${batches.description}`);
   const producer = dependencies.createProducer();
   const brokers = settings.bootstrapServers.join(",");
   log(`connecting to Kafka at ${brokers}`);
@@ -150,7 +148,6 @@ export async function runProducer(
     if (connected === stopped) return finish();
     log("connected; sending");
     health?.connected();
-    const encode = dependencies.encoder.encoderFor(schemaId);
     const progress = new ProgressMeter(startedAt, settings.progressIntervalMs);
     // One batch in flight (the idempotent producer allows one request at a time): the next batch is generated and
     // encoded while the broker acknowledges the current one. Pacing counts records handed to Kafka.
@@ -181,9 +178,9 @@ export async function runProducer(
           continue;
         }
         health?.recordsDue();
-        const records = await dependencies.source.take(batchSize);
+        const { keys, values } = await batches.take(batchSize);
         const producedAt = now();
-        const messages = records.map((record) => dependencies.toMessage(record, encode(record), producedAt));
+        const messages = keys.map((key, index) => dependencies.toMessage(key, values[index], producedAt));
         // Deliberately not raced against shutdown: a batch handed to Kafka is always flushed.
         if (inFlight !== undefined) await inFlight;
         inFlight = sendBatch(messages, summary.sent);
@@ -197,6 +194,7 @@ export async function runProducer(
     }
     return finish();
   } finally {
+    await batches.close();
     await disconnectWithin(producer, settings.disconnectTimeoutMs, log);
   }
 }

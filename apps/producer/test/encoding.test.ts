@@ -2,6 +2,7 @@ import * as avro from "avsc";
 import {
   createSchemaRegistry,
   createUserEncoder,
+  createUserFrameWriter,
   readConfluentFrame,
   registerUserSchema,
   toKafkaMessage,
@@ -83,10 +84,54 @@ describe("Confluent wire format through the schema registry", () => {
   });
 });
 
+describe("createUserFrameWriter", () => {
+  const write = createUserFrameWriter(42);
+  const encode = createUserEncoder(42);
+  const user = generateUser("frames", 3);
+  const frame = Buffer.from(encode(user));
+
+  it("writes the encoder's bytes at the position it is given and answers where they end", () => {
+    const target = Buffer.alloc(1000, 0xff);
+    expect(write(user, target, 10)).toBe(10 + frame.length);
+    expect(target.subarray(10, 10 + frame.length).equals(frame)).toBe(true);
+  });
+
+  it.each([
+    ["the body", 20],
+    ["the header", 3],
+    ["anything", 0],
+  ])("answers minus the record's size when %s does not fit", (_, room) => {
+    const target = Buffer.alloc(100 + room);
+    expect(write(user, target, 100)).toBe(-frame.length);
+  });
+
+  it("names the record and the field that does not match the schema", () => {
+    expect(() => write({ ...user, email: 5 as unknown as string }, Buffer.alloc(1000), 0)).toThrow(
+      `record ${user.id} does not match users_created.avsc (fields: email)`,
+    );
+  });
+});
+
+describe("createUserEncoder", () => {
+  it("starts a new block when a record does not fit the rest of the current one, without changing earlier values", () => {
+    const encode = createUserEncoder(9);
+    const values = Array.from({ length: 3000 }, (_, index) => encode(generateUser("blocks", index)));
+    const copies = values.map((value) => Buffer.from(value));
+    const single = createUserFrameWriter(9);
+    values.forEach((value, index) => {
+      const alone = Buffer.alloc(1000);
+      const end = single(generateUser("blocks", index), alone, 0);
+      expect(value.equals(alone.subarray(0, end))).toBe(true);
+      expect(value.equals(copies[index] as Buffer)).toBe(true);
+    });
+    expect(new Set(values.map((value) => value.buffer)).size).toBeGreaterThan(1);
+  });
+});
+
 describe("toKafkaMessage", () => {
   it("keys by user id and stamps the production time", () => {
     const user = generateUser("key", 0);
-    expect(toKafkaMessage(user, Buffer.from([0]), 1_700_000_000_000)).toEqual({
+    expect(toKafkaMessage(user.id, Buffer.from([0]), 1_700_000_000_000)).toEqual({
       key: user.id,
       value: Buffer.from([0]),
       timestamp: "1700000000000",

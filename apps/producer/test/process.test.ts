@@ -124,6 +124,9 @@ it("stops on SIGTERM while connecting: exit 0, summary on stdout", async () => {
   expect(outcome.stderr).toContain("schema registered under users_created-value with id 1");
   expect(outcome.stderr).toContain("received SIGTERM: finishing the batch in flight, then disconnecting");
   expect(outcome.stderr).not.toContain("/healthz");
+  // The bundle is also the generator's worker thread, which started here and ran no second producer.
+  expect(outcome.stderr).toContain('records from built-in generator (seed "streamstack") on a worker thread');
+  expect(outcome.stderr.match(/\[producer\] plan: /g)).toHaveLength(1);
   expect(outcome.code).toBe(0);
   expect(JSON.parse(outcome.stdout.trim())).toMatchObject({
     sent: 0,

@@ -1,4 +1,5 @@
 import { CompressionTypes } from "kafkajs";
+import { encodedBatches } from "../src/batches";
 import { toKafkaMessage } from "../src/encoding";
 import { HealthState } from "../src/health";
 import { startHealthServer } from "../src/health-server";
@@ -19,13 +20,12 @@ const settings = (overrides: Partial<RunSettings> = {}): RunSettings => ({
   ...overrides,
 });
 
+const idAsValue = (record: { id: string }): Buffer => Buffer.from(record.id);
+
 function dependencies(producer: FakeProducer, logged: string[] = []) {
   return {
-    source: createGeneratorSource("run-test"),
-    encoder: {
-      register: async () => 7,
-      encoderFor: () => (record: { id: string }) => Buffer.from(record.id),
-    },
+    registerSchema: async () => 7,
+    openBatches: () => encodedBatches(createGeneratorSource("run-test"), idAsValue),
     createProducer: () => producer,
     toMessage: toKafkaMessage,
     log: (line: string) => logged.push(line),
@@ -84,7 +84,7 @@ describe("runProducer", () => {
     let inFlight = 0;
     let mostInFlight = 0;
     let takenWhileSending = 0;
-    const source = createGeneratorSource("pipeline");
+    const batches = encodedBatches(createGeneratorSource("pipeline"), idAsValue);
     producer.onSend = async () => {
       inFlight += 1;
       mostInFlight = Math.max(mostInFlight, inFlight);
@@ -93,13 +93,13 @@ describe("runProducer", () => {
     };
     const deps = {
       ...dependencies(producer),
-      source: {
-        description: source.description,
+      openBatches: () => ({
+        ...batches,
         take: (count: number) => {
           if (inFlight > 0) takenWhileSending += 1;
-          return source.take(count);
+          return batches.take(count);
         },
-      },
+      }),
     };
     const summary = await runProducer(settings(), deps, new AbortController().signal);
     expect(summary.sent).toBe(250);
@@ -113,7 +113,7 @@ describe("runProducer", () => {
     const controller = new AbortController();
     const deps = {
       ...dependencies(producer),
-      encoder: { register: () => new Promise<number>(() => undefined), encoderFor: () => () => Buffer.alloc(0) },
+      registerSchema: () => new Promise<number>(() => undefined),
     };
     setTimeout(() => controller.abort(), 10);
     const summary = await runProducer(settings(), deps, controller.signal);
