@@ -219,6 +219,13 @@ describe("Spark", () => {
     expect(objects.some((o) => o.kind === "PersistentVolumeClaim")).toBe(checkpointVolume === "persistentVolumeClaim");
     const code = objects.find((o) => o.kind === "ConfigMap");
     expect(Object.keys(code?.data ?? {})).toEqual(expect.arrayContaining(["streaming_job.py", "users_created.avsc"]));
+    // Passed to spark-submit as --conf (operator v2.2.1 submission.go sparkConfOption): one shuffle partition per
+    // executor core, not Spark's 200.
+    const executor = application?.spec?.executor as { instances: number; cores: number };
+    expect((application?.spec?.sparkConf as Record<string, string>)["spark.sql.shuffle.partitions"]).toBe(
+      String(executor.instances * executor.cores),
+    );
+    expect(executor.instances).toBe(config.spark.executors);
     // Spark's pod size is memory plus overhead: together exactly what config asks for.
     const driver = application?.spec?.driver as { memory: string; memoryOverhead: string };
     expect(Number.parseInt(driver.memory) + Number.parseInt(driver.memoryOverhead)).toBe(

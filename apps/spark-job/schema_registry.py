@@ -77,6 +77,10 @@ class WriterSchemas:
             f"{last_problem}"
         )
 
+    def cached(self) -> Mapping[int, str]:
+        """Every writer schema fetched so far, by id (no registry call)."""
+        return dict(self._cache)
+
     def resolve(self, schema_ids: Iterable[int]) -> Mapping[int, str]:
         """Writer schemas of the given ids that the registry knows; unknown ids are left out."""
         known: dict[int, str] = {}

@@ -80,25 +80,29 @@ def make_batch_writer(
     after retries, and the restarted query replays it from the checkpoint."""
     record_fields = user_records.record_field_names(schema_json)
 
-    def write_batch(batch: DataFrame, batch_id: int) -> None:
-        known = None
-        if writer_schemas is not None:
-            # Persisted first: the id scan and the two sinks all read the batch.
-            batch = batch.persist()
-            known = writer_schemas.resolve(user_records.framed_schema_ids(batch))
-        # Persisted because two sinks read it: without this every action would re-read Kafka.
+    def validated_batch(batch: DataFrame) -> tuple[DataFrame, int]:
+        """The batch validated and persisted (the sinks both read it), and how many records it rejects.
+        Decoded first with the writer schemas cached so far: one Spark job, in which the ids the cache
+        lacks show up as unknown_schema_id rejects. Only when the registry then knows one of those ids
+        is the batch validated again; an id it does not know stays a dead letter."""
+        known = writer_schemas.cached() if writer_schemas is not None else None
         validated = user_records.validate_records(batch, schema_json, known).persist()
+        rejected_count, unresolved_ids = user_records.rejection_summary(validated)
+        if writer_schemas is not None and unresolved_ids and writer_schemas.resolve(unresolved_ids):
+            validated.unpersist()
+            validated = user_records.validate_records(batch, schema_json, writer_schemas.cached()).persist()
+            rejected_count, _ = user_records.rejection_summary(validated)
+        return validated, rejected_count
+
+    def write_batch(batch: DataFrame, batch_id: int) -> None:
+        validated, rejected_count = validated_batch(batch)
         try:
-            dead_letters = user_records.to_dead_letters(user_records.rejected(validated))
-            rejected_count = dead_letters.count()
             if rejected_count:
-                write_dead_letters(dead_letters)
+                write_dead_letters(user_records.to_dead_letters(user_records.rejected(validated)))
             write_rows(user_records.to_table_rows(user_records.accepted(validated), record_fields))
             LOG.info("batch %d: %d record(s) rejected to the dead-letter topic", batch_id, rejected_count)
         finally:
             validated.unpersist()
-            if writer_schemas is not None:
-                batch.unpersist()
 
     return write_batch
 

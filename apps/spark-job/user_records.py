@@ -232,12 +232,14 @@ def validate_records(
     return add_rejection_reason(decoded, required_field_names(schema_json))
 
 
-def framed_schema_ids(kafka_records: DataFrame) -> list[int]:
-    """The distinct schema ids of a batch's Confluent-framed records (magic byte 0, full header)."""
-    value = F.col("value")
-    framed = kafka_records.where(
-        (F.length(value) >= CONFLUENT_HEADER_LENGTH)
-        & (F.hex(F.expr("substring(value, 1, 1)")) == CONFLUENT_MAGIC_BYTE_HEX)
-    )
-    ids = framed.select(F.conv(F.hex(F.expr("substring(value, 2, 4)")), 16, 10).cast("long").alias("id")).distinct()
-    return [row["id"] for row in ids.collect()]
+def rejection_summary(validated: DataFrame) -> tuple[int, list[int]]:
+    """In one pass: how many records are rejected, and the distinct schema ids of those rejected as
+    unknown_schema_id (ids the writer schemas given to decode_confluent_avro lacked)."""
+    reason = F.col(REJECTION_REASON)
+    row = validated.agg(
+        F.count(reason).alias("rejected"),  # count() skips nulls: accepted records have none
+        F.collect_set(F.when(reason == REASON_UNKNOWN_SCHEMA_ID, F.col(SCHEMA_ID))).alias("unknown_ids"),
+    ).first()
+    if row is None:
+        return 0, []
+    return int(row["rejected"]), sorted(int(schema_id) for schema_id in row["unknown_ids"])

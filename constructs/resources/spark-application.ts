@@ -28,6 +28,9 @@ export function sparkJobFiles(): Record<string, string> {
   return files;
 }
 
+/** Each executor runs one task at a time: the profiles size executors by memory, and CPU requests stay below a core. */
+const executorCores = 1;
+
 /** Spark sizes a pod as memory + overhead; we give the overhead explicitly so the pod gets exactly what config says. */
 export const sparkMemoryOverheadMi = 384;
 
@@ -191,6 +194,9 @@ export function sparkJobObjects(
         "spark.kubernetes.submission.waitAppCompletion": "false",
         // Executors' block managers otherwise listen on a random port, which no network policy can name.
         "spark.blockManager.port": String(sparkPorts.blockManager),
+        // One shuffle partition per executor core. With Spark's default of 200, each micro-batch's per-id dedup
+        // (user_records.to_table_rows) runs 200 tiny tasks on the executors' few cores.
+        "spark.sql.shuffle.partitions": String(settings.executors * executorCores),
       },
       // A streaming query runs forever; the operator restarts it after a failure and it resumes from its checkpoint.
       restartPolicy: { type: "Always", onFailureRetryInterval: 10, onSubmissionFailureRetryInterval: 30 },
@@ -216,7 +222,7 @@ export function sparkJobObjects(
       },
       executor: {
         instances: settings.executors,
-        cores: 1,
+        cores: executorCores,
         coreRequest: settings.executorResources.cpu,
         ...sparkMemory(settings.executorResources.memory),
         labels,

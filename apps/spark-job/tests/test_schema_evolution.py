@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+import streaming_job
 import user_records as records
 from conftest import confluent_frame, kafka_records, valid_user
 from schema_registry import RegistryUnavailable, WriterSchemas
@@ -101,16 +102,24 @@ def test_the_right_id_with_another_schemas_body_is_rejected(spark, schema_json):
     assert rows[0][records.REJECTION_REASON] is not None
 
 
-def test_framed_schema_ids_lists_each_id_once(spark, schema_json):
+def test_rejection_summary_counts_rejects_and_lists_each_unknown_id_once(spark, schema_json):
     frames = [
         confluent_frame(schema_json, valid_user(), schema_id=V1_ID),
-        confluent_frame(schema_json, valid_user(), schema_id=V1_ID),
         confluent_frame(schema_json, valid_user(), schema_id=V2_ID),
+        confluent_frame(schema_json, valid_user(), schema_id=V2_ID),
+        confluent_frame(schema_json, valid_user(), schema_id=OTHER_ID),
         confluent_frame(schema_json, valid_user(), schema_id=V2_ID, magic_byte=1),
         b"\x00\x00",
         None,
     ]
-    assert sorted(records.framed_schema_ids(kafka_records(spark, frames))) == [V1_ID, V2_ID]
+    validated = records.validate_records(kafka_records(spark, frames), schema_json, {V1_ID: schema_json})
+    # Rejected: two V2 and one OTHER (unknown ids), the wrong magic byte, the truncated header, the empty value.
+    assert records.rejection_summary(validated) == (6, [V2_ID, OTHER_ID])
+    assert records.rejection_summary(records.validate_records(kafka_records(spark, frames[:1]), schema_json, {})) == (
+        1,
+        [V1_ID],
+    )
+    assert records.rejection_summary(records.validate_records(kafka_records(spark, []), schema_json, None)) == (0, [])
 
 
 # --- the registry client ---------------------------------------------------------------------
@@ -156,3 +165,51 @@ def test_a_new_id_while_the_registry_is_down_fails_the_batch_after_retries(schem
     with pytest.raises(RegistryUnavailable, match="id 11 after 4 attempts"):
         schemas.resolve([V1_ID])
     assert delays == [1.0, 2.0, 4.0]
+
+
+# --- the batch writer with the registry ---------------------------------------------------------
+
+
+class Sinks:
+    def __init__(self):
+        self.rows = []
+        self.dead_letters = []
+
+    def write_rows(self, rows):
+        self.rows.extend(row["id"] for row in rows.collect())
+
+    def write_dead_letters(self, dead_letters):
+        self.dead_letters.extend(json.loads(row["value"])["reason"] for row in dead_letters.collect())
+
+
+def test_the_batch_writer_asks_the_registry_only_for_ids_it_has_not_cached(spark, schema_json):
+    v2 = v2_schema(schema_json)
+    registry = FakeRegistry({V1_ID: schema_json, V2_ID: v2})
+    schemas = WriterSchemas("http://registry:8081", fetch=registry, sleep=lambda _: None)
+    sinks = Sinks()
+    write = streaming_job.make_batch_writer(schema_json, sinks.write_rows, sinks.write_dead_letters, schemas)
+    user_id = "00000000-0000-4000-8000-0000000000{:02x}".format
+
+    def frame(writer, schema_id, number):
+        user = dict(valid_user(id=user_id(number)), **({"nickname": "N"} if writer is v2 else {}))
+        return confluent_frame(writer, user, schema_id=schema_id)
+
+    write(kafka_records(spark, [frame(schema_json, V1_ID, 1), frame(schema_json, V1_ID, 2)]), 0)
+    assert (sorted(sinks.rows), sinks.dead_letters) == ([user_id(1), user_id(2)], [])
+    assert registry.calls == ["http://registry:8081/schemas/ids/11"]
+
+    write(kafka_records(spark, [frame(schema_json, V1_ID, 3)]), 1)
+    assert registry.calls == ["http://registry:8081/schemas/ids/11"], "a cached id is not asked again"
+
+    # A new id the registry knows is decoded, not dead-lettered; one it does not know is a dead letter.
+    write(kafka_records(spark, [frame(v2, V2_ID, 4), frame(schema_json, OTHER_ID, 5)]), 2)
+    assert user_id(4) in sinks.rows and user_id(5) not in sinks.rows
+    assert sinks.dead_letters == [records.REASON_UNKNOWN_SCHEMA_ID]
+    assert registry.calls[1:] == ["http://registry:8081/schemas/ids/12", "http://registry:8081/schemas/ids/13"]
+
+    registry.down = True
+    write(kafka_records(spark, [frame(schema_json, V1_ID, 6), frame(v2, V2_ID, 7)]), 3)
+    assert {user_id(6), user_id(7)} <= set(sinks.rows), "cached ids keep decoding while the registry is down"
+    with pytest.raises(RegistryUnavailable, match="id 14 after 6 attempts"):
+        write(kafka_records(spark, [frame(schema_json, 14, 8)]), 4)
+    assert user_id(8) not in sinks.rows
