@@ -63,8 +63,16 @@ describe("loadConfig", () => {
       /expose\.nodePorts\.airflow: 30080 is already used by expose\.nodePorts\.dashboard/,
     ],
     [{ overrides: { profile: "cloud" } }, /profile: set the profile with STREAMSTACK_PROFILE/],
+    [
+      { overrides: { spark: { triggerInterval: "500ms" } } },
+      /spark\.triggerInterval: a trigger interval such as '500 milliseconds' or '5 seconds'/,
+    ],
   ])("rejects %j naming the field and the fix", (sources, message) => {
     expect(problemsOf(() => loadConfig(sources)).join("\n")).toMatch(message);
+  });
+
+  it.each(["500 milliseconds", "2 seconds", "1 minutes"])("takes the trigger interval %j", (triggerInterval) => {
+    expect(loadConfig({ overrides: { spark: { triggerInterval } } }).spark.triggerInterval).toBe(triggerInterval);
   });
 
   it("reports a missing or malformed overrides file", () => {

@@ -86,7 +86,10 @@ const sparkSchema = z.strictObject({
   executors: z.number().int().min(1).max(20),
   /** Checkpoints on a volume claim survive a driver restart; on emptyDir they do not. */
   checkpointStorage: storageSchema,
-  triggerInterval: z.string().regex(/^\d+ (seconds|minutes)$/, "a trigger interval such as '5 seconds'"),
+  /** How often the streaming job starts a micro-batch (Spark's processing-time trigger) when data waits. */
+  triggerInterval: z
+    .string()
+    .regex(/^\d+ (milliseconds|seconds|minutes)$/, "a trigger interval such as '500 milliseconds' or '5 seconds'"),
 });
 
 const cassandraSchema = z.strictObject({

@@ -15,6 +15,7 @@ import { sleep, waitFor } from "../scripts/lib/processes";
 import { readInput } from "../scripts/lib/script-input";
 import { deadProcesses, keyspace, table, withStack, type Stack } from "./lib/stack";
 import { tableIds } from "./lib/faults/observe";
+import { configuredConcurrentWrites, connectorWriteSettings } from "./lib/spark";
 
 interface RunInput {
   readonly count: number;
@@ -214,8 +215,24 @@ async function scenario(stack: Stack, { count, rowsTimeoutMs }: RunInput, report
     `totalUsers = ${String(dashboardTotal)}`,
   );
 
+  checkTableWriteSettings(stack, report);
   const dead = deadProcesses(stack);
   report.check("every engine still running at the end", dead.length === 0, dead.join(", "));
+}
+
+/** The connector wrote with the job's concurrency and LOCAL_QUORUM, as its own log of each write says. */
+function checkTableWriteSettings(stack: Stack, report: AssertionReport): void {
+  const logFile = stack.spark?.process.logFile;
+  const writes = logFile === undefined ? [] : connectorWriteSettings(logFile);
+  const expected = configuredConcurrentWrites();
+  const other = writes.filter(
+    (write) => write.concurrentWrites !== expected || write.consistencyLevel !== "LOCAL_QUORUM",
+  );
+  report.check(
+    `every table write kept ${expected} statements in flight per task at LOCAL_QUORUM`,
+    writes.length > 0 && other.length === 0,
+    `${writes.length} writes logged; ${other.length} otherwise (${JSON.stringify(other.slice(0, 2))})`,
+  );
 }
 
 async function main(): Promise<void> {

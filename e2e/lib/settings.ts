@@ -2,6 +2,7 @@
  * The harness's environment settings, read when a script first loads the harness: a bad value stops that script
  * (e2e, faults, soak, the benchmarks, the roles check, measure:rss) with exit 2 before it starts anything.
  */
+import { profiles } from "../../config/profiles";
 import { readSettings } from "../../scripts/lib/script-input";
 
 const port = { min: 1024, max: 65_535 };
@@ -18,10 +19,10 @@ export const harnessSettings = readSettings((input) => ({
     dashboard: input.wholeNumber({ env: "E2E_DASHBOARD_PORT" }, 28080, port),
     sparkUi: input.wholeNumber({ env: "E2E_SPARK_UI_PORT" }, 24040, port),
   },
-  /** The Spark job's processing-time trigger. */
+  /** The Spark job's processing-time trigger: by default the one the kind profile deploys. */
   triggerInterval: input.matching(
     { env: "E2E_TRIGGER_INTERVAL" },
-    "2 seconds",
+    profiles.kind.spark.triggerInterval,
     /^\d+ (milliseconds?|seconds?|minutes?)$/,
     'a Spark trigger interval: "<n> milliseconds", "<n> seconds" or "<n> minutes"',
   ),

@@ -206,3 +206,32 @@ export function commitProgress(checkpointLocation: string, topic: string): { tim
   }
   return progress.sort((a, b) => a.time - b.time);
 }
+
+/** The table-write settings the Spark Cassandra Connector logs for each write (its WriteConf), as the job ran them. */
+export interface ConnectorWriteSettings {
+  readonly consistencyLevel: string;
+  /** Statements in flight per Spark task (spark.cassandra.output.concurrent.writes). */
+  readonly concurrentWrites: number;
+}
+
+/**
+ * Every WriteConf in the driver log. The connector (3.5.1) logs its CassandraBulkWrite at the start of each table
+ * write; WriteConf's fields are batchSize, batchGroupingBufferSize, batchGroupingKey, consistencyLevel, ifNotExists,
+ * ignoreNulls, parallelismLevel, … (connector/src/main/scala/com/datastax/spark/connector/writer/WriteConf.scala).
+ */
+export function connectorWriteSettings(logFile: string): ConnectorWriteSettings[] {
+  const pattern = /WriteConf\(\w+\(\d+\),\d+,\w+,(\w+),(?:true|false),(?:true|false),(\d+),/g;
+  return [...readFileSync(logFile, "utf8").matchAll(pattern)].map((match) => ({
+    consistencyLevel: match[1] ?? "",
+    concurrentWrites: Number(match[2]),
+  }));
+}
+
+/** The job's own setting (apps/spark-job/job_config.py), so the check below cannot drift from it. */
+export function configuredConcurrentWrites(): number {
+  const source = readFileSync(join(sparkJobDir, "job_config.py"), "utf8");
+  const match = /^CASSANDRA_CONCURRENT_WRITES = (\d+)$/m.exec(source);
+  if (match?.[1] === undefined)
+    throw new Error("apps/spark-job/job_config.py no longer sets CASSANDRA_CONCURRENT_WRITES");
+  return Number(match[1]);
+}
