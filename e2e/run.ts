@@ -5,6 +5,7 @@
  *
  *   npx tsx e2e/run.ts [--count N]        (or E2E_RECORD_COUNT=N; E2E_ROWS_TIMEOUT_MS bounds the wait for the rows)
  */
+import { readFileSync } from "node:fs";
 import { dashboardTotalUsers, runProducer } from "./lib/apps";
 import { AssertionReport } from "./lib/assertions";
 import { checkSchemaEvolution } from "./lib/evolution";
@@ -15,7 +16,7 @@ import { sleep, waitFor } from "../scripts/lib/processes";
 import { readInput } from "../scripts/lib/script-input";
 import { deadProcesses, keyspace, table, withStack, type Stack } from "./lib/stack";
 import { tableIds } from "./lib/faults/observe";
-import { configuredConcurrentWrites, connectorWriteSettings } from "./lib/spark";
+import { configuredTableWrites, connectorWriteSettings } from "./lib/spark";
 
 interface RunInput {
   readonly count: number;
@@ -220,18 +221,38 @@ async function scenario(stack: Stack, { count, rowsTimeoutMs }: RunInput, report
   report.check("every engine still running at the end", dead.length === 0, dead.join(", "));
 }
 
-/** The connector wrote with the job's concurrency and LOCAL_QUORUM, as its own log of each write says. */
+/**
+ * The connector wrote with the job's settings and LOCAL_QUORUM, as its own log of each write says, and Cassandra
+ * found none of its batches too large or too wide (BatchStatement warns past batch_size_warn_threshold, 5 KiB, and
+ * unlogged_batch_across_partitions_warn_threshold, 10 partitions).
+ */
 function checkTableWriteSettings(stack: Stack, report: AssertionReport): void {
   const logFile = stack.spark?.process.logFile;
   const writes = logFile === undefined ? [] : connectorWriteSettings(logFile);
-  const expected = configuredConcurrentWrites();
+  const expected = configuredTableWrites();
   const other = writes.filter(
-    (write) => write.concurrentWrites !== expected || write.consistencyLevel !== "LOCAL_QUORUM",
+    (write) =>
+      write.concurrentWrites !== expected.concurrentWrites ||
+      write.rowsPerBatch !== expected.rowsPerBatch ||
+      write.groupingKey !== "ReplicaSet" ||
+      write.consistencyLevel !== "LOCAL_QUORUM",
   );
   report.check(
-    `every table write kept ${expected} statements in flight per task at LOCAL_QUORUM`,
+    `every table write kept ${expected.concurrentWrites} statements of ${expected.rowsPerBatch} rows in flight per task at LOCAL_QUORUM`,
     writes.length > 0 && other.length === 0,
     `${writes.length} writes logged; ${other.length} otherwise (${JSON.stringify(other.slice(0, 2))})`,
+  );
+  const cassandraLog = stack.cassandra?.process.logFile;
+  const batchWarnings =
+    cassandraLog === undefined
+      ? ["no Cassandra log"]
+      : readFileSync(cassandraLog, "utf8")
+          .split("\n")
+          .filter((line) => line.startsWith("WARN") && line.includes("BatchStatement"));
+  report.check(
+    "Cassandra warned about no batch of the job's",
+    batchWarnings.length === 0,
+    `${batchWarnings.length} warnings, e.g. ${batchWarnings[0] ?? ""}`,
   );
 }
 

@@ -209,6 +209,9 @@ export function commitProgress(checkpointLocation: string, topic: string): { tim
 
 /** The table-write settings the Spark Cassandra Connector logs for each write (its WriteConf), as the job ran them. */
 export interface ConnectorWriteSettings {
+  /** Rows per statement (RowsInBatch), or undefined when the batch was sized in bytes. */
+  readonly rowsPerBatch: number | undefined;
+  readonly groupingKey: string;
   readonly consistencyLevel: string;
   /** Statements in flight per Spark task (spark.cassandra.output.concurrent.writes). */
   readonly concurrentWrites: number;
@@ -220,18 +223,25 @@ export interface ConnectorWriteSettings {
  * ignoreNulls, parallelismLevel, … (connector/src/main/scala/com/datastax/spark/connector/writer/WriteConf.scala).
  */
 export function connectorWriteSettings(logFile: string): ConnectorWriteSettings[] {
-  const pattern = /WriteConf\(\w+\(\d+\),\d+,\w+,(\w+),(?:true|false),(?:true|false),(\d+),/g;
+  const pattern = /WriteConf\((\w+)\((\d+)\),\d+,(\w+),(\w+),(?:true|false),(?:true|false),(\d+),/g;
   return [...readFileSync(logFile, "utf8").matchAll(pattern)].map((match) => ({
-    consistencyLevel: match[1] ?? "",
-    concurrentWrites: Number(match[2]),
+    rowsPerBatch: match[1] === "RowsInBatch" ? Number(match[2]) : undefined,
+    groupingKey: match[3] ?? "",
+    consistencyLevel: match[4] ?? "",
+    concurrentWrites: Number(match[5]),
   }));
 }
 
-/** The job's own setting (apps/spark-job/job_config.py), so the check below cannot drift from it. */
-export function configuredConcurrentWrites(): number {
+/** The job's own settings (apps/spark-job/job_config.py), so the e2e check cannot drift from them. */
+export function configuredTableWrites(): { rowsPerBatch: number; concurrentWrites: number } {
   const source = readFileSync(join(sparkJobDir, "job_config.py"), "utf8");
-  const match = /^CASSANDRA_CONCURRENT_WRITES = (\d+)$/m.exec(source);
-  if (match?.[1] === undefined)
-    throw new Error("apps/spark-job/job_config.py no longer sets CASSANDRA_CONCURRENT_WRITES");
-  return Number(match[1]);
+  const setting = (name: string): number => {
+    const match = new RegExp(`^${name} = (\\d+)$`, "m").exec(source);
+    if (match?.[1] === undefined) throw new Error(`apps/spark-job/job_config.py no longer sets ${name}`);
+    return Number(match[1]);
+  };
+  return {
+    rowsPerBatch: setting("CASSANDRA_ROWS_PER_BATCH"),
+    concurrentWrites: setting("CASSANDRA_CONCURRENT_WRITES"),
+  };
 }

@@ -32,6 +32,8 @@ def test_defaults():
     assert config.cassandra.spark_conf() == {
         "spark.cassandra.connection.host": "cassandra",
         "spark.cassandra.connection.port": "9042",
+        "spark.cassandra.output.batch.grouping.key": "replica_set",
+        "spark.cassandra.output.batch.size.rows": "8",
         "spark.cassandra.output.concurrent.writes": "32",
     }
 
