@@ -65,15 +65,18 @@ describe("loadConfig", () => {
     [{ overrides: { profile: "cloud" } }, /profile: set the profile with STREAMSTACK_PROFILE/],
     [
       { overrides: { spark: { triggerInterval: "500ms" } } },
-      /spark\.triggerInterval: a trigger interval such as '500 milliseconds' or '5 seconds'/,
+      /spark\.triggerInterval: a trigger interval such as '500 milliseconds' or '1 second'/,
     ],
   ])("rejects %j naming the field and the fix", (sources, message) => {
     expect(problemsOf(() => loadConfig(sources)).join("\n")).toMatch(message);
   });
 
-  it.each(["500 milliseconds", "2 seconds", "1 minutes"])("takes the trigger interval %j", (triggerInterval) => {
-    expect(loadConfig({ overrides: { spark: { triggerInterval } } }).spark.triggerInterval).toBe(triggerInterval);
-  });
+  it.each(["500 milliseconds", "1 second", "2 seconds", "1 minute"])(
+    "takes the trigger interval %j",
+    (triggerInterval) => {
+      expect(loadConfig({ overrides: { spark: { triggerInterval } } }).spark.triggerInterval).toBe(triggerInterval);
+    },
+  );
 
   it("reports a missing or malformed overrides file", () => {
     expect(problemsOf(() => loadConfig({ overridesFile: "/nonexistent/streamstack.yaml" })).join()).toMatch(

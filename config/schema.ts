@@ -89,7 +89,7 @@ const sparkSchema = z.strictObject({
   /** How often the streaming job starts a micro-batch (Spark's processing-time trigger) when data waits. */
   triggerInterval: z
     .string()
-    .regex(/^\d+ (milliseconds|seconds|minutes)$/, "a trigger interval such as '500 milliseconds' or '5 seconds'"),
+    .regex(/^\d+ (milliseconds?|seconds?|minutes?)$/, "a trigger interval such as '500 milliseconds' or '1 second'"),
 });
 
 const cassandraSchema = z.strictObject({
