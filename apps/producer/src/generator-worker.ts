@@ -132,7 +132,10 @@ export function generatorWorkerBatches(options: GeneratorWorkerOptions): RecordB
     schemaId: options.schemaId,
     chunkRecords,
   };
-  const worker = new Worker(entry.file, { workerData: settings, ...(entry.execArgv ? { execArgv: entry.execArgv } : {}) });
+  const worker = new Worker(entry.file, {
+    workerData: settings,
+    ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+  });
   const ready: ReadyChunk[] = [];
   let requested = 0;
   let failure: Error | undefined;

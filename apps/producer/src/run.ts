@@ -14,7 +14,6 @@ export interface ProducerPort {
   disconnect(): Promise<void>;
 }
 
-
 export interface RunSettings {
   plan: RunPlan;
   topic: string;

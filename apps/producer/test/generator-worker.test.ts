@@ -4,7 +4,10 @@ import { generateUser } from "../src/generator";
 import { generatorWorkerBatches, type WorkerEntry } from "../src/generator-worker";
 
 // The worker runs the TypeScript source through tsx here; in the bundle it runs the bundle itself (process.test.ts).
-const entry: WorkerEntry = { file: join(__dirname, "..", "src", "generator-worker.ts"), execArgv: ["--require", "tsx/cjs"] };
+const entry: WorkerEntry = {
+  file: join(__dirname, "..", "src", "generator-worker.ts"),
+  execArgv: ["--require", "tsx/cjs"],
+};
 
 jest.setTimeout(30_000);
 
