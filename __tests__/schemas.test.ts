@@ -8,20 +8,24 @@ import {
   validateChartValues,
   validateLocalChartValues,
 } from "../validation/chart-values-validator";
-import { CrdRegistry } from "../validation/crd-registry";
+import type { CrdRegistry } from "../validation/crd-registry";
 import { validateObject } from "../validation/object-validator";
 import { schemaDirectory } from "../validation/schema-directory";
 import { crdFilesOfReleases, folderFor, readUpstreamFolders } from "../validation/upstream-folders";
 import { objectLabel } from "../validation/validation-outcome";
+import { crdRegistry } from "./support/pinned-crds";
 import { localChartDirectory } from "./support/render-local-chart";
 import { profileModeMatrix, synthesizeMatrixEntry, type SynthesizedStack } from "./support/synth";
 
 const directory = schemaDirectory();
 const folders = readUpstreamFolders(directory);
 
-/** The CRDs `npm run verify` loads for this stack: those of the operator charts it installs. */
+/**
+ * The CRDs `npm run verify` loads for this stack: those of the operator charts it installs (one registry per distinct
+ * set of files in this test file, so each definition compiles once).
+ */
 function stackCrds(stack: SynthesizedStack): CrdRegistry {
-  return new CrdRegistry(
+  return crdRegistry(
     crdFilesOfReleases(
       folders,
       stack.releases.filter((release) => !release.local),

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseAllDocuments } from "yaml";
 import { loadConfig } from "../config/load";
 import { charts } from "../config/versions";
 import type { KubernetesObject } from "../constructs/kubernetes-object";
@@ -11,6 +10,7 @@ import { runCommand, startProcess, waitFor, type CommandResult } from "../script
 import { expectedPipeline, type ExpectedPipeline } from "../scripts/status/expected";
 import { readUpstreamFolders } from "../validation/upstream-folders";
 import { schemaDirectory } from "../validation/schema-directory";
+import { yamlFileDocuments } from "./support/pinned-crds";
 
 /**
  * `npm run status` against a real kube-apiserver: the pinned CRDs, the custom resources exactly as the kind stack emits
@@ -76,8 +76,8 @@ async function installCrds(): Promise<void> {
     (folder) => !folder.folder.startsWith("strimzi-") || folder.folder === strimziFolder,
   );
   for (const file of folders.flatMap((folder) => folder.crdFiles)) {
-    for (const document of parseAllDocuments(readFileSync(file, "utf8"))) {
-      const crd = document.toJS() as { kind?: string; spec?: { names?: { kind?: string } } } | null;
+    for (const document of yamlFileDocuments(file)) {
+      const crd = document as { kind?: string; spec?: { names?: { kind?: string } } } | null;
       if (crd?.kind !== "CustomResourceDefinition" || !wanted.has(crd.spec?.names?.kind ?? "")) continue;
       await must("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
     }

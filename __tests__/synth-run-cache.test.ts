@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sharedSynth, synthRunCacheVariable } from "./support/synth-run-cache";
+import { parse as parseYaml } from "yaml";
+import { decodeExact, encodeExact, sharedParse, sharedSynth, synthRunCacheVariable } from "./support/synth-run-cache";
 
 // The test files of one jest run share synthesized stacks through a folder that globalSetup names.
 
@@ -41,4 +42,73 @@ it("shares nothing outside a jest run (no folder named, or the folder gone)", ()
   sharedSynth("key", kind.synth, {});
   sharedSynth("key", kind.synth, { [synthRunCacheVariable]: join(folder, "removed") });
   expect(kind.calls()).toBe(3);
+});
+
+describe("parsed documents shared through the run's folder", () => {
+  it("parses a text once per run and hands each caller its own copy", () => {
+    const env = { [synthRunCacheVariable]: folder };
+    let calls = 0;
+    const parse = (text: string) => {
+      calls += 1;
+      return parseYaml(text) as unknown;
+    };
+    const text = "a: {b: [1, 2]}\n";
+    const first = sharedParse("test yaml", text, parse, env) as { a: { b: number[] } };
+    first.a.b.push(3);
+    // A fresh module registry (another test file) has an empty in-process cache: only the folder can answer it.
+    jest.isolateModules(() => {
+      const isolated = jest.requireActual<{ sharedParse: typeof sharedParse }>("./support/synth-run-cache");
+      expect(isolated.sharedParse("test yaml", text, parse, env)).toEqual({ a: { b: [1, 2] } });
+    });
+    expect(sharedParse("test yaml", text, parse, env)).toEqual({ a: { b: [1, 2] } });
+    expect(calls).toBe(1);
+  });
+
+  it("keeps YAML aliases one object", () => {
+    const parsed = parseYaml(
+      "labels: &l {app: x}\nresources:\n  - metadata: {labels: *l}\n  - metadata: {labels: *l}\n",
+    ) as {
+      labels: object;
+      resources: { metadata: { labels: object } }[];
+    };
+    const encoded = encodeExact(parsed);
+    expect(encoded).toBeDefined();
+    const copy = decodeExact(encoded ?? "") as typeof parsed;
+    expect(copy).toStrictEqual(parsed);
+    expect(copy.resources[0].metadata.labels).toBe(copy.labels);
+    expect(copy.resources[1].metadata.labels).toBe(copy.labels);
+    expect(copy.labels).not.toBe(parsed.labels);
+  });
+
+  it.each([
+    ["undefined", { a: undefined }],
+    ["a non-finite number", { a: Infinity }],
+    ["negative zero", { a: -0 }],
+    ["a Date", { a: new Date(0) }],
+    ["a Map", { a: new Map() }],
+    // eslint-disable-next-line no-sparse-arrays -- the case under test
+    ["a sparse array", { a: [1, , 3] }],
+    [
+      "a cycle",
+      (() => {
+        const a: Record<string, unknown> = {};
+        a.self = a;
+        return a;
+      })(),
+    ],
+  ])("refuses what JSON would not carry exactly: %s", (_label, value) => {
+    expect(encodeExact(value)).toBeUndefined();
+  });
+
+  it("parses again, every time, what JSON would not carry exactly", () => {
+    const env = { [synthRunCacheVariable]: folder };
+    let calls = 0;
+    const parse = () => {
+      calls += 1;
+      return { when: new Date(0) };
+    };
+    expect(sharedParse("test date", "x", parse, env)).toEqual({ when: new Date(0) });
+    expect(sharedParse("test date", "x", parse, env)).toEqual({ when: new Date(0) });
+    expect(calls).toBe(2);
+  });
 });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import Ajv from "ajv";
+import Ajv, { type Options, type ValidateFunction } from "ajv";
 import { parse } from "yaml";
 import { describeSchemaErrors } from "./ajv-errors";
 import type { UpstreamFolder } from "./upstream-folders";
@@ -88,6 +88,23 @@ export function defaultsFromSchema(schema: unknown): unknown {
   return defaults;
 }
 
+const compiledSchemas = new Map<string, ValidateFunction>();
+
+/**
+ * A validator for the schema under these Ajv options, compiled once per distinct schema and options: a chart's values
+ * are checked for every stack and profile, and Airflow's schema alone takes half a second to compile.
+ */
+function compiledOnce(schema: Tree, options: Options): ValidateFunction {
+  const key = JSON.stringify([options, schema]);
+  let validate = compiledSchemas.get(key);
+  if (!validate) {
+    validate = new Ajv(options).compile(schema);
+    if (compiledSchemas.size >= 64) compiledSchemas.clear();
+    compiledSchemas.set(key, validate);
+  }
+  return validate;
+}
+
 /**
  * Validates values the way Helm would see them: coalesced over the chart's defaults, against its values.schema.json
  * when it ships one; otherwise every key must exist in the default values' key tree.
@@ -109,7 +126,7 @@ export function validateChartValues(referenceFolder: string, values: unknown): V
       portable.patternProperties !== undefined ||
       !isMap(portable.properties);
     const closed = openTop ? portable : { ...portable, additionalProperties: false };
-    const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(closed);
+    const validate = compiledOnce(closed, { strict: false, allErrors: true, validateFormats: false });
     return {
       kind: "schema",
       problems: validate(coalesceValues(defaults, values)) ? [] : describeSchemaErrors(validate.errors),
@@ -138,8 +155,8 @@ export function validateChartValues(referenceFolder: string, values: unknown): V
 
 /** Validates values of one of our charts, merged over its defaults as Helm does, against its own values.schema.json. */
 export function validateLocalChartValues(chartDirectory: string, values: unknown): string[] {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  const validate = ajv.compile(JSON.parse(readFileSync(join(chartDirectory, "values.schema.json"), "utf8")) as object);
+  const schema = JSON.parse(readFileSync(join(chartDirectory, "values.schema.json"), "utf8")) as Tree;
+  const validate = compiledOnce(schema, { strict: false, allErrors: true });
   const defaults = parse(readFileSync(join(chartDirectory, "values.yaml"), "utf8")) as unknown;
   return validate(coalesceValues(defaults, values)) ? [] : describeSchemaErrors(validate.errors);
 }

@@ -32,19 +32,40 @@ interface CrdDocument {
   };
 }
 
+/** Every YAML document of a file, as plain data. */
+function yamlDocuments(file: string): unknown[] {
+  return parseAllDocuments(readFileSync(file, "utf8")).map((document) => document.toJS() as unknown);
+}
+
+/** How a CrdRegistry's Ajv reads a schema: every error, formats not checked (the API server checks few of them). */
+export const crdAjvOptions = { strict: false, allErrors: true, validateFormats: false } as const;
+
+export interface CrdRegistryOptions {
+  /** The YAML documents of a file as plain data (default: parse the file); the tests read each file once per run. */
+  readonly readDocuments?: (file: string) => readonly unknown[];
+  /**
+   * Compiles a version's schema with crdAjvOptions (default: this registry's own Ajv); the tests share compiled
+   * schemas between the registries of different stacks.
+   */
+  readonly compile?: (schema: Record<string, unknown>) => ValidateFunction;
+}
+
 /**
  * Custom resource definitions by group/version/kind, from pinned CRD files: validates custom resources against every
  * pinned definition of their kind (two Strimzi lines may both define one), knows their scope and the API versions served.
  */
 export class CrdRegistry {
   private readonly byKey = new Map<string, CrdVersion[]>();
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  private readonly ajv = new Ajv(crdAjvOptions);
+  private readonly compileSchema: (schema: Record<string, unknown>) => ValidateFunction;
 
   /** @param sourceRoot shortens file names in messages (the schema directory). */
-  constructor(files: readonly string[], sourceRoot: string) {
+  constructor(files: readonly string[], sourceRoot: string, options: CrdRegistryOptions = {}) {
+    this.compileSchema = options.compile ?? ((schema) => this.ajv.compile(schema));
+    const readDocuments = options.readDocuments ?? yamlDocuments;
     for (const file of files) {
-      for (const document of parseAllDocuments(readFileSync(file, "utf8"))) {
-        this.add(document.toJS() as CrdDocument | null, relative(sourceRoot, file));
+      for (const document of readDocuments(file)) {
+        this.add(document as CrdDocument | null, relative(sourceRoot, file));
       }
     }
   }
@@ -121,7 +142,7 @@ export class CrdRegistry {
 
   private compile(key: string, candidate: CrdVersion): ValidateFunction {
     try {
-      return this.ajv.compile(candidate.schema);
+      return this.compileSchema(candidate.schema);
     } catch (error) {
       throw new Error(`cannot compile ${key} from ${candidate.source}: ${(error as Error).message}`, { cause: error });
     }

@@ -42,14 +42,28 @@ function isPointer(value: string): boolean {
   return value === "" || /^\$\{|\{\{|^\$\(|^\$[A-Z_]+$|\{password\}/.test(value);
 }
 
+const embeddedDocuments = new Map<string, unknown>();
+
+/**
+ * A multi-line string read as YAML, or undefined when it is not YAML; each distinct text is read once (walk only reads
+ * the result). Every stack carries each app's whole bundle, which costs a tenth of a second to find not to be YAML.
+ */
+function embeddedDocument(value: string): unknown {
+  if (!embeddedDocuments.has(value)) {
+    const document = parseDocument(value, { strict: false, uniqueKeys: false });
+    if (embeddedDocuments.size >= 256) embeddedDocuments.clear();
+    embeddedDocuments.set(value, document.errors.length === 0 ? document.toJS() : undefined);
+  }
+  return embeddedDocuments.get(value);
+}
+
 function walk(value: unknown, path: string, findings: SecretFinding[]): void {
   if (typeof value === "string") {
     if (privateKeyPattern.test(value)) findings.push({ path, rule: rules.privateKey });
     if (jaasPasswordPattern.test(value)) findings.push({ path, rule: rules.jaasPassword });
     if (value.includes("\n")) {
       // A helm values document (or any embedded YAML/JSON object): scan its structure too.
-      const document = parseDocument(value, { strict: false, uniqueKeys: false });
-      const parsed: unknown = document.errors.length === 0 ? document.toJS() : undefined;
+      const parsed = embeddedDocument(value);
       if (typeof parsed === "object" && parsed !== null) walk(parsed, `${path}|values`, findings);
     }
     return;

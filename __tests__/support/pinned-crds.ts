@@ -1,18 +1,60 @@
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
+import Ajv, { type ValidateFunction } from "ajv";
+import { CrdRegistry, crdAjvOptions } from "../../validation/crd-registry";
 import { readUpstreamFolders } from "../../validation/upstream-folders";
 import { schemaDirectory } from "../../validation/schema-directory";
+import { sharedParse } from "./synth-run-cache";
+
+/**
+ * Every YAML document of a file, as plain data (`parseAllDocuments(...).map(toJS)`), read once per jest run: the pinned
+ * CRD files run to megabytes, and half a dozen test files read the same ones.
+ */
+export function yamlFileDocuments(file: string): unknown[] {
+  return sharedParse("yaml documents", readFileSync(file, "utf8"), (text) =>
+    parseAllDocuments(text).map((document) => document.toJS() as unknown),
+  );
+}
 
 /** Every CustomResourceDefinition document pinned in the schema directory, as plain data of the caller's shape. */
 export function pinnedCrdDocuments<Crd extends { kind: string }>(): Crd[] {
   const crds: Crd[] = [];
   for (const folder of readUpstreamFolders(schemaDirectory())) {
     for (const file of folder.crdFiles) {
-      for (const document of parseAllDocuments(readFileSync(file, "utf8"))) {
-        const crd = document.toJS() as Crd | null;
+      for (const document of yamlFileDocuments(file)) {
+        const crd = document as Crd | null;
         if (crd?.kind === "CustomResourceDefinition") crds.push(crd);
       }
     }
   }
   return crds;
+}
+
+const registries = new Map<string, CrdRegistry>();
+const ajv = new Ajv(crdAjvOptions);
+const compiled = new Map<string, ValidateFunction>();
+
+/** One compiled validator per distinct schema in this test file (Ajv takes a second and more for the largest CRDs). */
+function compileOnce(schema: Record<string, unknown>): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(key, validate);
+  }
+  return validate;
+}
+
+/**
+ * The CrdRegistry of these files, one per test file and file list, compiling each distinct CRD schema once: the stacks
+ * of the two Kafka modes share all but the Strimzi definitions.
+ */
+export function crdRegistry(files: readonly string[], sourceRoot: string): CrdRegistry {
+  const key = JSON.stringify([sourceRoot, files]);
+  let registry = registries.get(key);
+  if (!registry) {
+    registry = new CrdRegistry(files, sourceRoot, { readDocuments: yamlFileDocuments, compile: compileOnce });
+    registries.set(key, registry);
+  }
+  return registry;
 }

@@ -4,13 +4,14 @@
  * of each charts/<name> directory, so nothing maps release names to charts by hand.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AssetType, TerraformAsset, Testing, TerraformStack } from "cdktf";
 import { parseAllDocuments, stringify } from "yaml";
 import { cachedTool } from "../../scripts/lib/cache-directory";
 import type { SynthesizedRelease } from "./synth";
+import { sharedParse, sharedSynth } from "./synth-run-cache";
 
 const chartsDirectory = join(__dirname, "..", "..", "charts");
 
@@ -36,14 +37,43 @@ export function localChartDirectory(release: SynthesizedRelease): string | undef
   return chartByHash.get(release.chart.split("/").pop() ?? "");
 }
 
-/** The objects `helm template` renders for the release (namespace filled in as `helm install --namespace` does). */
+/**
+ * The objects `helm template` renders for the release (namespace filled in as `helm install --namespace` does).
+ * Rendered once per jest run for each chart, release, namespace and values (support/synth-run-cache.ts): four test
+ * files render the same releases of the same stacks.
+ */
 export function renderLocalRelease(release: SynthesizedRelease, helm: string): Record<string, unknown>[] {
   const chart = localChartDirectory(release);
   if (!chart) throw new Error(`${release.name}: ${release.chart} is not one of charts/*`);
+  const valuesYaml = stringify(release.values, { lineWidth: 0 });
+  const { size, mtimeMs } = statSync(helm);
+  const key = JSON.stringify([
+    "helm template",
+    helm,
+    size,
+    mtimeMs,
+    chart,
+    release.chart,
+    release.name,
+    release.namespace,
+    valuesYaml,
+  ]);
+  const rendered = sharedSynth(key, () => helmTemplate(release, chart, helm, valuesYaml));
+  return sharedParse("yaml documents", rendered, (text) =>
+    parseAllDocuments(text).map((document) => document.toJS() as unknown),
+  )
+    .filter((object): object is Record<string, unknown> => typeof object === "object" && object !== null)
+    .map((object) => {
+      const metadata = (object.metadata ?? {}) as Record<string, unknown>;
+      return { ...object, metadata: { namespace: release.namespace, ...metadata } };
+    });
+}
+
+function helmTemplate(release: SynthesizedRelease, chart: string, helm: string, valuesYaml: string): string {
   const scratch = mkdtempSync(join(tmpdir(), "render-local-chart-"));
   try {
     const values = join(scratch, "values.yaml");
-    writeFileSync(values, stringify(release.values, { lineWidth: 0 }));
+    writeFileSync(values, valuesYaml);
     const result = spawnSync(
       helm,
       ["template", release.name, chart, "--namespace", release.namespace, "--values", values],
@@ -59,13 +89,7 @@ export function renderLocalRelease(release: SynthesizedRelease, helm: string): R
       },
     );
     if (result.status !== 0) throw new Error(`helm template ${release.name}: ${result.stderr}`);
-    return parseAllDocuments(result.stdout)
-      .map((document) => document.toJS() as unknown)
-      .filter((object): object is Record<string, unknown> => typeof object === "object" && object !== null)
-      .map((object) => {
-        const metadata = (object.metadata ?? {}) as Record<string, unknown>;
-        return { ...object, metadata: { namespace: release.namespace, ...metadata } };
-      });
+    return result.stdout;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

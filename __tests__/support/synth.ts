@@ -10,7 +10,7 @@ import {
 } from "../../scripts/lib/synthesized-stack";
 import { matrix } from "../../scripts/synth-matrix";
 import { StreamstackStack } from "../../stacks/streamstack-stack";
-import { sharedSynth } from "./synth-run-cache";
+import { sharedParse, sharedSynth } from "./synth-run-cache";
 
 /** A release as the tests read it: scripts/lib/synthesized-stack.ts's reading, with its first values document parsed. */
 export interface SynthesizedRelease {
@@ -74,7 +74,11 @@ export function synthesize(profile: "kind" | "cloud" = "kind", overrides: unknow
   return synthesized;
 }
 
-/** A helm_release of the synthesized JSON with its first values document parsed. */
+/**
+ * A helm_release of the synthesized JSON with its first values document parsed. Parsed once per distinct document in
+ * a jest run (support/synth-run-cache.ts): the producer's and the dashboard's values carry their whole bundles, and
+ * reading those as YAML in every test file and every stack cost more than synthesizing.
+ */
 export function toRelease(release: HelmRelease): SynthesizedRelease {
   const valuesText = release.values[0] ?? "{}";
   return {
@@ -84,7 +88,7 @@ export function toRelease(release: HelmRelease): SynthesizedRelease {
     chart: release.chart,
     repository: release.repository,
     version: release.version,
-    values: parseValuesDocument(valuesText),
+    values: sharedParse("helm values document", valuesText, parseValuesDocument),
     rawValues: valuesText,
     dependsOn: release.dependsOn,
     local: release.repository === undefined,

@@ -63,6 +63,21 @@ export function parseValuesDocument(text: string): Record<string, unknown> {
     : {};
 }
 
+const parsedDocuments = new Map<string, unknown>();
+
+/**
+ * `parse(text)`, as a copy of the result of the first parse of the same text: callers read the same stack's values many
+ * times over (requests.ts per profile and overrides, its tests a dozen times), and the apps' values documents carry
+ * whole bundles, a quarter of a second of YAML each. structuredClone keeps what `parse` made (aliases as one object).
+ */
+function parsedOnce(text: string): unknown {
+  if (!parsedDocuments.has(text)) {
+    if (parsedDocuments.size >= 64) parsedDocuments.clear();
+    parsedDocuments.set(text, parse(text));
+  }
+  return structuredClone(parsedDocuments.get(text));
+}
+
 /**
  * The values a release's documents give Helm, merged in order as the helm provider merges them (deepMerge: null is
  * kept, for Helm's coalesce over the chart's defaults to delete the key). Expressions Terraform computes are left out;
@@ -71,7 +86,7 @@ export function parseValuesDocument(text: string): Record<string, unknown> {
 export function mergedValues(release: HelmRelease): Record<string, unknown> {
   let merged: Record<string, unknown> = {};
   for (const text of release.values) {
-    const parsed: unknown = parse(readTerraformTemplate(text).literal);
+    const parsed: unknown = parsedOnce(readTerraformTemplate(text).literal);
     if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
       merged = deepMerge(merged, parsed) as Record<string, unknown>;
   }
