@@ -277,7 +277,7 @@ async function main(): Promise<void> {
       // latency. After 200 records the first rate measured had a p99 0.3–0.8 s above the same rate measured later
       // in the run; after 30 s at 1,000/s the two were within 0.2 s.
       process.stdout.write(`warm-up: ${warmup.rate}/s for ${warmup.seconds}s…\n`);
-      await runProducer(
+      const warmupRun = await runProducer(
         {
           bootstrapServers: stack.kafka.bootstrapServers,
           topic: topics.users,
@@ -286,6 +286,8 @@ async function main(): Promise<void> {
         },
         ["--rate", String(warmup.rate), "--duration", String(warmup.seconds)],
       );
+      // A warm-up that did not run would leave the first rate measuring a cold pipeline.
+      if (warmupRun.code !== 0) throw new Error(`warm-up producer failed:\n${warmupRun.output.slice(-2000)}`);
       const warmupStarted = Date.now();
       while ((await currentBacklog(stack, checkpoint)) > 0 && Date.now() - warmupStarted < 300_000) await sleep(1000);
       const results: RateResult[] = [];
