@@ -1,0 +1,88 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// `npm run check` (scripts/check-code.ts) replaced `tsc --noEmit -p . && eslint . && prettier --check` in `npm test`:
+// it lints against the program the type check built. Run as package.json spells it, on a small project that uses this
+// repository's lint rules, it must find what each of the three found, and pass a clean project.
+
+const repoRoot = join(__dirname, "..");
+const packageScripts = (
+  JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }
+).scripts;
+
+jest.setTimeout(120_000);
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "check-code-"));
+  const tsconfig = {
+    compilerOptions: {
+      target: "ES2022",
+      module: "commonjs",
+      lib: ["ES2022"],
+      types: [],
+      strict: true,
+      noUnusedLocals: true,
+      skipLibCheck: true,
+      incremental: true,
+      tsBuildInfoFile: ".tsbuildinfo",
+    },
+    include: ["*.ts"],
+  };
+  writeFileSync(join(root, "tsconfig.json"), `${JSON.stringify(tsconfig, null, 2)}\n`);
+  writeFileSync(
+    join(root, "eslint.config.mjs"),
+    `export { default } from ${JSON.stringify(join(repoRoot, "eslint.config.mjs"))};\n`,
+  );
+  writeFileSync(join(root, ".prettierrc.json"), readFileSync(join(repoRoot, ".prettierrc.json")));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
+  return root;
+}
+
+/** `npm run check -- --root <root>` without npm in between. */
+function check(root: string): { status: number | null; output: string } {
+  const [node, ...nodeArgs] = packageScripts.check.split(" ");
+  expect(node).toBe("node");
+  const result = spawnSync(process.execPath, [...nodeArgs, "--root", root], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    timeout: 110_000,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+const clean =
+  "export async function answer(): Promise<number> {\n  return Promise.resolve(42);\n}\n\nexport async function caller(): Promise<void> {\n  await answer();\n}\n";
+
+it("finds a type error, a type-aware lint finding and a formatting problem in one run", () => {
+  const root = project({
+    "typed.ts": 'export const count: number = "many";\n',
+    "promises.ts":
+      "export async function answer(): Promise<number> {\n  return Promise.resolve(42);\n}\n\nexport function caller(): void {\n  answer();\n}\n",
+    "spacing.ts": "export const  spaced = 1;\n",
+  });
+  try {
+    const run = check(root);
+    expect(run.status).toBe(1);
+    expect(run.output).toMatch(/typed\.ts\(1,14\): error TS2322: Type 'string' is not assignable to type 'number'/);
+    // Needs the type checker: without type information the rule cannot know answer() returns a promise.
+    expect(run.output).toMatch(
+      /promises\.ts\n\s+6:3\s+error\s+Promises must be awaited.*@typescript-eslint\/no-floating-promises/,
+    );
+    expect(run.output).toMatch(/\[warn\] spacing\.ts/);
+    expect(run.output).toContain("check failed: types, lint, format");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+it("passes a clean project, saying nothing", () => {
+  const root = project({ "clean.ts": clean });
+  try {
+    expect(check(root)).toEqual({ status: 0, output: "" });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
