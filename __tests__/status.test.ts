@@ -15,7 +15,7 @@ import { yamlFileDocuments } from "./support/pinned-crds";
 /**
  * `npm run status` against a real kube-apiserver: the pinned CRDs, the custom resources exactly as the kind stack emits
  * them, Helm release secrets and Airflow pods, with status written through the status subresource as the operators
- * would. The CLI runs as users run it (tsx, --kubeconfig/--context) and its output is checked.
+ * would. The CLI runs as users run it (package.json's command, --kubeconfig/--context) and its output is checked.
  */
 const unavailable = apiServerUnavailable();
 if (unavailable) console.log(`status apiserver test skipped: ${unavailable}`);
@@ -138,12 +138,22 @@ async function airflowPod(name: string, component: string, readyContainers: bool
   });
 }
 
+/** `npm run status -- <args>` as package.json spells it, without npm in between. */
+function statusCommand(args: readonly string[]): { command: string; args: string[] } {
+  const scripts = (
+    JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }
+  ).scripts;
+  const [node, ...nodeArgs] = (scripts.status ?? "").split(" ");
+  if (node !== "node") throw new Error(`package.json's status script no longer starts with node: ${scripts.status}`);
+  return { command: process.execPath, args: [...nodeArgs, ...args] };
+}
+
 function status(): Promise<CommandResult> {
-  return runCommand(
-    join(repoRoot, "node_modules", ".bin", "tsx"),
-    ["scripts/status/main.ts", "--kubeconfig", server.kubeconfigFile, "--context", server.contextName],
-    { cwd: repoRoot, env: { ...process.env, STREAMSTACK_PROFILE: "kind", STREAMSTACK_CONFIG: "" } },
-  );
+  const { command, args } = statusCommand(["--kubeconfig", server.kubeconfigFile, "--context", server.contextName]);
+  return runCommand(command, args, {
+    cwd: repoRoot,
+    env: { ...process.env, STREAMSTACK_PROFILE: "kind", STREAMSTACK_CONFIG: "" },
+  });
 }
 
 (unavailable ? describe.skip : describe)("npm run status against a real kube-apiserver", () => {
@@ -264,14 +274,14 @@ function status(): Promise<CommandResult> {
       await setStatus(object, status);
     }
     const log = join(mkdtempSync(join(tmpdir(), "status-watch-")), "watch.log");
+    const watch = statusCommand([
+      ...["--kubeconfig", server.kubeconfigFile, "--context", server.contextName],
+      ...["--watch", "--interval", "2"],
+    ]);
     const watching = startProcess({
       name: "status --watch",
-      command: join(repoRoot, "node_modules", ".bin", "tsx"),
-      args: [
-        "scripts/status/main.ts",
-        ...["--kubeconfig", server.kubeconfigFile, "--context", server.contextName],
-        ...["--watch", "--interval", "2"],
-      ],
+      command: watch.command,
+      args: watch.args,
       logFile: log,
       cwd: repoRoot,
       env: { ...process.env, STREAMSTACK_PROFILE: "kind", STREAMSTACK_CONFIG: "" },
@@ -301,11 +311,8 @@ function status(): Promise<CommandResult> {
   });
 
   it("a bad --interval or unknown --context is a usage error naming the flag", async () => {
-    const outcome = await runCommand(
-      join(repoRoot, "node_modules", ".bin", "tsx"),
-      ["scripts/status/main.ts", "--kubeconfig", server.kubeconfigFile, "--context", "nowhere"],
-      { cwd: repoRoot },
-    );
+    const { command, args } = statusCommand(["--kubeconfig", server.kubeconfigFile, "--context", "nowhere"]);
+    const outcome = await runCommand(command, args, { cwd: repoRoot });
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toContain("context 'nowhere' is not in");
   });
