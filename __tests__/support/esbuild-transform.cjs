@@ -1,7 +1,8 @@
 // Jest transform: TypeScript to CommonJS with esbuild, one file at a time (tsconfig sets isolatedModules, so nothing
-// is lost). Type checking is tsc's job (`npm test` runs `tsc --noEmit -p .` first); ts-jest with diagnostics off built
+// is lost). Type checking is done before jest (`npm test` runs `npm run check` first); ts-jest with diagnostics off built
 // a TypeScript language service per worker for no checking at all, the largest fixed cost of a test run.
-// No test uses jest.mock (which needs hoisting above imports, a Babel/ts-jest feature).
+// No test file uses jest.mock (which needs hoisting above imports, a Babel/ts-jest feature); setup-jest.ts may, as it
+// runs before the test file's imports.
 const { createHash } = require("node:crypto");
 const { readFileSync } = require("node:fs");
 const { transformSync, version } = require("esbuild");
