@@ -50,7 +50,9 @@ function check(root: string): { status: number | null; output: string } {
     timeout: 110_000,
   });
   if (result.error) throw result.error;
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  // Prettier and eslint colour their output when the environment forces colour (jest's workers may): compare the text.
+  const text = `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, "");
+  return { status: result.status, output: text };
 }
 
 const clean =
