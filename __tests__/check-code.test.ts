@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 
 // `npm run check` (scripts/check-code.ts) replaced `tsc --noEmit -p . && eslint . && prettier --check` in `npm test`:
 // it lints against the program the type check built. Run as package.json spells it, on a small project that uses this
@@ -51,8 +52,7 @@ function check(root: string): { status: number | null; output: string } {
   });
   if (result.error) throw result.error;
   // Prettier and eslint colour their output when the environment forces colour (jest's workers may): compare the text.
-  const text = `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, "");
-  return { status: result.status, output: text };
+  return { status: result.status, output: stripVTControlCharacters(`${result.stdout}${result.stderr}`) };
 }
 
 const clean =
