@@ -3,15 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
+import { npmScriptCommand } from "./support/npm-script";
 
 // `npm run check` (scripts/check-code.ts) replaced `tsc --noEmit -p . && eslint . && prettier --check` in `npm test`:
 // it lints against the program the type check built. Run as package.json spells it, on a small project that uses this
 // repository's lint rules, it must find what each of the three found, and pass a clean project.
 
 const repoRoot = join(__dirname, "..");
-const packageScripts = (
-  JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }
-).scripts;
 
 jest.setTimeout(120_000);
 
@@ -43,9 +41,8 @@ function project(files: Record<string, string>): string {
 
 /** `npm run check -- --root <root>` without npm in between. */
 function check(root: string): { status: number | null; output: string } {
-  const [node, ...nodeArgs] = packageScripts.check.split(" ");
-  expect(node).toBe("node");
-  const result = spawnSync(process.execPath, [...nodeArgs, "--root", root], {
+  const { command, args } = npmScriptCommand("check", ["--root", root]);
+  const result = spawnSync(command, args, {
     cwd: repoRoot,
     encoding: "utf8",
     timeout: 110_000,

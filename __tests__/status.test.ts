@@ -10,6 +10,7 @@ import { runCommand, startProcess, waitFor, type CommandResult } from "../script
 import { expectedPipeline, type ExpectedPipeline } from "../scripts/status/expected";
 import { readUpstreamFolders } from "../validation/upstream-folders";
 import { schemaDirectory } from "../validation/schema-directory";
+import { npmScriptCommand } from "./support/npm-script";
 import { yamlFileDocuments } from "./support/pinned-crds";
 
 /**
@@ -138,18 +139,13 @@ async function airflowPod(name: string, component: string, readyContainers: bool
   });
 }
 
-/** `npm run status -- <args>` as package.json spells it, without npm in between. */
-function statusCommand(args: readonly string[]): { command: string; args: string[] } {
-  const scripts = (
-    JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }
-  ).scripts;
-  const [node, ...nodeArgs] = (scripts.status ?? "").split(" ");
-  if (node !== "node") throw new Error(`package.json's status script no longer starts with node: ${scripts.status}`);
-  return { command: process.execPath, args: [...nodeArgs, ...args] };
-}
-
 function status(): Promise<CommandResult> {
-  const { command, args } = statusCommand(["--kubeconfig", server.kubeconfigFile, "--context", server.contextName]);
+  const { command, args } = npmScriptCommand("status", [
+    "--kubeconfig",
+    server.kubeconfigFile,
+    "--context",
+    server.contextName,
+  ]);
   return runCommand(command, args, {
     cwd: repoRoot,
     env: { ...process.env, STREAMSTACK_PROFILE: "kind", STREAMSTACK_CONFIG: "" },
@@ -274,7 +270,7 @@ function status(): Promise<CommandResult> {
       await setStatus(object, status);
     }
     const log = join(mkdtempSync(join(tmpdir(), "status-watch-")), "watch.log");
-    const watch = statusCommand([
+    const watch = npmScriptCommand("status", [
       ...["--kubeconfig", server.kubeconfigFile, "--context", server.contextName],
       ...["--watch", "--interval", "2"],
     ]);
@@ -311,7 +307,12 @@ function status(): Promise<CommandResult> {
   });
 
   it("a bad --interval or unknown --context is a usage error naming the flag", async () => {
-    const { command, args } = statusCommand(["--kubeconfig", server.kubeconfigFile, "--context", "nowhere"]);
+    const { command, args } = npmScriptCommand("status", [
+      "--kubeconfig",
+      server.kubeconfigFile,
+      "--context",
+      "nowhere",
+    ]);
     const outcome = await runCommand(command, args, { cwd: repoRoot });
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toContain("context 'nowhere' is not in");

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { cdktfSynthEnvironment, readCdktfJson } from "../scripts/lib/cdktf-synth-environment";
+import { npmScriptCommand } from "./support/npm-script";
 
 // `npm run synth` (scripts/synth.ts) runs the bundled app without the cdktf CLI. It must write what `cdktf synth`
 // writes, byte for byte, so that `cdktf deploy`/`diff` (which synthesize through the CLI) see the same stacks.
@@ -10,9 +11,6 @@ import { cdktfSynthEnvironment, readCdktfJson } from "../scripts/lib/cdktf-synth
 const repoRoot = join(__dirname, "..");
 const cdktfCli = require.resolve("cdktf-cli/bundle/bin/cdktf");
 const recorder = join(__dirname, "support", "record-network.cjs");
-const packageScripts = (
-  JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }
-).scripts;
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): string {
   const result = spawnSync(command, args, { cwd: repoRoot, env, encoding: "utf8", timeout: 120_000 });
@@ -23,9 +21,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): string {
 
 /** `npm run synth` as package.json spells it, without npm in between. */
 function fastSynth(args: string[], env: NodeJS.ProcessEnv): string {
-  const [node, ...nodeArgs] = packageScripts.synth.split(" ");
-  expect(node).toBe("node");
-  return run(process.execPath, [...nodeArgs, ...args], env);
+  const synth = npmScriptCommand("synth", args);
+  return run(synth.command, synth.args, env);
 }
 
 /** The CLI as scripts/cdktf.ts runs it (calls home off), without tsx in between. */
