@@ -1,5 +1,4 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveComponents } from "../config/components";
@@ -7,8 +6,6 @@ import { loadConfig } from "../config/load";
 import { deepMerge } from "../config/merge";
 import { deriveNaming } from "../config/naming";
 import { problemsOf } from "./support/config-problems";
-
-const repoRoot = join(__dirname, "..");
 
 function overridesFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), "streamstack-config-")), "overrides.yaml");
@@ -119,32 +116,5 @@ describe("deriveNaming", () => {
     const cloud = deriveNaming(loadConfig({ profile: "cloud" }));
     expect(cloud.kafka.bootstrap.port).toBe(9093);
     expect(cloud.kafka.tls).toBe(true);
-  });
-});
-
-describe("main.ts on bad input", () => {
-  it("exits non-zero naming the field, and writes no output directory", () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), "streamstack-out-")), "cdktf.out");
-    const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
-      cwd: repoRoot,
-      env: { ...process.env, STREAMSTACK_PROFILE: "prod", CDKTF_OUTDIR: outdir },
-      encoding: "utf8",
-    });
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/STREAMSTACK_PROFILE: unknown profile 'prod'; allowed: kind, cloud/);
-    expect(existsSync(outdir)).toBe(false);
-  });
-
-  it("synthesizes into the output directory on good input", () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), "streamstack-out-")), "cdktf.out");
-    const file = overridesFile("kafka:\n  mode: kraft\n");
-    const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
-      cwd: repoRoot,
-      env: { ...process.env, STREAMSTACK_CONFIG: file, CDKTF_OUTDIR: outdir },
-      encoding: "utf8",
-    });
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    expect(existsSync(join(outdir, "stacks", "streamstack-kind", "cdk.tf.json"))).toBe(true);
   });
 });

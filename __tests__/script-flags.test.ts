@@ -137,6 +137,7 @@ it.each([
   ],
   ["scripts/netpol.ts", ["kind", "aws"], {}, ['profile expects one of kind, cloud, got "aws"']],
   ["scripts/synth.ts", ["--output"], {}, ["--output needs a value"]],
+  ["scripts/diff-synth.ts", ["--colour", "red"], {}, ["diff:synth: unknown flag --colour"]],
   [
     "scripts/verify/settings.ts",
     [],
