@@ -15,6 +15,9 @@ import { cassandraSchemaCql } from "../../constructs/resources/k8ssandra";
 import { SparkOperator, StreamingJob } from "../../constructs/spark";
 import { fakeCassandraConnection } from "../support/fake-connections";
 
+// cdktf's matchers (toHaveResourceWithProperties): registered here, where they are used, not for every test file.
+Testing.setupJest();
+
 type SynthesizedRelease = { name: string; chart: string; values: string[]; depends_on?: string[] };
 
 function releasesOf(synthesized: string): SynthesizedRelease[] {

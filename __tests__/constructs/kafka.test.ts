@@ -9,6 +9,9 @@ import { StrimziKafka, type KafkaGrantee } from "../../constructs/kafka";
 import type { KafkaClient } from "../../constructs/resources/strimzi";
 import { nodeImageOf } from "../../constructs/container-image";
 
+// cdktf's matchers (toHaveResourceWithProperties): registered here, where they are used, not for every test file.
+Testing.setupJest();
+
 /** A stand-in client: a construct with pods, connecting as `client`. */
 function grantee(scope: Construct, client: KafkaClient): KafkaGrantee {
   const pods = { kind: "pods" as const, name: client, namespace: "streamstack-apps", labels: { app: client } };

@@ -1,2 +1,2 @@
-// cdktf's jest matchers (registered by setup-jest.ts) declare themselves in this file.
+// cdktf's jest matchers (registered by the test files that use them, with Testing.setupJest()) declare themselves here.
 import "cdktf/lib/testing/adapters/jest";

@@ -1,8 +1,5 @@
-import { Testing } from "cdktf";
 import type * as BundleModule from "../../apps/bundle";
 import { sharedSynth } from "./synth-run-cache";
-
-Testing.setupJest();
 
 // Every test file that synthesizes a stack bundled the four apps again (esbuild, minified: ~16 s of the run in 50
 // builds). The sources cannot change within a run, so each app is bundled once per run, by the real bundler, and
