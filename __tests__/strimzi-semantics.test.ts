@@ -151,7 +151,7 @@ describe("Strimzi semantics in every synthesized stack", () => {
             (c.spec as { secretName: string }).secretName === secretName,
         );
         expect(issuing).toHaveLength(1);
-        expect((issuing[0]?.spec as { privateKey?: { encoding?: string } }).privateKey?.encoding).toBe("PKCS8");
+        expect((issuing[0].spec as { privateKey?: { encoding?: string } }).privateKey?.encoding).toBe("PKCS8");
         listenerCertificates.push(`${label}: ${listener.name}`);
       }
     }

@@ -180,9 +180,16 @@ async function main(): Promise<void> {
   process.exitCode = failed === 0 ? 0 : 1;
 }
 
-main()
-  .catch((error: unknown) => {
+/** main, with a failure reported as exit code 1, and the engines it started stopped (and waited for) either way. */
+async function run(): Promise<void> {
+  try {
+    await main();
+  } catch (error: unknown) {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
-  })
-  .finally(() => stopAll());
+  } finally {
+    await stopAll();
+  }
+}
+
+void run();

@@ -208,29 +208,30 @@ describe("Spark", () => {
       });
     });
     const objects = objectsOf(releasesOf(synthesized).find((r) => r.name === "streaming-job"));
-    const application = objects.find((o) => o.kind === "SparkApplication");
-    expect(application?.spec).toMatchObject({
+    const spec = objects.find((o) => o.kind === "SparkApplication")?.spec;
+    if (spec === undefined) throw new Error("the streaming-job release renders no SparkApplication with a spec");
+    expect(spec).toMatchObject({
       type: "Python",
       mode: "cluster",
       mainApplicationFile: "local:///opt/streamstack/job/streaming_job.py",
     });
-    const packages = (application?.spec?.deps as { packages: string[] }).packages;
+    const packages = (spec.deps as { packages: string[] }).packages;
     expect(packages.some((p) => p.startsWith("org.apache.spark:spark-sql-kafka-0-10_"))).toBe(true);
     expect(packages.some((p) => p.startsWith("com.datastax.spark:spark-cassandra-connector_"))).toBe(true);
-    const volumes = application?.spec?.volumes as Record<string, unknown>[];
+    const volumes = spec.volumes as Record<string, unknown>[];
     expect(volumes.find((v) => v.name === "checkpoints")).toHaveProperty(checkpointVolume);
     expect(objects.some((o) => o.kind === "PersistentVolumeClaim")).toBe(checkpointVolume === "persistentVolumeClaim");
     const code = objects.find((o) => o.kind === "ConfigMap");
     expect(Object.keys(code?.data ?? {})).toEqual(expect.arrayContaining(["streaming_job.py", "users_created.avsc"]));
     // Passed to spark-submit as --conf (operator v2.2.1 submission.go sparkConfOption): one shuffle partition per
     // executor core, not Spark's 200.
-    const executor = application?.spec?.executor as { instances: number; cores: number };
-    expect((application?.spec?.sparkConf as Record<string, string>)["spark.sql.shuffle.partitions"]).toBe(
+    const executor = spec.executor as { instances: number; cores: number };
+    expect((spec.sparkConf as Record<string, string>)["spark.sql.shuffle.partitions"]).toBe(
       String(executor.instances * executor.cores),
     );
     expect(executor.instances).toBe(config.spark.executors);
     // Spark's pod size is memory plus overhead: together exactly what config asks for.
-    const driver = application?.spec?.driver as { memory: string; memoryOverhead: string };
+    const driver = spec.driver as { memory: string; memoryOverhead: string };
     expect(Number.parseInt(driver.memory) + Number.parseInt(driver.memoryOverhead)).toBe(
       config.spark.driverResources.memory === "1Gi" ? 1024 : 2048,
     );
