@@ -264,7 +264,8 @@ describe("DAGs shipped and the rights their tasks get", () => {
       (object) => object.kind === "ConfigMap" && object.metadata.name === "streamstack-dags",
     ) as (KubernetesObject & { data: Record<string, string> }) | undefined;
     const role = objects.find((object) => object.kind === "Role") as
-      (KubernetesObject & { rules: unknown[] }) | undefined;
+      | (KubernetesObject & { rules: unknown[] })
+      | undefined;
     return { files: Object.keys(configMap?.data ?? {}).sort(), rules: role?.rules };
   };
 

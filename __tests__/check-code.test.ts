@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { npmScriptCommand } from "./support/npm-script";
 
-// `npm run check` (scripts/check-code.ts) runs tsc, oxlint and prettier side by side before jest in `npm test`. Run
+// `npm run check` (scripts/check-code.ts) runs tsc, oxlint and oxfmt side by side before jest in `npm test`. Run
 // as package.json spells it, on a small project that uses this repository's lint rules, it must find what each of the
 // three finds, and pass a clean project.
 
@@ -30,7 +30,7 @@ function project(files: Record<string, string>): string {
     include: ["*.ts"],
   };
   writeFileSync(join(root, "tsconfig.json"), `${JSON.stringify(tsconfig, null, 2)}\n`);
-  for (const config of [".oxlintrc.json", ".prettierrc.json"]) {
+  for (const config of [".oxlintrc.json", ".oxfmtrc.json"]) {
     writeFileSync(join(root, config), readFileSync(join(repoRoot, config)));
   }
   for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
@@ -46,7 +46,7 @@ function check(root: string): { status: number | null; output: string } {
     timeout: 110_000,
   });
   if (result.error) throw result.error;
-  // Prettier and oxlint colour their output when the environment forces colour (jest's workers may): compare the text.
+  // oxlint and tsc colour their output when the environment forces colour (jest's workers may): compare the text.
   return { status: result.status, output: stripVTControlCharacters(`${result.stdout}${result.stderr}`) };
 }
 
@@ -69,7 +69,7 @@ it("finds a type error, a type-aware lint finding and a formatting problem in on
     expect(run.output).toMatch(
       /typescript\(no-floating-promises\): Promises must be awaited[^\n]*\n[^\n]*\[promises\.ts:6:3\]/,
     );
-    expect(run.output).toMatch(/\[warn\] spacing\.ts/);
+    expect(run.output).toMatch(/^spacing\.ts \(\d+ms\)\s*^Format issues found in above 1 files/m);
     expect(run.output).toContain("check failed: types, lint, format");
   } finally {
     rmSync(root, { recursive: true, force: true });

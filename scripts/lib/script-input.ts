@@ -33,7 +33,9 @@ export interface CommandLine {
 
 /** Where a value is read: a flag (which wins over its variable), an environment variable, or a positional argument. */
 export type Source =
-  { readonly flag: string; readonly env?: string } | { readonly env: string } | { readonly argument: string };
+  | { readonly flag: string; readonly env?: string }
+  | { readonly env: string }
+  | { readonly argument: string };
 
 interface Given {
   readonly flags: ReadonlyMap<string, string | true>;
