@@ -12,7 +12,7 @@ import { stopAll } from "./lib/processes";
 import { diffStacks, type SynthSide } from "./lib/synth-diff";
 import { parseInput } from "./lib/script-input";
 import { outputFormats, renderDiff, type LabelledDiff, type OutputFormat } from "./lib/synth-diff-render";
-import { matrix } from "./synth-matrix";
+import { matrix } from "../config/matrix";
 
 export interface DiffOptions {
   readonly base: string;

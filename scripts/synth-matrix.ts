@@ -2,14 +2,8 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { loadConfig } from "../config/load";
+import { matrix } from "../config/matrix";
 import { StreamstackStack } from "../stacks/streamstack-stack";
-
-export const matrix = [
-  { profile: "kind", mode: "zookeeper" },
-  { profile: "kind", mode: "kraft" },
-  { profile: "cloud", mode: "zookeeper" },
-  { profile: "cloud", mode: "kraft" },
-] as const;
 
 /**
  * Synthesizes every profile × Kafka mode, one stack each (streamstack-<profile>-<mode>), into outdir

@@ -1,4 +1,4 @@
-import { Testing } from "cdktf";
+import type * as Cdktf from "cdktf";
 import { loadConfig } from "../../config/load";
 import type { StreamstackConfig } from "../../config/schema";
 import type { KubernetesObject } from "../../constructs/kubernetes-object";
@@ -8,8 +8,8 @@ import {
   type HelmRelease,
   type JsonObject,
 } from "../../scripts/lib/synthesized-stack";
-import { matrix } from "../../scripts/synth-matrix";
-import { StreamstackStack } from "../../stacks/streamstack-stack";
+import { matrix } from "../../config/matrix";
+import type * as StackModule from "../../stacks/streamstack-stack";
 import { sharedParse, sharedSynth } from "./synth-run-cache";
 
 /** A release as the tests read it: scripts/lib/synthesized-stack.ts's reading, with its first values document parsed. */
@@ -44,16 +44,26 @@ type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 const cache = new Map<string, SynthesizedStack>();
 
+/**
+ * The stack's Terraform JSON, from cdktf. cdktf and the stack's modules (about 500 files, 4 MB of JavaScript) are loaded
+ * here, on a miss of the run's synth cache, not by every test file that reads a stack: jest loads modules again for each
+ * test file, and most of them read stacks another file of the run has already synthesized.
+ */
+function synthesizeJson(config: StreamstackConfig): string {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above */
+  const { Testing } = require("cdktf") as typeof Cdktf;
+  const { StreamstackStack } = require("../../stacks/streamstack-stack") as typeof StackModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return Testing.synth(new StreamstackStack(Testing.app(), config));
+}
+
 /** Synthesizes the stack for a profile and overrides, parsed for assertions (cached per input). */
 export function synthesize(profile: "kind" | "cloud" = "kind", overrides: unknown = {}): SynthesizedStack {
   const key = JSON.stringify([profile, overrides]);
   const hit = cache.get(key);
   if (hit) return hit;
   const config = loadConfig({ profile, overrides });
-  const json = JSON.parse(sharedSynth(key, () => Testing.synth(new StreamstackStack(Testing.app(), config)))) as Record<
-    string,
-    unknown
-  >;
+  const json = JSON.parse(sharedSynth(key, () => synthesizeJson(config))) as Record<string, unknown>;
   const resources = (json.resource ?? {}) as Resources;
   const releases = helmReleases(json as JsonObject).map(toRelease);
   const synthesized: SynthesizedStack = {
