@@ -1,8 +1,16 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { parse as parseYaml } from "yaml";
-import { decodeExact, encodeExact, sharedParse, sharedSynth, synthRunCacheVariable } from "./support/synth-run-cache";
+import {
+  decodeExact,
+  encodeExact,
+  entryFile,
+  sharedParse,
+  sharedSynth,
+  synthRunCacheVariable,
+} from "./support/synth-run-cache";
 
 // The test files of one jest run share synthesized stacks through a folder that globalSetup names.
 
@@ -42,6 +50,65 @@ it("shares nothing outside a jest run (no folder named, or the folder gone)", ()
   sharedSynth("key", kind.synth, {});
   sharedSynth("key", kind.synth, { [synthRunCacheVariable]: join(folder, "removed") });
   expect(kind.calls()).toBe(3);
+});
+
+describe("an entry another worker is making", () => {
+  const never = (): string => {
+    throw new Error("synthesized although another worker was making the entry");
+  };
+
+  it("is waited for, not made again", async () => {
+    const env = { [synthRunCacheVariable]: folder };
+    const file = entryFile(folder, "stack");
+    // A live owner (this process's pid) holds the lock; a thread plays the other worker and finishes 300 ms later.
+    writeFileSync(`${file}.lock`, String(process.pid));
+    const other = new Worker(
+      `const { renameSync, rmSync, writeFileSync } = require("node:fs");
+       const { file } = require("node:worker_threads").workerData;
+       setTimeout(() => { writeFileSync(file + ".w", '{"made":"elsewhere"}'); renameSync(file + ".w", file); rmSync(file + ".lock"); }, 300);`,
+      { eval: true, workerData: { file } },
+    );
+    const started = Date.now();
+    expect(sharedSynth("stack", never, env)).toBe('{"made":"elsewhere"}');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    await other.terminate();
+  });
+
+  it("is made here when the worker holding its lock is gone", () => {
+    const env = { [synthRunCacheVariable]: folder };
+    const file = entryFile(folder, "stack");
+    // Above Linux's largest pid (2^22): no process has it.
+    writeFileSync(`${file}.lock`, String(2 ** 22 + 1));
+    const stack = counting('{"made":"here"}');
+    expect(sharedSynth("stack", stack.synth, env)).toBe('{"made":"here"}');
+    expect(stack.calls()).toBe(1);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it("is made here after the wait runs out", () => {
+    const env = { [synthRunCacheVariable]: folder };
+    writeFileSync(`${entryFile(folder, "stack")}.lock`, String(process.pid));
+    const stack = counting("{}");
+    expect(sharedSynth("stack", stack.synth, env, 100)).toBe("{}");
+    expect(stack.calls()).toBe(1);
+  });
+
+  it("is tried again by the next file when the synth throws, which frees the lock", () => {
+    const env = { [synthRunCacheVariable]: folder };
+    expect(() =>
+      sharedSynth(
+        "stack",
+        () => {
+          throw new Error("bad stack");
+        },
+        env,
+      ),
+    ).toThrow("bad stack");
+    expect(readdirSync(folder)).toEqual([]);
+    const stack = counting("{}");
+    expect(sharedSynth("stack", stack.synth, env)).toBe("{}");
+    expect(stack.calls()).toBe(1);
+  });
 });
 
 describe("parsed documents shared through the run's folder", () => {

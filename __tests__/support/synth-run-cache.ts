@@ -24,20 +24,73 @@ export function removeSynthRunCache(env: NodeJS.ProcessEnv = process.env): void 
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
-const entryFile = (folder: string, key: string): string => join(folder, `${sha256(key)}.json`);
+/** The file that holds `key`'s entry in a run's folder. */
+export const entryFile = (folder: string, key: string): string => join(folder, `${sha256(key)}.json`);
 
-/** The stack's Terraform JSON text for `key`, synthesized by `synth` unless another test file of this run already did. */
-export function sharedSynth(key: string, synth: () => string, env: NodeJS.ProcessEnv = process.env): string {
+/** How long a file waits for an entry another worker is making before it makes the entry itself. */
+export const entryWaitMs = 120_000;
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+const sleep = (ms: number): void => void Atomics.wait(sleeper, 0, 0, ms);
+
+/** Whether the process that wrote `lock` (its pid) still runs; an unreadable lock counts as held. */
+function lockHeld(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(lock, "utf8"));
+  } catch {
+    return existsSync(lock);
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * The stack's Terraform JSON text for `key`, synthesized by `synth` unless another test file of this run already did.
+ * The first file to ask makes the entry; a file that asks while another worker is making it waits for it (up to
+ * entryWaitMs) instead of making it too: the largest files start together and ask for the same stacks first, and
+ * making each of those three times over cost more than a second of CPU each. A lock left by a worker that is gone, or
+ * removed because its synth threw, lets the next file make the entry (or meet the same error) itself.
+ */
+export function sharedSynth(
+  key: string,
+  synth: () => string,
+  env: NodeJS.ProcessEnv = process.env,
+  waitMs = entryWaitMs,
+): string {
   const folder = env[synthRunCacheVariable];
   if (!folder || !existsSync(folder)) return synth();
   const file = entryFile(folder, key);
-  if (existsSync(file)) return readFileSync(file, "utf8");
-  const text = synth();
-  // Written aside and renamed: the other worker reads a whole entry or none.
-  const partial = `${file}.${process.pid}`;
-  writeFileSync(partial, text);
-  renameSync(partial, file);
-  return text;
+  const lock = `${file}.lock`;
+  const giveUpAt = Date.now() + waitMs;
+  let claimed = false;
+  while (!claimed) {
+    if (existsSync(file)) return readFileSync(file, "utf8");
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+      claimed = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (!lockHeld(lock)) rmSync(lock, { force: true });
+      else if (Date.now() > giveUpAt) return synth();
+      else sleep(20);
+    }
+  }
+  try {
+    const text = synth();
+    // Written aside and renamed: the other workers read a whole entry or none.
+    const partial = `${file}.${process.pid}`;
+    writeFileSync(partial, text);
+    renameSync(partial, file);
+    return text;
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }
 
 type Path = (string | number)[];
