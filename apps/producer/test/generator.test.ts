@@ -23,7 +23,11 @@ describe("isoInstant", () => {
     ];
     // Plus 20,000 instants spread over the generator's range (birth dates from 1940 to registrations in 2024) and beyond.
     const spread = Array.from({ length: 20_000 }, (_, index) => Date.UTC(1900, 0, 1) + index * 7_919_999_983);
-    for (const ms of [...edges, ...spread]) expect(isoInstant(ms)).toBe(new Date(ms).toISOString());
+    // One assertion over all of them: 20,000 expect() calls cost a second of jest's time.
+    const differing = [...edges, ...spread]
+      .map((ms) => ({ ms, ours: isoInstant(ms), date: new Date(ms).toISOString() }))
+      .filter(({ ours, date }) => ours !== date);
+    expect(differing).toEqual([]);
   });
 });
 
