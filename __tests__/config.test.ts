@@ -1,17 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { resolveComponents } from "../config/components";
 import { loadConfig } from "../config/load";
 import { deepMerge } from "../config/merge";
 import { deriveNaming } from "../config/naming";
 import { problemsOf } from "./support/config-problems";
-
-function overridesFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), "streamstack-config-")), "overrides.yaml");
-  writeFileSync(file, text);
-  return file;
-}
+import { overridesFile } from "./support/overrides-file";
 
 describe("loadConfig", () => {
   it("defaults to the kind profile in ZooKeeper mode with every component on", () => {

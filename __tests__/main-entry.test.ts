@@ -1,16 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { overridesFile } from "./support/overrides-file";
 
 /** main.ts as cdktf runs it (`node --import tsx main.ts`), in its own process: exit code, stderr and output directory. */
 const repoRoot = join(__dirname, "..");
-
-function overridesFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), "streamstack-config-")), "overrides.yaml");
-  writeFileSync(file, text);
-  return file;
-}
 
 describe("main.ts on bad input", () => {
   it("exits non-zero naming the field, and writes no output directory", () => {
