@@ -76,6 +76,19 @@ it("finds a type error, a type-aware lint finding and a formatting problem in on
   }
 });
 
+it("fails the lint, naming the file, when the project has no .oxlintrc.json, and still runs the other checks", () => {
+  const root = project({ "clean.ts": clean, "spacing.ts": "export const  spaced = 1;\n" });
+  rmSync(join(root, ".oxlintrc.json"));
+  try {
+    const run = check(root);
+    expect(run.status).toBe(1);
+    expect(run.output).toContain(`${join(root, ".oxlintrc.json")} is missing: the check reads its settings there`);
+    expect(run.output).toContain("check failed: lint, format");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 it("passes a clean project, saying nothing", () => {
   const root = project({ "clean.ts": clean });
   try {

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { parse as parseYaml } from "yaml";
 import {
@@ -41,7 +41,10 @@ it("synthesizes a key once per run, whichever test file asks first", () => {
   const cloud = counting('{"cloud":true}');
   expect(sharedSynth('["cloud",{}]', cloud.synth, env)).toBe('{"cloud":true}');
   expect(cloud.calls()).toBe(1);
-  expect(readdirSync(folder).filter((name) => name.endsWith(".json"))).toHaveLength(2);
+  // The two entries and nothing else: no lock and no partial file left behind.
+  expect(readdirSync(folder).sort()).toEqual(
+    [entryFile(folder, '["kind",{}]'), entryFile(folder, '["cloud",{}]')].map((file) => basename(file)).sort(),
+  );
 });
 
 it("shares nothing outside a jest run (no folder named, or the folder gone)", () => {
@@ -85,12 +88,35 @@ describe("an entry another worker is making", () => {
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
 
-  it("is made here after the wait runs out", () => {
+  it("is made here after the wait runs out, the lock taken over so that the next file does not wait again", () => {
     const env = { [synthRunCacheVariable]: folder };
-    writeFileSync(`${entryFile(folder, "stack")}.lock`, String(process.pid));
+    const file = entryFile(folder, "stack");
+    writeFileSync(`${file}.lock`, String(process.pid));
     const stack = counting("{}");
     expect(sharedSynth("stack", stack.synth, env, 100)).toBe("{}");
     expect(stack.calls()).toBe(1);
+    expect(readdirSync(folder)).toEqual([basename(file)]);
+  });
+
+  it("is made here when its lock was left empty long ago (a worker stopped between creating and filling it)", () => {
+    const env = { [synthRunCacheVariable]: folder };
+    const lock = `${entryFile(folder, "stack")}.lock`;
+    writeFileSync(lock, "");
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(lock, longAgo, longAgo);
+    const stack = counting("{}");
+    expect(sharedSynth("stack", stack.synth, env)).toBe("{}");
+    expect(stack.calls()).toBe(1);
+  });
+
+  it("is an error, not a wait, when asked for again inside its own synth", () => {
+    const env = { [synthRunCacheVariable]: folder };
+    const started = Date.now();
+    expect(() => sharedSynth("stack", () => sharedSynth("stack", () => "{}", env), env)).toThrow(
+      "sharedSynth: stack asked for again while it is being made",
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(readdirSync(folder)).toEqual([]);
   });
 
   it("is tried again by the next file when the synth throws, which frees the lock", () => {

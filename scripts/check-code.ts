@@ -15,16 +15,24 @@
  * the tests use it) with this repository's tools.
  * Exit 0 when all three pass, 1 when any finds a problem, 2 on bad arguments.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { installCleanupHandlers, runCommand, type CommandOptions, type CommandResult } from "./lib/processes";
+import { installCleanupHandlers, runCommand, type CommandOptions } from "./lib/processes";
 import { readInput } from "./lib/script-input";
 
 const formatPatterns = ["**/*.{ts,tsx,js,mjs,cjs}"];
 
+function installed(path: string): string {
+  try {
+    return require.resolve(path);
+  } catch {
+    throw new Error(`${path} is not installed (npm ci installs it)`);
+  }
+}
+
 /** A package's command-line entry (its package.json `bin`), from this repository's node_modules: no PATH lookup. */
 function binaryOf(packageName: string, binName: string): string {
-  const manifestPath = require.resolve(`${packageName}/package.json`);
+  const manifestPath = installed(`${packageName}/package.json`);
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { bin?: Record<string, string> };
   const bin = manifest.bin?.[binName];
   if (bin === undefined) throw new Error(`${manifestPath} has no bin named ${binName}`);
@@ -34,7 +42,7 @@ function binaryOf(packageName: string, binName: string): string {
 /** oxlint runs its type-aware rules in this native helper, found here rather than in <root>/node_modules/.bin. */
 function tsgolintExecutable(): string {
   const extension = process.platform === "win32" ? ".exe" : "";
-  return require.resolve(`@oxlint-tsgolint/${process.platform}-${process.arch}/tsgolint${extension}`);
+  return installed(`@oxlint-tsgolint/${process.platform}-${process.arch}/tsgolint${extension}`);
 }
 
 async function main(): Promise<number> {
@@ -46,14 +54,42 @@ async function main(): Promise<number> {
   // The children write into pipes, so they would print plain text: on a terminal, ask them for colour as before.
   const colour = process.stdout.isTTY === true;
   const env = colour ? { ...process.env, FORCE_COLOR: "1" } : process.env;
-  const node = (script: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> =>
-    runCommand(process.execPath, [script, ...args], { cwd: root, env, ...options });
+  // A tool or config that cannot be found fails its own check, with the fix; the other checks still run.
+  const node = async (
+    tool: () => string,
+    args: () => readonly string[],
+    options: () => CommandOptions = () => ({}),
+  ): Promise<{ code: number; output: string }> => {
+    let script: string;
+    let resolved: { args: readonly string[]; options: CommandOptions };
+    try {
+      script = tool();
+      resolved = { args: args(), options: options() };
+    } catch (error) {
+      return { code: 1, output: `${error instanceof Error ? error.message : String(error)}\n` };
+    }
+    return runCommand(process.execPath, [script, ...resolved.args], { cwd: root, env, ...resolved.options });
+  };
+  // Each tool is given its config file by name: without it oxlint and oxfmt fall back to defaults and pass.
+  const config = (name: string): string => {
+    const file = join(root, name);
+    if (!existsSync(file)) throw new Error(`${file} is missing: the check reads its settings there`);
+    return file;
+  };
   const runs = {
-    types: node(binaryOf("typescript", "tsc"), ["--noEmit", "-p", ".", "--pretty", String(colour)]),
-    lint: node(binaryOf("oxlint", "oxlint"), ["--max-warnings", "0"], {
-      env: { ...env, OXLINT_TSGOLINT_PATH: tsgolintExecutable() },
-    }),
-    format: node(binaryOf("oxfmt", "oxfmt"), ["--check", ...formatPatterns]),
+    types: node(
+      () => binaryOf("typescript", "tsc"),
+      () => ["--noEmit", "-p", config("tsconfig.json"), "--pretty", String(colour)],
+    ),
+    lint: node(
+      () => binaryOf("oxlint", "oxlint"),
+      () => ["--config", config(".oxlintrc.json"), "--max-warnings", "0"],
+      () => ({ env: { ...env, OXLINT_TSGOLINT_PATH: tsgolintExecutable() } }),
+    ),
+    format: node(
+      () => binaryOf("oxfmt", "oxfmt"),
+      () => ["--config", config(".oxfmtrc.json"), "--check", ...formatPatterns],
+    ),
   };
   const failed: string[] = [];
   for (const [name, run] of Object.entries(runs)) {

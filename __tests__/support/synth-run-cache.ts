@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { threadId } from "node:worker_threads";
 
 /**
  * Synthesized stacks shared by the test files of one `jest` run. Each test file has its own module registry, so the
@@ -27,35 +28,66 @@ const sha256 = (text: string): string => createHash("sha256").update(text).diges
 /** The file that holds `key`'s entry in a run's folder. */
 export const entryFile = (folder: string, key: string): string => join(folder, `${sha256(key)}.json`);
 
-/** How long a file waits for an entry another worker is making before it makes the entry itself. */
-export const entryWaitMs = 120_000;
+/** How long a file waits for an entry another worker is making before it takes the lock over and makes it itself. */
+const entryWaitMs = 120_000;
+/** An empty lock (its writer stopped between creating and filling it) counts as held this long after it was made. */
+const emptyLockGraceMs = 5_000;
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const sleep = (ms: number): void => void Atomics.wait(sleeper, 0, 0, ms);
+const lockToken = `${process.pid}.${threadId}`;
 
-/** Whether the process that wrote `lock` (its pid) still runs; an unreadable lock counts as held. */
-function lockHeld(lock: string): boolean {
-  let pid: number;
+type LockState = "ours" | "held" | "abandoned" | "gone";
+
+/** Who holds `lock`: this thread, a live process, nobody any more (its process ended), or no lock at all. */
+function lockState(lock: string): { state: LockState; token: string } {
+  let token: string;
   try {
-    pid = Number(readFileSync(lock, "utf8"));
+    token = readFileSync(lock, "utf8");
   } catch {
-    return existsSync(lock);
+    return { state: "gone", token: "" };
   }
-  if (!Number.isInteger(pid) || pid <= 0) return true;
+  if (token === lockToken) return { state: "ours", token };
+  if (token === "") {
+    const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    return { state: age > emptyLockGraceMs ? "abandoned" : "held", token };
+  }
   try {
-    process.kill(pid, 0);
-    return true;
+    process.kill(Number.parseInt(token, 10), 0);
+    return { state: "held", token };
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    return { state: (error as NodeJS.ErrnoException).code === "EPERM" ? "held" : "abandoned", token };
   }
 }
 
 /**
+ * Removes the lock that held `token`. Renamed aside first, so that of two files removing the same abandoned lock only
+ * one does; if what was renamed turns out to be a lock claimed since, it is put back unless yet another was claimed.
+ */
+function removeLock(lock: string, token: string): void {
+  const aside = `${lock}.${lockToken}.removed`;
+  try {
+    renameSync(lock, aside);
+  } catch {
+    return;
+  }
+  if (readFileSync(aside, "utf8") !== token) {
+    try {
+      linkSync(aside, lock);
+    } catch {
+      // Claimed again meanwhile: the worst outcome is one entry made twice, never a wrong one.
+    }
+  }
+  rmSync(aside, { force: true });
+}
+
+/**
  * The stack's Terraform JSON text for `key`, synthesized by `synth` unless another test file of this run already did.
- * The first file to ask makes the entry; a file that asks while another worker is making it waits for it (up to
- * entryWaitMs) instead of making it too: the largest files start together and ask for the same stacks first, and
- * making each of those three times over cost more than a second of CPU each. A lock left by a worker that is gone, or
- * removed because its synth threw, lets the next file make the entry (or meet the same error) itself.
+ * The first file to ask makes the entry under a lock beside it; a file that asks meanwhile waits for the entry instead of
+ * making it too (the largest files start together and ask for the same stacks first: each was made up to three times,
+ * more than a second of CPU each). A lock whose process is gone, or held past `waitMs` (120 s), is taken over; a synth
+ * that throws frees its lock, so the next file makes the entry (or meets the same error) itself. The same key asked for
+ * again inside its own synth is an error, not a wait.
  */
 export function sharedSynth(
   key: string,
@@ -68,28 +100,30 @@ export function sharedSynth(
   const file = entryFile(folder, key);
   const lock = `${file}.lock`;
   const giveUpAt = Date.now() + waitMs;
-  let claimed = false;
-  while (!claimed) {
+  for (;;) {
     if (existsSync(file)) return readFileSync(file, "utf8");
     try {
-      writeFileSync(lock, String(process.pid), { flag: "wx" });
-      claimed = true;
+      writeFileSync(lock, lockToken, { flag: "wx" });
+      break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      if (!lockHeld(lock)) rmSync(lock, { force: true });
-      else if (Date.now() > giveUpAt) return synth();
-      else sleep(20);
     }
+    const { state, token } = lockState(lock);
+    if (state === "ours") throw new Error(`sharedSynth: ${key} asked for again while it is being made`);
+    if (state === "abandoned" || (state === "held" && Date.now() > giveUpAt)) removeLock(lock, token);
+    else if (state === "held") sleep(20);
   }
   try {
+    // Made while this file was claiming the lock (between the check above and the claim).
+    if (existsSync(file)) return readFileSync(file, "utf8");
     const text = synth();
     // Written aside and renamed: the other workers read a whole entry or none.
-    const partial = `${file}.${process.pid}`;
+    const partial = `${file}.${lockToken}`;
     writeFileSync(partial, text);
     renameSync(partial, file);
     return text;
   } finally {
-    rmSync(lock, { force: true });
+    if (lockState(lock).state === "ours") rmSync(lock, { force: true });
   }
 }
 
