@@ -9,11 +9,11 @@ import {
   rolesCqlShell,
 } from "../constructs/resources/cassandra-roles";
 import { deriveNaming } from "../config/naming";
-import { synthesize } from "./support/synth";
+import { loadConfig } from "../config/load";
 
 /** The roles Job's shell (constructs/resources/cassandra-roles.ts), run by a real bash on files laid out as the Job mounts them. */
 it("the Job's shell fills the passwords exactly as fillRolePasswords, quotes doubled and `&` kept", () => {
-  const naming = deriveNaming(synthesize("kind").config);
+  const naming = deriveNaming(loadConfig({ profile: "kind" }));
   const directory = mkdtempSync(join(tmpdir(), "cassandra-roles-"));
   const passwords: Record<string, string> = {};
   for (const { role } of Object.values(cassandraClientRoles(naming))) {

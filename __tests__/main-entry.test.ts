@@ -7,7 +7,7 @@ import { overridesFile } from "./support/overrides-file";
 /** main.ts as cdktf runs it (`node --import tsx main.ts`), in its own process: exit code, stderr and output directory. */
 const repoRoot = join(__dirname, "..");
 
-describe("main.ts on bad input", () => {
+describe("main.ts as cdktf runs it", () => {
   it("exits non-zero naming the field, and writes no output directory", () => {
     const outdir = join(mkdtempSync(join(tmpdir(), "streamstack-out-")), "cdktf.out");
     const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {

@@ -159,6 +159,13 @@ describe("the CI workflow", () => {
       expect({ script, defined: script in packageJson.scripts }).toEqual({ script, defined: true });
   });
 
+  it("runs both jest tiers, the integration tier even when npm test failed", () => {
+    const test = steps.find(({ step }) => step.run === "npm test");
+    const integration = steps.find(({ step }) => step.run === "npm run test:integration");
+    expect(test).toBeDefined();
+    expect(integration?.step.if).toBe("${{ !cancelled() }}");
+  });
+
   it("installs no system Chromium: npm ci brings the browser test's own (@sparticuz/chromium)", () => {
     expect(steps.map(({ step }) => step.run ?? "").join("\n")).not.toMatch(/apt(-get)?\s+install[^\n]*chromium/);
   });
@@ -181,5 +188,12 @@ describe("the CI workflow", () => {
     expect(comments.map((step) => step.with)).toEqual([{ header: "streamstack-diff", path: "comment.md" }]);
     const checkout = diff.find((step) => step.uses?.startsWith("actions/checkout@"));
     expect(checkout?.with?.["fetch-depth"]).toBe(0);
+  });
+});
+
+describe("the CI script (.ci/run)", () => {
+  it("runs both jest tiers", () => {
+    const lines = readFileSync(join(root, ".ci", "run"), "utf8").split("\n");
+    expect(lines).toEqual(expect.arrayContaining(["npm test", "npm run test:integration"]));
   });
 });

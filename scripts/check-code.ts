@@ -8,7 +8,8 @@
  * was a little faster, but it type-checks only the files oxlint lints (not one that tsconfig.json includes and
  * .gitignore or the lint's ignore patterns leave out) and reports in its own words: tsc is exactly `npm run build`.
  * tsc keeps its incremental build info (tsconfig.json's tsBuildInfoFile), so a second run checks only what changed;
- * oxfmt needs no cache (the whole tree in about 0.3 s, where prettier took 8-9 s without its cache). Every check runs even when another fails, so one run reports everything; a failing
+ * oxfmt needs no cache (the whole tree in about 0.3 s, where prettier took 8-9 s without its cache). Every check runs
+ * even when another fails (a missing tool or config fails only its own check), so one run reports everything; a failing
  * check's output is printed whole once it has finished, in a fixed order, so that the three do not interleave. The
  * tools are this repository's (its node_modules), whatever PATH says.
  * --root checks another project laid out the same way (tsconfig.json, .oxlintrc.json and .oxfmtrc.json at its root;

@@ -1,8 +1,8 @@
 // Jest transform: TypeScript to CommonJS with esbuild, one file at a time (tsconfig sets isolatedModules, so nothing
 // is lost). Type checking is done before jest (`npm test` runs `npm run check` first); ts-jest with diagnostics off built
 // a TypeScript language service per worker for no checking at all, the largest fixed cost of a test run.
-// No test file uses jest.mock (which needs hoisting above imports, a Babel/ts-jest feature); setup-jest.ts may, as it
-// runs before the test file's imports.
+// No test file uses jest.mock (which needs hoisting above imports, a Babel/ts-jest feature); the setup files
+// (setup-jest.ts, unit-tier.ts) may, as they run before the test file's imports.
 const { createHash } = require("node:crypto");
 const { readFileSync } = require("node:fs");
 const { transformSync, version } = require("esbuild");

@@ -1,4 +1,5 @@
-// The two jest tiers. The unit tier (`npm test`) runs code in jest's own process only. The integration tier
+// The two jest tiers. The unit tier (`npm test`) starts no program (one exception: esbuild's sync API, which bundles
+// the apps, runs its binary from a worker thread, outside jest's module registry). The integration tier
 // (`npm run test:integration`) holds the suites that start programs: our CLIs and apps in their own processes, the
 // cdktf CLI, helm, netpol-analyzer, kube-apiserver and etcd, Chromium, git, bash. Starting a program costs a second or
 // more of CPU (a Node process loading tsx and our modules, an API server) where a unit test costs milliseconds, and

@@ -1,9 +1,10 @@
 import type * as ChildProcess from "node:child_process";
 
 /**
- * The unit tier runs code in jest's process only (support/test-tiers.cjs says why). A unit-tier test file that starts
- * a program fails at that call, naming the fix, instead of quietly making `npm test` slower. Worker threads are not
- * programs: they stay allowed.
+ * The unit tier starts no program (support/test-tiers.cjs says why). A unit-tier test file that starts one through
+ * child_process (with or without the node: prefix) fails at that call, naming the fix, instead of quietly making
+ * `npm test` slower. Not guarded: worker threads, and esbuild's sync API, which runs its binary from a worker thread
+ * outside jest's module registry (the apps' bundles; support/setup-jest.ts shares them per run).
  */
 const starters = ["spawn", "spawnSync", "exec", "execSync", "execFile", "execFileSync", "fork"] as const;
 
