@@ -9,7 +9,7 @@ const integrationSuites = [
   "__tests__/cassandra-roles-shell.test.ts",
   "__tests__/cdktf-no-calls-home.test.ts",
   "__tests__/check-code.test.ts",
-  "__tests__/constructs/grants.test.ts",
+  "__tests__/constructs/grant-peers.test.ts",
   "__tests__/diff-synth-history.test.ts",
   "__tests__/kubelet-layout.test.ts",
   "__tests__/main-entry.test.ts",

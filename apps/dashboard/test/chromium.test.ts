@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { browserSources, defaultBrowserSettings, launchTestBrowser } from "./chromium";
+import { defaultBrowserSettings, launchTestBrowser } from "./chromium";
 
 // Which Chromium the browser test gets, and the message when none can be launched (./chromium.ts).
 
@@ -10,16 +10,6 @@ beforeEach(() => {
   userDataDirectory = mkdtempSync(join(tmpdir(), "dashboard-chromium-choice-"));
 });
 afterEach(() => rmSync(userDataDirectory, { recursive: true, force: true }));
-
-it("tries the packaged browser first, then the system one; STREAMSTACK_BROWSER picks one", () => {
-  expect(browserSources({})).toEqual(["packaged", "system"]);
-  expect(browserSources({ STREAMSTACK_BROWSER: "" })).toEqual(["packaged", "system"]);
-  expect(browserSources({ STREAMSTACK_BROWSER: "packaged" })).toEqual(["packaged"]);
-  expect(browserSources({ STREAMSTACK_BROWSER: "system" })).toEqual(["system"]);
-  expect(() => browserSources({ STREAMSTACK_BROWSER: "firefox" })).toThrow(
-    /STREAMSTACK_BROWSER=firefox .*use packaged .* or system/,
-  );
-});
 
 it("launches the packaged Chromium that npm ci installed, with no system browser involved", async () => {
   const settings = {
