@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv, { type Options, type ValidateFunction } from "ajv";
+import { compiledForFewRuns } from "./ajv-options";
 import { parse } from "yaml";
 import { describeSchemaErrors } from "./ajv-errors";
 import type { UpstreamFolder } from "./upstream-folders";
@@ -98,7 +99,7 @@ function compiledOnce(schema: Tree, options: Options): ValidateFunction {
   const key = JSON.stringify([options, schema]);
   let validate = compiledSchemas.get(key);
   if (!validate) {
-    validate = new Ajv(options).compile(schema);
+    validate = new Ajv({ ...options, code: compiledForFewRuns }).compile(schema);
     if (compiledSchemas.size >= 64) compiledSchemas.clear();
     compiledSchemas.set(key, validate);
   }

@@ -3,6 +3,7 @@ import { relative } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 import { describeSchemaErrors } from "./ajv-errors";
+import { compiledForFewRuns } from "./ajv-options";
 import { crdObjectSchema } from "./structural-schema";
 import type { ApiObject, ValidationOutcome } from "./validation-outcome";
 
@@ -38,7 +39,12 @@ function yamlDocuments(file: string): unknown[] {
 }
 
 /** How a CrdRegistry's Ajv reads a schema: every error, formats not checked (the API server checks few of them). */
-export const crdAjvOptions = { strict: false, allErrors: true, validateFormats: false } as const;
+export const crdAjvOptions = {
+  strict: false,
+  allErrors: true,
+  validateFormats: false,
+  code: compiledForFewRuns,
+} as const;
 
 export interface CrdRegistryOptions {
   /** The YAML documents of a file as plain data (default: parse the file); the tests read each file once per run. */
