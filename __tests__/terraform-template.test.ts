@@ -36,4 +36,54 @@ describe("Terraform template escapes", () => {
     });
     expect(unescapeTerraformTemplates("$${a} ${b}")).toBe("${a} ${b}");
   });
+
+  it("reads every string of up to six of `$ % { } a` as a character-by-character walk does", () => {
+    const alphabet = ["$", "%", "{", "}", "a"];
+    const differing: string[] = [];
+    let strings = [""];
+    for (let length = 1; length <= 6; length += 1) {
+      strings = strings.flatMap((prefix) => alphabet.map((character) => prefix + character));
+      for (const source of strings) {
+        if (JSON.stringify(readTerraformTemplate(source)) !== JSON.stringify(walkedTemplate(source)))
+          differing.push(source);
+      }
+    }
+    expect(differing).toEqual([]);
+  });
 });
+
+/** The reading spelled out one character at a time, as the oracle for the one that jumps between `$` and `%`. */
+function walkedTemplate(source: string): { text: string; literal: string; expressions: string[] } {
+  const expressions: string[] = [];
+  let text = "";
+  let literal = "";
+  for (let index = 0; index < source.length; index += 1) {
+    const two = source.slice(index, index + 2);
+    const three = source.slice(index, index + 3);
+    if (three === "$${" || three === "%%{") {
+      text += three.slice(1);
+      literal += three.slice(1);
+      index += 2;
+      continue;
+    }
+    if (two === "${" || two === "%{") {
+      let depth = 0;
+      let end = index + 1;
+      for (; end < source.length; end += 1) {
+        if (source[end] === "{") depth += 1;
+        else if (source[end] === "}") {
+          depth -= 1;
+          if (depth === 0) break;
+        }
+      }
+      const expression = source.slice(index, end + 1);
+      expressions.push(expression);
+      text += expression;
+      index = end;
+      continue;
+    }
+    text += source[index];
+    literal += source[index];
+  }
+  return { text, literal, expressions };
+}

@@ -18,21 +18,26 @@ export interface TerraformTemplate {
   readonly expressions: readonly string[];
 }
 
-/** What Terraform makes of a string: the inverse of escapeTerraformTemplates, with the expressions it would evaluate. */
+/**
+ * What Terraform makes of a string: the inverse of escapeTerraformTemplates, with the expressions it would evaluate.
+ * Only `$` and `%` can start an escape or an expression, so the text between them is copied in one piece: the stack's
+ * values carry the apps' bundles (1.5 MB a stack), and a character-by-character walk cost a third of a second per read.
+ */
 export function readTerraformTemplate(source: string): TerraformTemplate {
   const expressions: string[] = [];
-  let text = "";
-  let literal = "";
-  for (let index = 0; index < source.length; index += 1) {
-    const two = source.slice(index, index + 2);
-    const three = source.slice(index, index + 3);
-    if (three === "$${" || three === "%%{") {
-      text += three.slice(1);
-      literal += three.slice(1);
-      index += 2;
-      continue;
-    }
-    if (two === "${" || two === "%{") {
+  const textParts: string[] = [];
+  const literalParts: string[] = [];
+  const marker = /[$%]/g;
+  let copied = 0;
+  for (let match = marker.exec(source); match !== null; match = marker.exec(source)) {
+    const index = match.index;
+    const mark = source[index];
+    if (source[index + 1] === mark && source[index + 2] === "{") {
+      const plain = source.slice(copied, index + 1) + "{";
+      textParts.push(plain);
+      literalParts.push(plain);
+      copied = index + 3;
+    } else if (source[index + 1] === "{") {
       let depth = 0;
       let end = index + 1;
       for (; end < source.length; end += 1) {
@@ -44,14 +49,14 @@ export function readTerraformTemplate(source: string): TerraformTemplate {
       }
       const expression = source.slice(index, end + 1);
       expressions.push(expression);
-      text += expression;
-      index = end;
-      continue;
-    }
-    text += source[index];
-    literal += source[index];
+      textParts.push(source.slice(copied, index), expression);
+      literalParts.push(source.slice(copied, index));
+      copied = end + 1;
+    } else continue;
+    marker.lastIndex = copied;
   }
-  return { text, literal, expressions };
+  const rest = source.slice(copied);
+  return { text: textParts.join("") + rest, literal: literalParts.join("") + rest, expressions };
 }
 
 /** What Terraform makes of an escaped string, expressions kept as written. */
