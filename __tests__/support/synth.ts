@@ -11,6 +11,7 @@ import {
 import { matrix } from "../../config/matrix";
 import type * as StackModule from "../../stacks/streamstack-stack";
 import { sharedParse, sharedSynth } from "./synth-run-cache";
+import { withV8StackTraces } from "./v8-stack-traces";
 
 /** A release as the tests read it: scripts/lib/synthesized-stack.ts's reading, with its first values document parsed. */
 export interface SynthesizedRelease {
@@ -54,7 +55,7 @@ function synthesizeJson(config: StreamstackConfig): string {
   const { Testing } = require("cdktf") as typeof Cdktf;
   const { StreamstackStack } = require("../../stacks/streamstack-stack") as typeof StackModule;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  return Testing.synth(new StreamstackStack(Testing.app(), config));
+  return withV8StackTraces(() => Testing.synth(new StreamstackStack(Testing.app(), config)));
 }
 
 /** Synthesizes the stack for a profile and overrides, parsed for assertions (cached per input). */

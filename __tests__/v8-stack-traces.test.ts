@@ -1,0 +1,33 @@
+import { withV8StackTraces } from "./support/v8-stack-traces";
+
+const formatter = (): unknown => Object.getOwnPropertyDescriptor(Error, "prepareStackTrace")?.value;
+
+describe("withV8StackTraces", () => {
+  const installed = Object.getOwnPropertyDescriptor(Error, "prepareStackTrace");
+  afterEach(() => {
+    if (installed) Object.defineProperty(Error, "prepareStackTrace", installed);
+  });
+
+  it("formats the stacks made inside as V8 does, without the installed formatter", () => {
+    const jestFormat = jest.fn(() => "mapped");
+    Error.prepareStackTrace = jestFormat;
+    const stack = withV8StackTraces(() => new Error("inside").stack ?? "");
+    expect(jestFormat).not.toHaveBeenCalled();
+    const [first, ...frames] = stack.split("\n");
+    expect(first).toBe("Error: inside");
+    expect(frames.length).toBeGreaterThan(0);
+    for (const frame of frames) expect(frame).toMatch(/^ {4}at \S/);
+    expect(new Error("after").stack).toBe("mapped");
+  });
+
+  it("puts the installed formatter back when what it runs throws", () => {
+    const jestFormat = jest.fn(() => "mapped");
+    Error.prepareStackTrace = jestFormat;
+    expect(() =>
+      withV8StackTraces(() => {
+        throw new TypeError("failed");
+      }),
+    ).toThrow("failed");
+    expect(formatter()).toBe(jestFormat);
+  });
+});
