@@ -11,6 +11,7 @@ import {
   sharedSynth,
   synthRunCacheVariable,
 } from "./support/synth-run-cache";
+import { synthesize, synthesizeMatrixEntry } from "./support/synth";
 
 // The test files of one jest run share synthesized stacks through a folder that globalSetup names.
 
@@ -203,5 +204,14 @@ describe("parsed documents shared through the run's folder", () => {
     expect(sharedParse("test date", "x", parse, env)).toEqual({ when: new Date(0) });
     expect(sharedParse("test date", "x", parse, env)).toEqual({ when: new Date(0) });
     expect(calls).toBe(2);
+  });
+});
+
+describe("stacks of support/synth", () => {
+  it("are one synthesis for overrides that resolve to the same config, and apart for ones that do not", () => {
+    const kind = synthesize("kind");
+    expect(synthesizeMatrixEntry({ profile: "kind", mode: kind.config.kafka.mode })).toBe(kind);
+    const otherMode = kind.config.kafka.mode === "kraft" ? "zookeeper" : "kraft";
+    expect(synthesizeMatrixEntry({ profile: "kind", mode: otherMode })).not.toBe(kind);
   });
 });
