@@ -4,6 +4,7 @@ import Ajv, { type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 import { describeSchemaErrors } from "./ajv-errors";
 import { compiledForFewRuns } from "./ajv-options";
+import { schemaForInstances } from "./schema-for-instances";
 import { crdObjectSchema } from "./structural-schema";
 import type { ApiObject, ValidationOutcome } from "./validation-outcome";
 
@@ -15,7 +16,8 @@ interface CrdVersion {
   readonly deprecated: boolean;
   readonly celRules: number;
   readonly schema: Record<string, unknown>;
-  compiled?: ValidateFunction;
+  /** Validators of the schema cut down to an object (schema-for-instances.ts), by the cut-down schema's JSON. */
+  readonly compiled: Map<string, ValidateFunction>;
 }
 
 interface CrdDocument {
@@ -91,6 +93,7 @@ export class CrdRegistry {
         deprecated: version.deprecated === true,
         celRules,
         schema,
+        compiled: new Map(),
       };
       this.byKey.set(key, [...(this.byKey.get(key) ?? []), entry]);
     }
@@ -130,9 +133,9 @@ export class CrdRegistry {
         failures.push(`${candidate.source}: version not served`);
         continue;
       }
-      candidate.compiled ??= this.compile(key, candidate);
+      const compiled = this.compiledFor(key, candidate, object);
       const warnings = candidate.deprecated ? [`${key} is deprecated in ${candidate.source}`] : [];
-      if (candidate.compiled(object)) {
+      if (compiled(object)) {
         return {
           ok: true,
           schema: `CRD ${candidate.source}`,
@@ -141,16 +144,26 @@ export class CrdRegistry {
           celRulesNotEvaluated: candidate.celRules,
         };
       }
-      failures.push(...describeSchemaErrors(candidate.compiled.errors).map((line) => `${candidate.source}: ${line}`));
+      failures.push(...describeSchemaErrors(compiled.errors).map((line) => `${candidate.source}: ${line}`));
     }
     return { ok: false, schema: `CRD ${key}`, errors: failures.slice(0, 20), warnings: [], celRulesNotEvaluated: 0 };
   }
 
-  private compile(key: string, candidate: CrdVersion): ValidateFunction {
-    try {
-      return this.compileSchema(candidate.schema);
-    } catch (error) {
-      throw new Error(`cannot compile ${key} from ${candidate.source}: ${(error as Error).message}`, { cause: error });
+  /** The version's schema cut down to what validating `object` reaches, compiled once per distinct cut. */
+  private compiledFor(key: string, candidate: CrdVersion, object: ApiObject): ValidateFunction {
+    const schema = schemaForInstances(candidate.schema, [object]) as Record<string, unknown>;
+    const text = JSON.stringify(schema);
+    let compiled = candidate.compiled.get(text);
+    if (!compiled) {
+      try {
+        compiled = this.compileSchema(schema);
+      } catch (error) {
+        throw new Error(`cannot compile ${key} from ${candidate.source}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      candidate.compiled.set(text, compiled);
     }
+    return compiled;
   }
 }

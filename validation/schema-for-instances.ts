@@ -1,0 +1,77 @@
+/**
+ * A JSON Schema cut down to what validating given instances can reach: `properties` entries for keys none of them has
+ * are left out, all the way down. Ajv's compile time grows with the schema, and the pinned CRDs run to hundreds of
+ * kilobytes (K8ssandraCluster's schema took 0.9 s to compile, cut down for our object 23 ms).
+ *
+ * The cut-down schema gives each of these instances the same verdict and the same errors (schemaPath included): a
+ * `properties` entry says nothing about an object without that key, in any position (under `not` and the other
+ * combinators too), and what decides undeclared keys (`additionalProperties`) only looks at keys an instance has.
+ * A schema object with any keyword outside `prunable` is kept whole, which is always right.
+ */
+type SchemaNode = Record<string, unknown>;
+
+function isNode(value: unknown): value is SchemaNode {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Keywords whose meaning the cut is known not to change (draft-07 as Ajv reads CRD schemas, annotations included). */
+const prunable = new Set([
+  "type",
+  "properties",
+  "additionalProperties",
+  "items",
+  "required",
+  "enum",
+  "const",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "not",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "format",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "minProperties",
+  "maxProperties",
+  "description",
+  "title",
+  "default",
+  "example",
+  "examples",
+]);
+
+export function schemaForInstances(schema: unknown, instances: readonly unknown[]): unknown {
+  if (!isNode(schema) || !Object.keys(schema).every((keyword) => prunable.has(keyword))) return schema;
+  const objects = instances.filter(isNode);
+  const result: SchemaNode = { ...schema };
+  if (isNode(schema.properties)) {
+    const properties: SchemaNode = {};
+    for (const [name, property] of Object.entries(schema.properties)) {
+      const values = objects.filter((object) => Object.hasOwn(object, name)).map((object) => object[name]);
+      if (values.length > 0) properties[name] = schemaForInstances(property, values);
+    }
+    result.properties = properties;
+  }
+  // Applied to every value of an object, declared or not: all of them are instances it may see.
+  if (isNode(schema.additionalProperties))
+    result.additionalProperties = schemaForInstances(
+      schema.additionalProperties,
+      objects.flatMap((object) => Object.values(object)),
+    );
+  if (isNode(schema.items))
+    result.items = schemaForInstances(schema.items, instances.filter((instance) => Array.isArray(instance)).flat());
+  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
+    const branches = schema[keyword];
+    if (Array.isArray(branches)) result[keyword] = branches.map((branch) => schemaForInstances(branch, instances));
+  }
+  if (isNode(schema.not)) result.not = schemaForInstances(schema.not, instances);
+  return result;
+}
