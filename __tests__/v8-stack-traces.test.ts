@@ -31,3 +31,19 @@ describe("withV8StackTraces", () => {
     expect(formatter()).toBe(jestFormat);
   });
 });
+
+describe("a deep stack made inside withV8StackTraces", () => {
+  it("shows its first 20 frames and counts the others", () => {
+    const previousLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 100;
+    try {
+      const deep = (depth: number): string => (depth === 0 ? (new Error("deep").stack ?? "") : deep(depth - 1));
+      const lines = withV8StackTraces(() => deep(40)).split("\n");
+      expect(lines).toHaveLength(22);
+      expect(lines[1]).toMatch(/^ {4}at deep /);
+      expect(lines[21]).toMatch(/^ {4}\.\.\. \d+ more frames$/);
+    } finally {
+      Error.stackTraceLimit = previousLimit;
+    }
+  });
+});
