@@ -72,7 +72,7 @@ const parsedDocuments = new Map<string, unknown>();
  */
 function parsedOnce(text: string): unknown {
   if (!parsedDocuments.has(text)) {
-    if (parsedDocuments.size >= 64) parsedDocuments.clear();
+    if (parsedDocuments.size >= 256) parsedDocuments.clear();
     parsedDocuments.set(text, parse(text));
   }
   return structuredClone(parsedDocuments.get(text));
