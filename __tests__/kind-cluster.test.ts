@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { loadConfig } from "../config/load";
 import { charts, kubernetesSupport } from "../config/versions";
-import { stackName } from "../stacks/streamstack-stack";
+import { stackName } from "../config/naming";
 import { schemaDirectory } from "../validation/schema-directory";
 
 interface KindCluster {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { AssetType, TerraformAsset, TerraformStack, Testing } from "cdktf";
-import { chartsDirectory } from "../constructs/chart-release";
+import { chartsDirectory } from "../constructs/charts-directory";
 import {
   canonicalJson,
   commonSettings,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { chartsDirectory } from "../constructs/chart-release";
+import { chartsDirectory } from "../constructs/charts-directory";
 import { synthesize } from "./support/synth";
 
 /**

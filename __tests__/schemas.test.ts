@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { charts } from "../config/versions";
-import { chartsDirectory } from "../constructs/chart-release";
+import { chartsDirectory } from "../constructs/charts-directory";
 import {
   checkUpstreamValues,
   validateChartValues,

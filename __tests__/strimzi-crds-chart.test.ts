@@ -12,7 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
-import { chartsDirectory } from "../constructs/chart-release";
+import { chartsDirectory } from "../constructs/charts-directory";
 import { crdStorageRefusalHint } from "../constructs/strimzi-crds";
 import { cachedTool } from "../scripts/lib/cache-directory";
 import { schemaDirectory } from "../validation/schema-directory";

@@ -1,6 +1,11 @@
 import { topicValueSubject } from "../apps/shared/schema-subject";
 import type { StreamstackConfig } from "./schema";
 
+/** The stack's name for a profile: separate state per profile. */
+export function stackName(config: StreamstackConfig): string {
+  return `streamstack-${config.profile}`;
+}
+
 /** A TCP endpoint inside the cluster. */
 export interface Endpoint {
   readonly host: string;

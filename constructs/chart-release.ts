@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { stringify } from "yaml";
 import type { UpstreamChart } from "../config/versions";
+import { chartsDirectory } from "./charts-directory";
 import { escapeTerraformTemplates } from "./terraform-template";
 
 /** A chart of ours under charts/. */
@@ -30,8 +31,6 @@ export interface ChartReleaseProps {
 }
 
 export type ChartValues = Readonly<Record<string, unknown>>;
-
-export const chartsDirectory = join(__dirname, "..", "charts");
 
 function valuesDocument(values: ChartReleaseProps["values"]): string {
   // `${` and `%{` in values (bundled JavaScript has plenty) would otherwise be interpolated by Terraform.

@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { resolveComponents, type ResolvedComponents } from "../config/components";
-import { deriveNaming, type Naming } from "../config/naming";
+import { deriveNaming, stackName, type Naming } from "../config/naming";
 import type { StreamstackConfig } from "../config/schema";
 import { Airflow } from "../constructs/airflow";
 import { Cassandra } from "../constructs/cassandra";
@@ -17,11 +17,6 @@ import { NetworkPolicies } from "../constructs/network-policies";
 import { Postgres } from "../constructs/postgres";
 import { Producer } from "../constructs/producer";
 import { SparkOperator, StreamingJob } from "../constructs/spark";
-
-/** The stack's name for a profile: separate state per profile. */
-export function stackName(config: StreamstackConfig): string {
-  return `streamstack-${config.profile}`;
-}
 
 function namespaceSpecs(naming: Naming, components: ResolvedComponents): NamespaceSpec[] {
   const on = (component: Parameters<ResolvedComponents["enabled"]["has"]>[0]) => components.enabled.has(component);

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { AssetType, TerraformAsset, TerraformStack, Testing } from "cdktf";
-import { chartsDirectory } from "../../constructs/chart-release";
+import { chartsDirectory } from "../../constructs/charts-directory";
 
 const byDirectory = new Map<string, ReadonlyMap<string, string>>();
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Document, isCollection, isPair, visit } from "yaml";
-import { chartsDirectory as ownChartsDirectory } from "../../constructs/chart-release";
+import { chartsDirectory as ownChartsDirectory } from "../../constructs/charts-directory";
 import { assetHash, localChartsByAssetHash } from "./local-charts";
 import { helmReleases, parseValuesDocument, type JsonObject } from "./synthesized-stack";
 

@@ -5,11 +5,11 @@
  */
 import { Testing } from "cdktf";
 import { resolveComponents } from "../../config/components";
-import { deriveNaming, ports } from "../../config/naming";
+import { deriveNaming, ports, stackName } from "../../config/naming";
 import type { StreamstackConfig } from "../../config/schema";
 import type { KubernetesObject } from "../../constructs/kubernetes-object";
 import { hasReadinessRule } from "../../constructs/resources/readiness";
-import { StreamstackStack, stackName } from "../../stacks/streamstack-stack";
+import { StreamstackStack } from "../../stacks/streamstack-stack";
 import { helmReleases, parseValuesDocument, type HelmRelease, type JsonObject } from "../lib/synthesized-stack";
 
 export interface ExpectedRelease {
