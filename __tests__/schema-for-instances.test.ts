@@ -36,16 +36,17 @@ function random(seed: number): () => number {
   };
 }
 
-const names = ["a", "b", "c", "d"];
+// More than eight (Ajv checks undeclared keys another way past eight properties) and one that every object inherits.
+const names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "constructor"];
 
 function generator(next: () => number) {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
-  const some = (items: readonly string[]) => items.filter(() => next() < 0.5);
+  const some = (items: readonly string[], share = 0.5) => items.filter(() => next() < share);
 
   const schema = (depth: number): Record<string, unknown> => {
     const leaf = depth <= 0;
     switch (
-      pick(leaf ? ["string", "integer", "empty"] : ["object", "object", "untyped", "array", "combinator", "not"])
+      pick(leaf ? ["string", "integer", "empty"] : ["object", "object", "untyped", "array", "combinator", "not", "not"])
     ) {
       case "string":
         return pick([{ type: "string" }, { type: "string", enum: ["x", "yy"] }, { type: "string", maxLength: 1 }]);
@@ -56,10 +57,16 @@ function generator(next: () => number) {
       case "object":
       case "untyped": {
         const node: Record<string, unknown> = {
-          properties: Object.fromEntries(some(names).map((name) => [name, schema(depth - 1)])),
+          properties: Object.fromEntries(
+            some(names, next() < 0.1 ? 0.95 : 0.25).map((name) => {
+              const property = schema(depth - 1);
+              // Ajv ignores defaults unless asked to fill them in, which would break the cut: caught here if it were.
+              return [name, next() < 0.2 ? { ...property, default: "x" } : property];
+            }),
+          ),
         };
         if (next() < 0.7) node.type = "object";
-        const required = some(names);
+        const required = some(names, 0.2);
         if (required.length > 0) node.required = required;
         const additional = next();
         if (additional < 0.4) node.additionalProperties = false;
@@ -79,7 +86,7 @@ function generator(next: () => number) {
   const instance = (depth: number): unknown => {
     const leaves = ["x", "yy", 1, 3, null, true];
     if (depth <= 0 || next() < 0.3) return pick(leaves);
-    if (next() < 0.55) return Object.fromEntries(some(names).map((name) => [name, instance(depth - 1)]));
+    if (next() < 0.55) return Object.fromEntries(some(names, 0.3).map((name) => [name, instance(depth - 1)]));
     return Array.from({ length: Math.floor(next() * 4) }, () => instance(depth - 1));
   };
 
@@ -107,6 +114,11 @@ describe("a schema cut down to its instances", () => {
     // Not vacuous: most cases cut something away, and many instances fail validation (their errors are compared).
     expect(cut).toBeGreaterThan(125);
     expect(failing).toBeGreaterThan(125);
+  });
+
+  it("is the whole schema when a reference could point into a part it would cut", () => {
+    const whole = { properties: { a: { $ref: "#/properties/b" }, b: { type: "string" } } };
+    expect(schemaForInstances(whole, [{ a: 1 }])).toBe(whole);
   });
 
   it("keeps a schema object whole when it has a keyword the cut does not know", () => {

@@ -6,6 +6,13 @@ describe("withV8StackTraces", () => {
   const installed = Object.getOwnPropertyDescriptor(Error, "prepareStackTrace");
   afterEach(() => {
     if (installed) Object.defineProperty(Error, "prepareStackTrace", installed);
+    else Reflect.deleteProperty(Error, "prepareStackTrace");
+  });
+
+  it("leaves no formatter of its own where there was none", () => {
+    Reflect.deleteProperty(Error, "prepareStackTrace");
+    withV8StackTraces(() => new Error("inside").stack);
+    expect(Object.getOwnPropertyDescriptor(Error, "prepareStackTrace")).toBeUndefined();
   });
 
   it("formats the stacks made inside as V8 does, without the installed formatter", () => {

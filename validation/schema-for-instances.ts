@@ -6,7 +6,9 @@
  * The cut-down schema gives each of these instances the same verdict and the same errors (schemaPath included): a
  * `properties` entry says nothing about an object without that key, in any position (under `not` and the other
  * combinators too), and what decides undeclared keys (`additionalProperties`) only looks at keys an instance has.
- * A schema object with any keyword outside `prunable` is kept whole, which is always right.
+ * A schema object with any keyword outside `prunable` is kept whole, and a schema with references anywhere (which could
+ * point into a cut part) is not cut at all. It holds for validators that add nothing for absent keys: Ajv's
+ * `useDefaults` would (crd-registry.ts leaves it off).
  */
 type SchemaNode = Record<string, unknown>;
 
@@ -48,30 +50,53 @@ const prunable = new Set([
   "examples",
 ]);
 
+const referring = new Set(["$ref", "$dynamicRef", "$recursiveRef", "$id", "$anchor", "definitions", "$defs"]);
+const refersWithin = new WeakMap<object, boolean>();
+
+/** Whether a reference may point into the schema from elsewhere in it: then nothing may be cut. */
+function hasReferences(node: unknown): boolean {
+  if (typeof node !== "object" || node === null) return false;
+  let found = refersWithin.get(node);
+  if (found === undefined) {
+    found = Object.entries(node).some(([key, value]) => referring.has(key) || hasReferences(value));
+    refersWithin.set(node, found);
+  }
+  return found;
+}
+
+/** The schema cut down to the given instances; the schema itself when it holds references (CRD schemas hold none). */
 export function schemaForInstances(schema: unknown, instances: readonly unknown[]): unknown {
+  return hasReferences(schema) ? schema : cut(schema, instances);
+}
+
+function cut(schema: unknown, instances: readonly unknown[]): unknown {
   if (!isNode(schema) || !Object.keys(schema).every((keyword) => prunable.has(keyword))) return schema;
   const objects = instances.filter(isNode);
   const result: SchemaNode = { ...schema };
   if (isNode(schema.properties)) {
-    const properties: SchemaNode = {};
+    const kept: [string, unknown][] = [];
     for (const [name, property] of Object.entries(schema.properties)) {
-      const values = objects.filter((object) => Object.hasOwn(object, name)).map((object) => object[name]);
-      if (values.length > 0) properties[name] = schemaForInstances(property, values);
+      // Present as Ajv sees it (`data[name] !== undefined`, inherited names such as `constructor` included), or own.
+      const values = objects
+        .filter((object) => object[name] !== undefined || Object.hasOwn(object, name))
+        .map((object) => object[name]);
+      if (values.length > 0) kept.push([name, cut(property, values)]);
     }
-    result.properties = properties;
+    // fromEntries: a `__proto__` property stays a key.
+    result.properties = Object.fromEntries(kept);
   }
   // Applied to every value of an object, declared or not: all of them are instances it may see.
   if (isNode(schema.additionalProperties))
-    result.additionalProperties = schemaForInstances(
+    result.additionalProperties = cut(
       schema.additionalProperties,
       objects.flatMap((object) => Object.values(object)),
     );
   if (isNode(schema.items))
-    result.items = schemaForInstances(schema.items, instances.filter((instance) => Array.isArray(instance)).flat());
+    result.items = cut(schema.items, instances.filter((instance) => Array.isArray(instance)).flat());
   for (const keyword of ["allOf", "anyOf", "oneOf"]) {
     const branches = schema[keyword];
-    if (Array.isArray(branches)) result[keyword] = branches.map((branch) => schemaForInstances(branch, instances));
+    if (Array.isArray(branches)) result[keyword] = branches.map((branch) => cut(branch, instances));
   }
-  if (isNode(schema.not)) result.not = schemaForInstances(schema.not, instances);
+  if (isNode(schema.not)) result.not = cut(schema.not, instances);
   return result;
 }
