@@ -51,11 +51,6 @@ export const crdAjvOptions = {
 export interface CrdRegistryOptions {
   /** The YAML documents of a file as plain data (default: parse the file); the tests read each file once per run. */
   readonly readDocuments?: (file: string) => readonly unknown[];
-  /**
-   * Compiles a version's schema with crdAjvOptions (default: this registry's own Ajv); the tests share compiled
-   * schemas between the registries of different stacks.
-   */
-  readonly compile?: (schema: Record<string, unknown>) => ValidateFunction;
 }
 
 /**
@@ -65,11 +60,9 @@ export interface CrdRegistryOptions {
 export class CrdRegistry {
   private readonly byKey = new Map<string, CrdVersion[]>();
   private readonly ajv = new Ajv(crdAjvOptions);
-  private readonly compileSchema: (schema: Record<string, unknown>) => ValidateFunction;
 
   /** @param sourceRoot shortens file names in messages (the schema directory). */
   constructor(files: readonly string[], sourceRoot: string, options: CrdRegistryOptions = {}) {
-    this.compileSchema = options.compile ?? ((schema) => this.ajv.compile(schema));
     const readDocuments = options.readDocuments ?? yamlDocuments;
     for (const file of files) {
       for (const document of readDocuments(file)) {
@@ -156,7 +149,7 @@ export class CrdRegistry {
     let compiled = candidate.compiled.get(text);
     if (!compiled) {
       try {
-        compiled = this.compileSchema(schema);
+        compiled = this.ajv.compile(schema);
       } catch (error) {
         throw new Error(`cannot compile ${key} from ${candidate.source}: ${(error as Error).message}`, {
           cause: error,

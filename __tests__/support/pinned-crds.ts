@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
-import Ajv, { type ValidateFunction } from "ajv";
-import { CrdRegistry, crdAjvOptions } from "../../validation/crd-registry";
+import { CrdRegistry } from "../../validation/crd-registry";
 import { readUpstreamFolders } from "../../validation/upstream-folders";
 import { schemaDirectory } from "../../validation/schema-directory";
 import { sharedParse } from "./synth-run-cache";
@@ -31,29 +30,16 @@ export function pinnedCrdDocuments<Crd extends { kind: string }>(): Crd[] {
 }
 
 const registries = new Map<string, CrdRegistry>();
-const ajv = new Ajv(crdAjvOptions);
-const compiled = new Map<string, ValidateFunction>();
-
-/** One compiled validator per distinct schema in this test file (Ajv takes a second and more for the largest CRDs). */
-function compileOnce(schema: Record<string, unknown>): ValidateFunction {
-  const key = JSON.stringify(schema);
-  let validate = compiled.get(key);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    compiled.set(key, validate);
-  }
-  return validate;
-}
 
 /**
- * The CrdRegistry of these files, one per test file and file list, compiling each distinct CRD schema once: the stacks
- * of the two Kafka modes share all but the Strimzi definitions.
+ * The CrdRegistry of these files, one per test file and file list (it compiles each cut-down schema once), reading each
+ * file once per run.
  */
 export function crdRegistry(files: readonly string[], sourceRoot: string): CrdRegistry {
   const key = JSON.stringify([sourceRoot, files]);
   let registry = registries.get(key);
   if (!registry) {
-    registry = new CrdRegistry(files, sourceRoot, { readDocuments: yamlFileDocuments, compile: compileOnce });
+    registry = new CrdRegistry(files, sourceRoot, { readDocuments: yamlFileDocuments });
     registries.set(key, registry);
   }
   return registry;
