@@ -5,6 +5,7 @@ import { deepMerge } from "./merge";
 import { mebibytes } from "./quantities";
 import { profiles } from "./profiles";
 import { configSchema, type Profile, type StreamstackConfig } from "./schema";
+import { isPlainObject } from "./plain-object";
 
 /** A configuration problem a user can fix; the message names the field and what is allowed. */
 export class ConfigError extends Error {
@@ -21,12 +22,6 @@ export interface ConfigSources {
   readonly overridesFile?: string;
   /** Overrides given directly (tests); applied after the file. */
   readonly overrides?: unknown;
-}
-
-type Plain = Record<string, unknown>;
-
-function isPlainObject(value: unknown): value is Plain {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 const profileNames = Object.keys(profiles) as Profile[];

@@ -1,8 +1,4 @@
-type Plain = Record<string, unknown>;
-
-function isPlainObject(value: unknown): value is Plain {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isPlainObject, type PlainObject } from "./plain-object";
 
 /**
  * Objects merge key by key; anything else in the override, null included, replaces the base. The merge of config
@@ -12,7 +8,7 @@ function isPlainObject(value: unknown): value is Plain {
  */
 export function deepMerge(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
-  const merged: Plain = { ...base };
+  const merged: PlainObject = { ...base };
   for (const [key, value] of Object.entries(override)) merged[key] = deepMerge(base[key], value);
   return merged;
 }

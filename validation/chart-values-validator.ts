@@ -5,20 +5,15 @@ import { compiledForFewRuns } from "./ajv-options";
 import { parse } from "yaml";
 import { describeSchemaErrors } from "./ajv-errors";
 import type { UpstreamFolder } from "./upstream-folders";
-
-type Tree = Record<string, unknown>;
-
-function isMap(value: unknown): value is Tree {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isPlainObject, type PlainObject } from "../config/plain-object";
 
 /**
  * Paths in `values` that the chart's default values do not have. Helm would silently ignore them.
  * A map or list that defaults to empty is open: the chart expects keys of the user's choosing there.
  */
 export function unknownValuePaths(values: unknown, defaults: unknown, path = ""): string[] {
-  if (!isMap(values)) return [];
-  if (!isMap(defaults)) return defaults === undefined ? [path || "(top level)"] : [];
+  if (!isPlainObject(values)) return [];
+  if (!isPlainObject(defaults)) return defaults === undefined ? [path || "(top level)"] : [];
   if (Object.keys(defaults).length === 0) return [];
   const problems: string[] = [];
   for (const [key, value] of Object.entries(values)) {
@@ -40,8 +35,8 @@ export function unknownValuePaths(values: unknown, defaults: unknown, path = "")
  * Not deepMerge (config/merge.ts), which merges values documents with each other and keeps null for this step to act on.
  */
 export function coalesceValues(defaults: unknown, values: unknown): unknown {
-  if (!isMap(defaults) || !isMap(values)) return values === undefined ? defaults : values;
-  const merged: Tree = { ...defaults };
+  if (!isPlainObject(defaults) || !isPlainObject(values)) return values === undefined ? defaults : values;
+  const merged: PlainObject = { ...defaults };
   for (const [key, value] of Object.entries(values)) {
     if (value === null) delete merged[key];
     else merged[key] = coalesceValues(defaults[key], value);
@@ -73,15 +68,15 @@ function subchartNames(referenceFolder: string): string[] {
  * "See values.yaml" standing where the schema wants an object or a list.
  */
 export function defaultsFromSchema(schema: unknown): unknown {
-  if (!isMap(schema)) return undefined;
+  if (!isPlainObject(schema)) return undefined;
   if ("default" in schema) {
     const value = schema.default;
     const types = Array.isArray(schema.type) ? schema.type : [schema.type];
     const marker = typeof value === "string" && !types.includes("string");
     return value === null || marker ? undefined : value;
   }
-  if (!isMap(schema.properties)) return undefined;
-  const defaults: Tree = {};
+  if (!isPlainObject(schema.properties)) return undefined;
+  const defaults: PlainObject = {};
   for (const [key, property] of Object.entries(schema.properties)) {
     const value = defaultsFromSchema(property);
     if (value !== undefined) defaults[key] = value;
@@ -95,7 +90,7 @@ const compiledSchemas = new Map<string, ValidateFunction>();
  * A validator for the schema under these Ajv options, compiled once per distinct schema and options: a chart's values
  * are checked for every stack and profile, and Airflow's schema alone takes half a second to compile.
  */
-function compiledOnce(schema: Tree, options: Options): ValidateFunction {
+function compiledOnce(schema: PlainObject, options: Options): ValidateFunction {
   const key = JSON.stringify([options, schema]);
   let validate = compiledSchemas.get(key);
   if (!validate) {
@@ -114,7 +109,7 @@ export function validateChartValues(referenceFolder: string, values: unknown): V
   const valuesFile = join(referenceFolder, "chart-values.yaml");
   const schemaFile = join(referenceFolder, "chart-values.schema.json");
   if (existsSync(schemaFile)) {
-    const schema = JSON.parse(readFileSync(schemaFile, "utf8")) as Tree;
+    const schema = JSON.parse(readFileSync(schemaFile, "utf8")) as PlainObject;
     // Where only the schema is pinned (the Airflow chart), its `default` keywords stand for values.yaml.
     const defaults = existsSync(valuesFile)
       ? (parse(readFileSync(valuesFile, "utf8")) as unknown)
@@ -125,7 +120,7 @@ export function validateChartValues(referenceFolder: string, values: unknown): V
     const openTop =
       portable.additionalProperties !== undefined ||
       portable.patternProperties !== undefined ||
-      !isMap(portable.properties);
+      !isPlainObject(portable.properties);
     const closed = openTop ? portable : { ...portable, additionalProperties: false };
     const validate = compiledOnce(closed, { strict: false, allErrors: true, validateFormats: false });
     return {
@@ -136,18 +131,18 @@ export function validateChartValues(referenceFolder: string, values: unknown): V
   }
   const defaults = parse(readFileSync(valuesFile, "utf8")) as unknown;
   const subcharts = new Set(subchartNames(referenceFolder));
-  const own: Tree = {};
+  const own: PlainObject = {};
   const subchartValues: string[] = [];
-  for (const [key, value] of Object.entries(isMap(values) ? values : {})) {
-    if (subcharts.has(key) && !(isMap(defaults) && key in defaults)) {
-      subchartValues.push(...(isMap(value) ? Object.keys(value).map((child) => `${key}.${child}`) : [key]));
+  for (const [key, value] of Object.entries(isPlainObject(values) ? values : {})) {
+    if (subcharts.has(key) && !(isPlainObject(defaults) && key in defaults)) {
+      subchartValues.push(...(isPlainObject(value) ? Object.keys(value).map((child) => `${key}.${child}`) : [key]));
     } else {
       own[key] = value;
     }
   }
   return {
     kind: "defaults",
-    problems: unknownValuePaths(isMap(values) ? own : values, defaults).map(
+    problems: unknownValuePaths(isPlainObject(values) ? own : values, defaults).map(
       (path) => `${path}: not a value of this chart`,
     ),
     subchartValues,
@@ -156,7 +151,7 @@ export function validateChartValues(referenceFolder: string, values: unknown): V
 
 /** Validates values of one of our charts, merged over its defaults as Helm does, against its own values.schema.json. */
 export function validateLocalChartValues(chartDirectory: string, values: unknown): string[] {
-  const schema = JSON.parse(readFileSync(join(chartDirectory, "values.schema.json"), "utf8")) as Tree;
+  const schema = JSON.parse(readFileSync(join(chartDirectory, "values.schema.json"), "utf8")) as PlainObject;
   const validate = compiledOnce(schema, { strict: false, allErrors: true });
   const defaults = parse(readFileSync(join(chartDirectory, "values.yaml"), "utf8")) as unknown;
   return validate(coalesceValues(defaults, values)) ? [] : describeSchemaErrors(validate.errors);

@@ -1,3 +1,5 @@
+import { isPlainObject, type PlainObject } from "../config/plain-object";
+
 /**
  * A JSON Schema cut down to what validating given instances can reach: `properties` entries for keys none of them has
  * are left out, all the way down. Ajv's compile time grows with the schema, and the pinned CRDs run to hundreds of
@@ -10,11 +12,6 @@
  * point into a cut part) is not cut at all. It holds for validators that add nothing for absent keys: Ajv's
  * `useDefaults` would (crd-registry.ts leaves it off).
  */
-type SchemaNode = Record<string, unknown>;
-
-function isNode(value: unknown): value is SchemaNode {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Keywords whose meaning the cut is known not to change (draft-07 as Ajv reads CRD schemas, annotations included). */
 const prunable = new Set([
@@ -70,10 +67,10 @@ export function schemaForInstances(schema: unknown, instances: readonly unknown[
 }
 
 function cut(schema: unknown, instances: readonly unknown[]): unknown {
-  if (!isNode(schema) || !Object.keys(schema).every((keyword) => prunable.has(keyword))) return schema;
-  const objects = instances.filter(isNode);
-  const result: SchemaNode = { ...schema };
-  if (isNode(schema.properties)) {
+  if (!isPlainObject(schema) || !Object.keys(schema).every((keyword) => prunable.has(keyword))) return schema;
+  const objects = instances.filter(isPlainObject);
+  const result: PlainObject = { ...schema };
+  if (isPlainObject(schema.properties)) {
     const kept: [string, unknown][] = [];
     for (const [name, property] of Object.entries(schema.properties)) {
       // Present as Ajv sees it (`data[name] !== undefined`, inherited names such as `constructor` included), or own.
@@ -86,17 +83,17 @@ function cut(schema: unknown, instances: readonly unknown[]): unknown {
     result.properties = Object.fromEntries(kept);
   }
   // Applied to every value of an object, declared or not: all of them are instances it may see.
-  if (isNode(schema.additionalProperties))
+  if (isPlainObject(schema.additionalProperties))
     result.additionalProperties = cut(
       schema.additionalProperties,
       objects.flatMap((object) => Object.values(object)),
     );
-  if (isNode(schema.items))
+  if (isPlainObject(schema.items))
     result.items = cut(schema.items, instances.filter((instance) => Array.isArray(instance)).flat());
   for (const keyword of ["allOf", "anyOf", "oneOf"]) {
     const branches = schema[keyword];
     if (Array.isArray(branches)) result[keyword] = branches.map((branch) => cut(branch, instances));
   }
-  if (isNode(schema.not)) result.not = cut(schema.not, instances);
+  if (isPlainObject(schema.not)) result.not = cut(schema.not, instances);
   return result;
 }

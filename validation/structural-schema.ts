@@ -1,8 +1,4 @@
-type Node = Record<string, unknown>;
-
-function isNode(value: unknown): value is Node {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isPlainObject, type PlainObject } from "../config/plain-object";
 
 // Documentation, and `format`, which the API server checks only for a few names Ajv would read differently.
 const dropped = new Set(["description", "example", "externalDocs", "title", "default", "format", "nullable"]);
@@ -10,11 +6,11 @@ const subschemaKeys = new Set(["items", "additionalProperties", "not", "allOf", 
 
 function convert(node: unknown, counter: { cel: number }): unknown {
   if (Array.isArray(node)) return node.map((item) => convert(item, counter));
-  if (!isNode(node)) return node;
-  const result: Node = {};
+  if (!isPlainObject(node)) return node;
+  const result: PlainObject = {};
   for (const [key, value] of Object.entries(node)) {
     if (key.startsWith("x-kubernetes-") || dropped.has(key)) continue;
-    if (key === "properties" && isNode(value)) {
+    if (key === "properties" && isPlainObject(value)) {
       result.properties = Object.fromEntries(
         Object.entries(value).map(([name, property]) => [name, convert(property, counter)]),
       );
@@ -32,21 +28,21 @@ function convert(node: unknown, counter: { cel: number }): unknown {
   }
   if (node.nullable === true && typeof result.type === "string") result.type = [result.type, "null"];
   if (node["x-kubernetes-embedded-resource"] === true) {
-    const properties = isNode(result.properties) ? result.properties : {};
+    const properties = isPlainObject(result.properties) ? result.properties : {};
     properties.apiVersion ??= { type: "string" };
     properties.kind ??= { type: "string" };
     properties.metadata ??= { type: "object" };
     result.properties = properties;
   }
   const preserves = node["x-kubernetes-preserve-unknown-fields"] === true;
-  if (isNode(result.properties) && result.additionalProperties === undefined && !preserves)
+  if (isPlainObject(result.properties) && result.additionalProperties === undefined && !preserves)
     result.additionalProperties = false;
   return result;
 }
 
 export interface ObjectSchema {
   /** JSON Schema for Ajv. */
-  readonly schema: Node;
+  readonly schema: PlainObject;
   /** CEL rules (x-kubernetes-validations) in the CRD schema: only an API server evaluates them. */
   readonly celRules: number;
 }
@@ -57,10 +53,10 @@ export interface ObjectSchema {
  * preserves unknown fields; int-or-string and nullable are spelt out. The top-level metadata is the API server's
  * ObjectMeta, whatever the CRD says, so it is left open here.
  */
-export function crdObjectSchema(openApiV3Schema: Node): ObjectSchema {
+export function crdObjectSchema(openApiV3Schema: PlainObject): ObjectSchema {
   const counter = { cel: 0 };
-  const schema = convert(openApiV3Schema, counter) as Node;
-  const properties = isNode(schema.properties) ? schema.properties : {};
+  const schema = convert(openApiV3Schema, counter) as PlainObject;
+  const properties = isPlainObject(schema.properties) ? schema.properties : {};
   properties.apiVersion ??= { type: "string" };
   properties.kind ??= { type: "string" };
   properties.metadata = { type: "object" };

@@ -3,6 +3,7 @@ import { Document, isCollection, isPair, visit } from "yaml";
 import { chartsDirectory as ownChartsDirectory } from "../../constructs/charts-directory";
 import { assetHash, localChartsByAssetHash } from "./local-charts";
 import { helmReleases, parseValuesDocument, type JsonObject } from "./synthesized-stack";
+import { isPlainObject } from "../../config/plain-object";
 
 /**
  * A reviewable summary of a synthesized stack, for the snapshot tests and `npm run diff:synth`: per release its chart, where it goes, what it waits for and the values
@@ -32,7 +33,7 @@ export function digest(text: string): string {
 /** JSON with keys sorted at every depth, so a digest does not depend on the order keys were written in. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (isRecord(value)) {
+  if (isPlainObject(value)) {
     const entries = sortedKeys(value).map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`);
     return `{${entries.join(",")}}`;
   }
@@ -43,7 +44,7 @@ export function canonicalJson(value: unknown): string {
 export function forReview(value: unknown): unknown {
   if (typeof value === "string") return value.length > largeStringLength ? digest(value) : value;
   if (Array.isArray(value)) return value.map(forReview);
-  if (isRecord(value))
+  if (isPlainObject(value))
     return Object.fromEntries(readingOrder(Object.keys(value)).map((key) => [key, forReview(value[key])]));
   return value;
 }
@@ -59,8 +60,8 @@ function readingOrder(keys: readonly string[]): string[] {
  */
 export function flatten(value: unknown, path = ""): [string, string][] {
   if (Array.isArray(value)) {
-    if (value.every((item) => !isRecord(item) && !Array.isArray(item))) return [[path, JSON.stringify(value)]];
-    const names = value.map((item) => (isRecord(item) && typeof item.name === "string" ? item.name : undefined));
+    if (value.every((item) => !isPlainObject(item) && !Array.isArray(item))) return [[path, JSON.stringify(value)]];
+    const names = value.map((item) => (isPlainObject(item) && typeof item.name === "string" ? item.name : undefined));
     const byName = names.every((name) => name !== undefined) && new Set(names).size === names.length;
     return value.flatMap((item, index) => {
       if (!byName) return flatten(item, `${path}[${index}]`);
@@ -68,7 +69,7 @@ export function flatten(value: unknown, path = ""): [string, string][] {
       return flatten(rest, `${path}[name=${String(name)}]`);
     });
   }
-  if (isRecord(value)) {
+  if (isPlainObject(value)) {
     const keys = sortedKeys(value);
     if (keys.length === 0) return [[path, "{}"]];
     return keys.flatMap((key) => flatten(value[key], joinPath(path, key)));
@@ -168,7 +169,7 @@ export function summarizeStack(stack: SummarizableStack, chartsDirectory = ownCh
     ...otherResources.flatMap(([type, resources]) =>
       Object.values(resources).map((resource) => {
         const { metadata, ...rest } = resource;
-        const { name: _name, ...otherMetadata } = isRecord(metadata) ? metadata : {};
+        const { name: _name, ...otherMetadata } = isPlainObject(metadata) ? metadata : {};
         return plainSection(`resource ${type}/${resourceName(resource)}`, { ...rest, metadata: otherMetadata });
       }),
     ),
@@ -178,7 +179,7 @@ export function summarizeStack(stack: SummarizableStack, chartsDirectory = ownCh
 function plainSection(heading: string, fields: unknown): SummarySection {
   return {
     heading,
-    fields: forReview(isRecord(fields) ? fields : { value: fields }) as Record<string, unknown>,
+    fields: forReview(isPlainObject(fields) ? fields : { value: fields }) as Record<string, unknown>,
     sections: [],
   };
 }
@@ -237,7 +238,7 @@ function summarizeRelease(
  * same few settings each time (their security and resources are pinned by the invariant and request tests).
  */
 export function summarizeObject(object: unknown): SummarySection {
-  if (!isRecord(object) || !isRecord(object.metadata))
+  if (!isPlainObject(object) || !isPlainObject(object.metadata))
     throw new Error(`not a Kubernetes object: ${canonicalJson(object)}`);
   const { name, namespace, ...metadata } = object.metadata;
   const { kind, apiVersion, metadata: _metadata, ...body } = object;
@@ -256,7 +257,7 @@ export function summarizeObject(object: unknown): SummarySection {
 
 function withPodTemplatesDigested(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withPodTemplatesDigested);
-  if (!isRecord(value)) return value;
+  if (!isPlainObject(value)) return value;
   return Object.fromEntries(
     Object.entries(value).map(([key, child]) => [
       key,
@@ -266,7 +267,9 @@ function withPodTemplatesDigested(value: unknown): unknown {
 }
 
 function isPodTemplate(key: string, value: unknown): boolean {
-  return key === "template" && isRecord(value) && isRecord(value.spec) && Array.isArray(value.spec.containers);
+  return (
+    key === "template" && isPlainObject(value) && isPlainObject(value.spec) && Array.isArray(value.spec.containers)
+  );
 }
 
 /**
@@ -408,13 +411,9 @@ function wholeSection(sign: "+" | "-", section: SummarySection, prefix: string):
 }
 
 function resourceName(resource: Resource): string {
-  return isRecord(resource.metadata) ? String(resource.metadata.name) : String(resource.name);
+  return isPlainObject(resource.metadata) ? String(resource.metadata.name) : String(resource.name);
 }
 
 function sortedKeys(record: Record<string, unknown>): string[] {
   return Object.keys(record).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

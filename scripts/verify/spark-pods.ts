@@ -16,14 +16,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isPlainObject, type PlainObject } from "../../config/plain-object";
 import { text } from "../../validation/text";
 import { CaptureApi, type CapturedRequest } from "./capture-api";
-
-type Loose = Record<string, unknown>;
-
-function isLoose(value: unknown): value is Loose {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Every SparkApplication spec field the port models; any other field set is an error, so the port cannot go stale silently. */
 const SUPPORTED_SPEC_FIELDS = new Set([
@@ -56,20 +51,20 @@ const SUPPORTED_ROLE_FIELDS = new Set([
 ]);
 const SUPPORTED_DEPS = new Set(["packages"]);
 
-export function unsupportedFields(spec: Loose): string[] {
+export function unsupportedFields(spec: PlainObject): string[] {
   const problems = Object.keys(spec)
     .filter((key) => !SUPPORTED_SPEC_FIELDS.has(key))
     .map((key) => `spec.${key}`);
   for (const role of ["driver", "executor"]) {
     const roleSpec = spec[role];
-    if (isLoose(roleSpec))
+    if (isPlainObject(roleSpec))
       problems.push(
         ...Object.keys(roleSpec)
           .filter((key) => !SUPPORTED_ROLE_FIELDS.has(key))
           .map((key) => `spec.${role}.${key}`),
       );
   }
-  if (isLoose(spec.deps))
+  if (isPlainObject(spec.deps))
     problems.push(
       ...Object.keys(spec.deps)
         .filter((key) => !SUPPORTED_DEPS.has(key))
@@ -97,7 +92,7 @@ const operatorLabels = (role: Role, name: string, submissionId: string): string[
   }).flatMap(([label, value]) => conf(`spark.kubernetes.${role}.label.sparkoperator.k8s.io/${label}`, value));
 
 /** Cores and memory of a role, set the same way for driver and executor. */
-function roleResources(role: Role, roleSpec: Loose): string[] {
+function roleResources(role: Role, roleSpec: PlainObject): string[] {
   return [
     ...(roleSpec.cores !== undefined ? conf(`spark.${role}.cores`, text(roleSpec.cores)) : []),
     ...(roleSpec.coreRequest !== undefined
@@ -111,8 +106,8 @@ function roleResources(role: Role, roleSpec: Loose): string[] {
 }
 
 /** The application's labels, then the role's own, on the role's pods. */
-const roleLabels = (role: Role, appLabels: Loose, roleSpec: Loose): string[] =>
-  Object.entries({ ...appLabels, ...(isLoose(roleSpec.labels) ? roleSpec.labels : {}) }).flatMap(([key, value]) =>
+const roleLabels = (role: Role, appLabels: PlainObject, roleSpec: PlainObject): string[] =>
+  Object.entries({ ...appLabels, ...(isPlainObject(roleSpec.labels) ? roleSpec.labels : {}) }).flatMap(([key, value]) =>
     conf(`spark.kubernetes.${role}.label.${key}`, String(value)),
   );
 
@@ -122,16 +117,16 @@ const roleLabels = (role: Role, appLabels: Loose, roleSpec: Loose): string[] =>
  * driver's properties, not the pod spec.
  */
 export function sparkSubmitArguments(
-  app: Loose,
+  app: PlainObject,
   master: string,
   submissionId: string,
 ): { args: string[]; mainFile: string } {
-  const metadata = isLoose(app.metadata) ? app.metadata : {};
-  const spec = isLoose(app.spec) ? app.spec : {};
+  const metadata = isPlainObject(app.metadata) ? app.metadata : {};
+  const spec = isPlainObject(app.spec) ? app.spec : {};
   const name = String(metadata.name);
-  const driver = isLoose(spec.driver) ? spec.driver : {};
-  const executor = isLoose(spec.executor) ? spec.executor : {};
-  const appLabels = isLoose(metadata.labels) ? metadata.labels : {};
+  const driver = isPlainObject(spec.driver) ? spec.driver : {};
+  const executor = isPlainObject(spec.executor) ? spec.executor : {};
+  const appLabels = isPlainObject(metadata.labels) ? metadata.labels : {};
   const args = ["--master", `k8s://${master}`, "--deploy-mode", text(spec.mode, "cluster"), "--name", name];
   args.push(...conf("spark.kubernetes.namespace", String(metadata.namespace)));
   // imageOption (v2.2.1 and v2.5.2 alike): the image, then its pull policy when set.
@@ -141,7 +136,7 @@ export function sparkSubmitArguments(
   if (typeof spec.pythonVersion === "string")
     args.push(...conf("spark.kubernetes.pyspark.pythonVersion", spec.pythonVersion));
   args.push(...conf("spark.kubernetes.submission.waitAppCompletion", "false"));
-  for (const [key, value] of Object.entries(isLoose(spec.sparkConf) ? spec.sparkConf : {}))
+  for (const [key, value] of Object.entries(isPlainObject(spec.sparkConf) ? spec.sparkConf : {}))
     if (key !== "spark.kubernetes.driver.pod.name") args.push(...conf(key, String(value)));
   args.push(...conf("spark.kubernetes.driver.pod.name", driverPodName(name)));
   // driverConfOption
@@ -162,9 +157,9 @@ export function sparkSubmitArguments(
 }
 
 /** The Spark container of a pod (webhook findContainer: by name, else the first). */
-function sparkContainer(pod: Loose, role: "driver" | "executor"): Loose {
-  const spec = isLoose(pod.spec) ? pod.spec : {};
-  const containers = (Array.isArray(spec.containers) ? spec.containers : []) as Loose[];
+function sparkContainer(pod: PlainObject, role: "driver" | "executor"): PlainObject {
+  const spec = isPlainObject(pod.spec) ? pod.spec : {};
+  const containers = (Array.isArray(spec.containers) ? spec.containers : []) as PlainObject[];
   const names = role === "driver" ? ["spark-kubernetes-driver"] : ["executor", "spark-kubernetes-executor"];
   const found = containers.find((container) => names.includes(String(container.name))) ?? containers[0];
   if (!found) throw new Error(`the ${role} pod Spark built has no container`);
@@ -172,13 +167,13 @@ function sparkContainer(pod: Loose, role: "driver" | "executor"): Loose {
 }
 
 /** mutateSparkPod for the fields we set: addOwnerReference, addEnvVars, addVolumes, addContainerSecurityContext, addPodSecurityContext. */
-export function applyWebhook(pod: Loose, app: Loose, role: "driver" | "executor"): Loose {
-  const copy = JSON.parse(JSON.stringify(pod)) as Loose;
-  const spec = isLoose(app.spec) ? app.spec : {};
-  const roleSpec = isLoose(spec[role]) ? spec[role] : {};
-  const podSpec = isLoose(copy.spec) ? copy.spec : (copy.spec = {});
-  const metadata = isLoose(copy.metadata) ? copy.metadata : (copy.metadata = {});
-  const appMetadata = isLoose(app.metadata) ? app.metadata : {};
+export function applyWebhook(pod: PlainObject, app: PlainObject, role: "driver" | "executor"): PlainObject {
+  const copy = JSON.parse(JSON.stringify(pod)) as PlainObject;
+  const spec = isPlainObject(app.spec) ? app.spec : {};
+  const roleSpec = isPlainObject(spec[role]) ? spec[role] : {};
+  const podSpec = isPlainObject(copy.spec) ? copy.spec : (copy.spec = {});
+  const metadata = isPlainObject(copy.metadata) ? copy.metadata : (copy.metadata = {});
+  const appMetadata = isPlainObject(app.metadata) ? app.metadata : {};
   const container = sparkContainer(copy, role);
   if (role === "driver") {
     metadata.ownerReferences = [
@@ -197,10 +192,10 @@ export function applyWebhook(pod: Loose, app: Loose, role: "driver" | "executor"
     container.env = [...((container.env as unknown[] | undefined) ?? []), ...(roleSpec.env as unknown[])];
   // addVolumes: only volumes a mount of this role names, each once.
   const volumes = new Map(
-    ((Array.isArray(spec.volumes) ? spec.volumes : []) as Loose[]).map((volume) => [String(volume.name), volume]),
+    ((Array.isArray(spec.volumes) ? spec.volumes : []) as PlainObject[]).map((volume) => [String(volume.name), volume]),
   );
   const added = new Set<string>();
-  for (const mount of (Array.isArray(roleSpec.volumeMounts) ? roleSpec.volumeMounts : []) as Loose[]) {
+  for (const mount of (Array.isArray(roleSpec.volumeMounts) ? roleSpec.volumeMounts : []) as PlainObject[]) {
     const name = String(mount.name);
     if (name.startsWith("spark-local-dir-")) continue;
     const volume = volumes.get(name);
@@ -211,22 +206,24 @@ export function applyWebhook(pod: Loose, app: Loose, role: "driver" | "executor"
     }
     container.volumeMounts = [...((container.volumeMounts as unknown[] | undefined) ?? []), mount];
   }
-  if (isLoose(roleSpec.securityContext)) container.securityContext = roleSpec.securityContext;
-  if (isLoose(roleSpec.podSecurityContext)) podSpec.securityContext = roleSpec.podSecurityContext;
+  if (isPlainObject(roleSpec.securityContext)) container.securityContext = roleSpec.securityContext;
+  if (isPlainObject(roleSpec.podSecurityContext)) podSpec.securityContext = roleSpec.podSecurityContext;
   return copy;
 }
 
 function isPodCreate(request: CapturedRequest): boolean {
   return (
-    request.method === "POST" && /^\/api\/v1\/namespaces\/[^/]+\/pods$/.test(request.path) && isLoose(request.body)
+    request.method === "POST" &&
+    /^\/api\/v1\/namespaces\/[^/]+\/pods$/.test(request.path) &&
+    isPlainObject(request.body)
   );
 }
 
 /** The pod as the API server stores it: the namespace of the collection it was POSTed to. */
-function createdPod(request: CapturedRequest): Loose {
-  const pod = request.body as Loose;
+function createdPod(request: CapturedRequest): PlainObject {
+  const pod = request.body as PlainObject;
   const namespace = request.path.split("/")[4];
-  return { ...pod, metadata: { ...(isLoose(pod.metadata) ? pod.metadata : {}), namespace } };
+  return { ...pod, metadata: { ...(isPlainObject(pod.metadata) ? pod.metadata : {}), namespace } };
 }
 
 function run(
@@ -254,10 +251,10 @@ time.sleep(120)
  * Spark job's venv (its pyspark carries spark-submit and the spark-kubernetes jar of the job's Spark line).
  */
 export async function sparkApplicationPods(
-  app: Loose,
+  app: PlainObject,
   venv: string,
-): Promise<{ driver: Loose; executor: Loose; argv: string[] }> {
-  const spec = isLoose(app.spec) ? app.spec : {};
+): Promise<{ driver: PlainObject; executor: PlainObject; argv: string[] }> {
+  const spec = isPlainObject(app.spec) ? app.spec : {};
   const unsupported = unsupportedFields(spec);
   if (unsupported.length)
     throw new Error(
@@ -285,13 +282,13 @@ export async function sparkApplicationPods(
       }),
     ]);
     const built = createdPod(driverRequest);
-    const namespace = String(isLoose(app.metadata) ? app.metadata.namespace : "");
-    const driverName = driverPodName(String(isLoose(app.metadata) ? app.metadata.name : ""));
+    const namespace = String(isPlainObject(app.metadata) ? app.metadata.namespace : "");
+    const driverName = driverPodName(String(isPlainObject(app.metadata) ? app.metadata.name : ""));
     const driver = applyWebhook(built, app, "driver");
     // What a GET returns once the API server has created it: with its uid, which executors' ownerReferences carry.
     api.store(`/api/v1/namespaces/${namespace}/pods/${driverName}`, {
       ...driver,
-      metadata: { ...(driver.metadata as Loose), uid: "00000000-0000-0000-0000-0000000000dd" },
+      metadata: { ...(driver.metadata as PlainObject), uid: "00000000-0000-0000-0000-0000000000dd" },
     });
 
     // The driver in the pod runs spark-submit in client mode with the submitted configuration.
