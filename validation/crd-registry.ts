@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
-import { parseAllDocuments } from "yaml";
 import { describeSchemaErrors } from "./ajv-errors";
 import { compiledForFewRuns } from "./ajv-options";
 import { schemaForInstances } from "./schema-for-instances";
 import { crdObjectSchema } from "./structural-schema";
+import { yamlDocuments } from "./yaml-documents";
 import type { ApiObject, ValidationOutcome } from "./validation-outcome";
 
 /** One version of a custom resource definition, compiled on first use. */
@@ -36,9 +36,7 @@ interface CrdDocument {
 }
 
 /** Every YAML document of a file, as plain data. */
-function yamlDocuments(file: string): unknown[] {
-  return parseAllDocuments(readFileSync(file, "utf8")).map((document) => document.toJS() as unknown);
-}
+const fileDocuments = (file: string): unknown[] => yamlDocuments(readFileSync(file, "utf8"), file);
 
 /** How a CrdRegistry's Ajv reads a schema: every error, formats not checked (the API server checks few of them). */
 export const crdAjvOptions = {
@@ -63,7 +61,7 @@ export class CrdRegistry {
 
   /** @param sourceRoot shortens file names in messages (the schema directory). */
   constructor(files: readonly string[], sourceRoot: string, options: CrdRegistryOptions = {}) {
-    const readDocuments = options.readDocuments ?? yamlDocuments;
+    const readDocuments = options.readDocuments ?? fileDocuments;
     for (const file of files) {
       for (const document of readDocuments(file)) {
         this.add(document as CrdDocument | null, relative(sourceRoot, file));

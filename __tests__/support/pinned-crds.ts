@@ -1,18 +1,16 @@
 import { readFileSync } from "node:fs";
-import { parseAllDocuments } from "yaml";
 import { CrdRegistry } from "../../validation/crd-registry";
 import { readUpstreamFolders } from "../../validation/upstream-folders";
 import { schemaDirectory } from "../../validation/schema-directory";
+import { yamlDocuments } from "../../validation/yaml-documents";
 import { sharedParse } from "./synth-run-cache";
 
 /**
- * Every YAML document of a file, as plain data (`parseAllDocuments(...).map(toJS)`), read once per jest run: the pinned
- * CRD files run to megabytes, and half a dozen test files read the same ones.
+ * Every YAML document of a file, as plain data (validation/yaml-documents.ts, as CrdRegistry reads them), read once per
+ * jest run: the pinned CRD files run to megabytes, and half a dozen test files read the same ones.
  */
 export function yamlFileDocuments(file: string): unknown[] {
-  return sharedParse("yaml documents", readFileSync(file, "utf8"), (text) =>
-    parseAllDocuments(text).map((document) => document.toJS() as unknown),
-  );
+  return sharedParse("yaml documents, core schema", readFileSync(file, "utf8"), (text) => yamlDocuments(text, file));
 }
 
 /** Every CustomResourceDefinition document pinned in the schema directory, as plain data of the caller's shape. */
