@@ -1,8 +1,11 @@
-import { parseAllDocuments } from "yaml";
-import { yamlDocuments } from "../validation/yaml-documents";
+import { parse, parseAllDocuments, stringify } from "yaml";
+import { readTerraformTemplate } from "../constructs/terraform-template";
+import { yamlDocument, yamlDocuments } from "../validation/yaml-documents";
+import { synthesize } from "./support/synth";
 
 // validation/yaml-documents.ts claims to read well-formed YAML as `yaml` does (YAML 1.2's core schema), so that moving the
-// CRD reading to it changed no verdict, and to refuse malformed YAML that `yaml` would guess at.
+// reading of CRD files and helm values documents to it changed no verdict, and to refuse malformed YAML that `yaml`
+// would guess at.
 const asYamlReads = (text: string): unknown[] => parseAllDocuments(text).map((document) => document.toJS() as unknown);
 
 describe("yamlDocuments", () => {
@@ -50,5 +53,108 @@ describe("yamlDocuments", () => {
     expect(parseAllDocuments(text).some((document) => document.errors.length > 0)).toBe(true);
     expect(() => yamlDocuments(text, "pinned/broken.yaml")).toThrow(message);
     expect(() => yamlDocuments(text, "pinned/broken.yaml")).toThrow(/pinned\/broken\.yaml/);
+  });
+});
+
+describe("yamlDocument", () => {
+  it("is the one document, null for none, and refuses a second", () => {
+    expect(yamlDocument("a: 1", "one.yaml")).toEqual({ a: 1 });
+    expect(yamlDocument("", "none.yaml")).toBeNull();
+    expect(() => yamlDocument("a: 1\n---\nb: 2", "two.yaml")).toThrow(/two\.yaml: 2 YAML documents/);
+    expect(() => parse("a: 1\n---\nb: 2") as unknown).toThrow();
+  });
+
+  /** mulberry32: the same values on every run. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it("reads back what yaml writes as chart-release.ts writes values (600 generated values, aliases included)", () => {
+    const next = random(20261207);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+    // Pieces of the strings values carry: bundled code, shell, PEM-like blocks, and what YAML treats specially.
+    const pieces = [
+      "a",
+      "Z9",
+      " ",
+      "  ",
+      "\n",
+      "\t",
+      "\r",
+      ": ",
+      " #",
+      "#",
+      "-",
+      "? ",
+      "'",
+      '"',
+      "\\",
+      "${x}",
+      "%{",
+      "{",
+      "}",
+      "[",
+      "]",
+      ",",
+      "&",
+      "*",
+      "!",
+      "|",
+      ">",
+      "@",
+      "`",
+      "%",
+      "yes",
+      "null",
+      "true",
+      "0o7",
+      "1e3",
+      ".inf",
+      "~",
+      "é",
+      "\u2028",
+      "\u0000",
+      "\u007f",
+      "\ufeff",
+      "😀",
+      "---",
+      "...",
+    ];
+    const text = () => Array.from({ length: Math.floor(next() * 6) }, () => pick(pieces)).join("");
+    const shared = { reused: text(), list: [1, text()] };
+    const value = (depth: number): unknown => {
+      const roll = next();
+      if (depth <= 0 || roll < 0.3) return pick([text(), text(), 0, -1.5, 1e21, true, false, null, text()]);
+      if (roll < 0.5) return shared;
+      if (roll < 0.75)
+        return Object.fromEntries(Array.from({ length: Math.floor(next() * 4) }, () => [text(), value(depth - 1)]));
+      return Array.from({ length: Math.floor(next() * 4) }, () => value(depth - 1));
+    };
+    const differing: string[] = [];
+    let aliased = 0;
+    for (let index = 0; index < 600; index += 1) {
+      const written = stringify({ first: value(3), second: value(3), third: value(3) }, { lineWidth: 0 });
+      if (written.includes("*a")) aliased += 1;
+      const read = yamlDocument(written, "generated.yaml");
+      if (JSON.stringify(read) !== JSON.stringify(parse(written))) differing.push(written);
+    }
+    expect(differing.slice(0, 3)).toEqual([]);
+    // Not vacuous: yaml wrote anchors and aliases for the shared object in many of them.
+    expect(aliased).toBeGreaterThan(100);
+  });
+
+  it("reads every helm values document of the cloud stack as yaml does", () => {
+    const releases = synthesize("cloud").releases;
+    const differing = releases
+      .map((release) => readTerraformTemplate(release.rawValues).text)
+      .filter((text) => JSON.stringify(yamlDocument(text, "values.yaml")) !== JSON.stringify(parse(text)));
+    expect(differing).toEqual([]);
+    expect(releases.length).toBeGreaterThan(20);
   });
 });

@@ -4,9 +4,9 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { parse } from "yaml";
 import { readTerraformTemplate } from "../../constructs/terraform-template";
 import { deepMerge } from "../../config/merge";
+import { yamlDocument } from "../../validation/yaml-documents";
 
 /** A JSON value as read from a synthesized stack. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -57,7 +57,7 @@ export function optionalString(value: Json | undefined): string | undefined {
 
 /** A values document as Helm reads it: Terraform's escapes undone, expressions kept as written. */
 export function parseValuesDocument(text: string): Record<string, unknown> {
-  const parsed: unknown = parse(readTerraformTemplate(text).text);
+  const parsed = yamlDocument(readTerraformTemplate(text).text, "a helm values document");
   return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
     ? (parsed as Record<string, unknown>)
     : {};
@@ -66,14 +66,14 @@ export function parseValuesDocument(text: string): Record<string, unknown> {
 const parsedDocuments = new Map<string, unknown>();
 
 /**
- * `parse(text)`, as a copy of the result of the first parse of the same text: callers read the same stack's values many
+ * The text's YAML document, as a copy of the result of the first parse of the same text: callers read the same stack's values many
  * times over (requests.ts per profile and overrides, its tests a dozen times), and the apps' values documents carry
- * whole bundles, a quarter of a second of YAML each. structuredClone keeps what `parse` made (aliases as one object).
+ * whole bundles. structuredClone keeps what the reader made (aliases as one object).
  */
 function parsedOnce(text: string): unknown {
   if (!parsedDocuments.has(text)) {
     if (parsedDocuments.size >= 256) parsedDocuments.clear();
-    parsedDocuments.set(text, parse(text));
+    parsedDocuments.set(text, yamlDocument(text, "a helm values document"));
   }
   return structuredClone(parsedDocuments.get(text));
 }
