@@ -11,6 +11,7 @@ import {
   sharedSynth,
   synthRunCacheVariable,
 } from "./support/synth-run-cache";
+import { loadConfig } from "../config/load";
 import { synthesize, synthesizeMatrixEntry } from "./support/synth";
 
 // The test files of one jest run share synthesized stacks through a folder that globalSetup names.
@@ -213,5 +214,15 @@ describe("stacks of support/synth", () => {
     expect(synthesizeMatrixEntry({ profile: "kind", mode: kind.config.kafka.mode })).toBe(kind);
     const otherMode = kind.config.kafka.mode === "kraft" ? "zookeeper" : "kraft";
     expect(synthesizeMatrixEntry({ profile: "kind", mode: otherMode })).not.toBe(kind);
+  });
+
+  it("carry the config loadConfig validates, exactly, though read back from the run's folder as JSON", () => {
+    for (const [profile, overrides] of [
+      ["kind", {}],
+      ["cloud", {}],
+      ["cloud", { certManager: { enabled: false }, kafka: { authentication: "none" } }],
+    ] as const) {
+      expect(synthesize(profile, overrides).config).toStrictEqual(loadConfig({ profile, overrides }));
+    }
   });
 });

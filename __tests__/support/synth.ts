@@ -1,5 +1,5 @@
 import type * as Cdktf from "cdktf";
-import { loadConfig } from "../../config/load";
+import type * as ConfigLoad from "../../config/load";
 import type { StreamstackConfig } from "../../config/schema";
 import type { KubernetesObject } from "../../constructs/kubernetes-object";
 import {
@@ -59,12 +59,26 @@ function synthesizeJson(config: StreamstackConfig): string {
   return withV8StackTraces(() => Testing.synth(new StreamstackStack(Testing.app(), config)));
 }
 
+/**
+ * The validated config of a profile and overrides, validated once per run (config/load's config is plain JSON data).
+ * config/load, and zod with it (60 modules, about 40 ms to load), is loaded here only when no test file of the run has
+ * validated the same input: most files that read stacks read ones another file has made, and need neither.
+ */
+function validatedConfig(input: string, profile: "kind" | "cloud", overrides: unknown): StreamstackConfig {
+  const text = sharedSynth(`validated config ${input}`, () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+    const { loadConfig } = require("../../config/load") as typeof ConfigLoad;
+    return JSON.stringify(loadConfig({ profile, overrides }));
+  });
+  return JSON.parse(text) as StreamstackConfig;
+}
+
 /** Synthesizes the stack for a profile and overrides, parsed for assertions (cached per input). */
 export function synthesize(profile: "kind" | "cloud" = "kind", overrides: unknown = {}): SynthesizedStack {
   const input = JSON.stringify([profile, overrides]);
   const hit = byInput.get(input);
   if (hit) return hit;
-  const config = loadConfig({ profile, overrides });
+  const config = validatedConfig(input, profile, overrides);
   // The stack is a function of the validated config alone: overrides that resolve to the same config (a default spelled
   // out, as the matrix does with the Kafka mode) share one synthesis.
   const key = JSON.stringify(config);
