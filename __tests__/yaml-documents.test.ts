@@ -75,7 +75,7 @@ describe("yamlDocument", () => {
     };
   }
 
-  it("reads back what yaml writes as chart-release.ts writes values (600 generated values, aliases included)", () => {
+  it("reads back what yaml writes as chart-release.ts writes values (250 generated values, aliases included)", () => {
     const next = random(20261207);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
     // Pieces of the strings values carry: bundled code, shell, PEM-like blocks, and what YAML treats specially.
@@ -138,7 +138,7 @@ describe("yamlDocument", () => {
     };
     const differing: string[] = [];
     let aliased = 0;
-    for (let index = 0; index < 600; index += 1) {
+    for (let index = 0; index < 250; index += 1) {
       const written = stringify({ first: value(3), second: value(3), third: value(3) }, { lineWidth: 0 });
       if (written.includes("*a")) aliased += 1;
       const read = yamlDocument(written, "generated.yaml");
@@ -146,7 +146,7 @@ describe("yamlDocument", () => {
     }
     expect(differing.slice(0, 3)).toEqual([]);
     // Not vacuous: yaml wrote anchors and aliases for the shared object in many of them.
-    expect(aliased).toBeGreaterThan(100);
+    expect(aliased).toBeGreaterThan(40);
   });
 
   it("reads every helm values document of the cloud stack as yaml does", () => {
