@@ -3,6 +3,7 @@ import { crdAjvOptions } from "../validation/crd-registry";
 import { schemaForInstances } from "../validation/schema-for-instances";
 import { crdObjectSchema } from "../validation/structural-schema";
 import { pinnedCrdDocuments } from "./support/pinned-crds";
+import { seededRandom } from "./support/seeded-random";
 import { synthesize } from "./support/synth";
 
 // validation/schema-for-instances.ts claims that a schema cut down to some instances gives each of them the same verdict
@@ -23,17 +24,6 @@ const compile = (schema: Record<string, unknown>): ValidateFunction => {
 function outcome(schema: Record<string, unknown>, instance: unknown): string {
   const validate = compile(schema);
   return JSON.stringify({ valid: validate(instance), errors: validate.errors ?? [] });
-}
-
-/** mulberry32: the same cases on every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // More than eight (Ajv checks undeclared keys another way past eight properties) and one that every object inherits.
@@ -95,7 +85,7 @@ function generator(next: () => number) {
 
 describe("a schema cut down to its instances", () => {
   it("gives each of them the verdict and errors of the whole schema (250 generated cases)", () => {
-    const { schema, instance } = generator(random(20261207));
+    const { schema, instance } = generator(seededRandom(20261207));
     const differing: string[] = [];
     let cut = 0;
     let failing = 0;

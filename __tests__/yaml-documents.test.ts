@@ -1,6 +1,7 @@
 import { parse, parseAllDocuments, stringify } from "yaml";
 import { readTerraformTemplate } from "../constructs/terraform-template";
 import { yamlDocument, yamlDocuments } from "../validation/yaml-documents";
+import { seededRandom } from "./support/seeded-random";
 import { synthesize } from "./support/synth";
 
 // validation/yaml-documents.ts claims to read well-formed YAML as `yaml` does (YAML 1.2's core schema), so that moving the
@@ -64,19 +65,8 @@ describe("yamlDocument", () => {
     expect(() => parse("a: 1\n---\nb: 2") as unknown).toThrow();
   });
 
-  /** mulberry32: the same values on every run. */
-  function random(seed: number): () => number {
-    let state = seed;
-    return () => {
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it("reads back what yaml writes as chart-release.ts writes values (250 generated values, aliases included)", () => {
-    const next = random(20261207);
+    const next = seededRandom(20261207);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
     // Pieces of the strings values carry: bundled code, shell, PEM-like blocks, and what YAML treats specially.
     const pieces = [
