@@ -1,7 +1,6 @@
-import { parse, parseAllDocuments, stringify } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { readTerraformTemplate } from "../constructs/terraform-template";
 import { yamlDocument, yamlDocuments } from "../validation/yaml-documents";
-import { seededRandom } from "./support/seeded-random";
 import { synthesize } from "./support/synth";
 
 // validation/yaml-documents.ts claims to read well-formed YAML as `yaml` does (YAML 1.2's core schema), so that moving the
@@ -63,80 +62,6 @@ describe("yamlDocument", () => {
     expect(yamlDocument("", "none.yaml")).toBeNull();
     expect(() => yamlDocument("a: 1\n---\nb: 2", "two.yaml")).toThrow(/two\.yaml: 2 YAML documents/);
     expect(() => parse("a: 1\n---\nb: 2") as unknown).toThrow();
-  });
-
-  it("reads back what yaml writes as chart-release.ts writes values (250 generated values, aliases included)", () => {
-    const next = seededRandom(20261207);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
-    // Pieces of the strings values carry: bundled code, shell, PEM-like blocks, and what YAML treats specially.
-    const pieces = [
-      "a",
-      "Z9",
-      " ",
-      "  ",
-      "\n",
-      "\t",
-      "\r",
-      ": ",
-      " #",
-      "#",
-      "-",
-      "? ",
-      "'",
-      '"',
-      "\\",
-      "${x}",
-      "%{",
-      "{",
-      "}",
-      "[",
-      "]",
-      ",",
-      "&",
-      "*",
-      "!",
-      "|",
-      ">",
-      "@",
-      "`",
-      "%",
-      "yes",
-      "null",
-      "true",
-      "0o7",
-      "1e3",
-      ".inf",
-      "~",
-      "é",
-      "\u2028",
-      "\u0000",
-      "\u007f",
-      "\ufeff",
-      "😀",
-      "---",
-      "...",
-    ];
-    const text = () => Array.from({ length: Math.floor(next() * 6) }, () => pick(pieces)).join("");
-    const shared = { reused: text(), list: [1, text()] };
-    const value = (depth: number): unknown => {
-      const roll = next();
-      if (depth <= 0 || roll < 0.3) return pick([text(), text(), 0, -1.5, 1e21, true, false, null, text()]);
-      if (roll < 0.5) return shared;
-      if (roll < 0.75)
-        return Object.fromEntries(Array.from({ length: Math.floor(next() * 4) }, () => [text(), value(depth - 1)]));
-      return Array.from({ length: Math.floor(next() * 4) }, () => value(depth - 1));
-    };
-    const differing: string[] = [];
-    let aliased = 0;
-    for (let index = 0; index < 250; index += 1) {
-      const written = stringify({ first: value(3), second: value(3), third: value(3) }, { lineWidth: 0 });
-      if (written.includes("*a")) aliased += 1;
-      const read = yamlDocument(written, "generated.yaml");
-      if (JSON.stringify(read) !== JSON.stringify(parse(written))) differing.push(written);
-    }
-    expect(differing.slice(0, 3)).toEqual([]);
-    // Not vacuous: yaml wrote anchors and aliases for the shared object in many of them.
-    expect(aliased).toBeGreaterThan(40);
   });
 
   it("reads every helm values document of the cloud stack as yaml does", () => {

@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { stringify } from "yaml";
 import type { ResolvedComponents } from "../config/components";
 import type { Naming } from "../config/naming";
 import type { StreamstackConfig } from "../config/schema";
@@ -19,6 +18,7 @@ import { airflowFlows, airflowPeers } from "./resources/airflow-flows";
 import { airflowGeneratedSecrets, createUserJobValues } from "./resources/airflow-secrets";
 import { containerResources } from "./resources/quantities";
 import type { StreamingJob } from "./spark";
+import { yamlText } from "./yaml-text";
 import type dagEnvironment from "../apps/dags/environment.json";
 
 const sparkApplicationFile = "spark-application.yaml";
@@ -102,7 +102,7 @@ export class Airflow extends Construct implements Grantee {
 
     const objects: KubernetesObject[] = [];
     if (streamingJob && resubmitsSparkJob) {
-      dagsData[sparkApplicationFile] = stringify(streamingJob.application, { lineWidth: 0 });
+      dagsData[sparkApplicationFile] = yamlText(streamingJob.application, `the DAG folder's ${sparkApplicationFile}`);
     }
     objects.push({
       apiVersion: "v1",

@@ -2,10 +2,10 @@ import { join } from "node:path";
 import { AssetType, Lazy, TerraformAsset, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { stringify } from "yaml";
 import type { UpstreamChart } from "../config/versions";
 import { chartsDirectory } from "./charts-directory";
 import { escapeTerraformTemplates } from "./terraform-template";
+import { yamlText } from "./yaml-text";
 
 /** A chart of ours under charts/. */
 export interface LocalChart {
@@ -32,9 +32,10 @@ export interface ChartReleaseProps {
 
 export type ChartValues = Readonly<Record<string, unknown>>;
 
-function valuesDocument(values: ChartReleaseProps["values"]): string {
+function valuesDocument(values: ChartReleaseProps["values"], release: string): string {
   // `${` and `%{` in values (bundled JavaScript has plenty) would otherwise be interpolated by Terraform.
-  const render = (resolved: ChartValues) => escapeTerraformTemplates(stringify(resolved, { lineWidth: 0 }));
+  const render = (resolved: ChartValues) =>
+    escapeTerraformTemplates(yamlText(resolved, `the values of helm release ${release}`));
   return typeof values === "function" ? Lazy.stringValue({ produce: () => render(values()) }) : render(values);
 }
 
@@ -57,7 +58,7 @@ export class ChartRelease extends Construct {
       name: props.name,
       namespace: props.namespace,
       ...source,
-      values: [valuesDocument(props.values), ...(props.computedValues ?? [])],
+      values: [valuesDocument(props.values, props.name), ...(props.computedValues ?? [])],
       wait: true,
       // Without it Helm's wait skips Jobs (the provider defaults to false): readiness gates and the schema Job
       // would count as done the moment they are created.

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AssetType, TerraformAsset, Testing, TerraformStack } from "cdktf";
-import { parseAllDocuments, stringify } from "yaml";
+import { parseAllDocuments } from "yaml";
+import { yamlText } from "../../constructs/yaml-text";
 import { cachedTool } from "../../scripts/lib/cache-directory";
 import type { SynthesizedRelease } from "./synth";
 import { sharedParse, sharedSynth } from "./synth-run-cache";
@@ -45,7 +46,7 @@ export function localChartDirectory(release: SynthesizedRelease): string | undef
 export function renderLocalRelease(release: SynthesizedRelease, helm: string): Record<string, unknown>[] {
   const chart = localChartDirectory(release);
   if (!chart) throw new Error(`${release.name}: ${release.chart} is not one of charts/*`);
-  const valuesYaml = stringify(release.values, { lineWidth: 0 });
+  const valuesYaml = yamlText(release.values, `the values of helm release ${release.name}`);
   const { size, mtimeMs } = statSync(helm);
   const key = JSON.stringify([
     "helm template",
