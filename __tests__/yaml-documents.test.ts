@@ -64,8 +64,11 @@ describe("yamlDocument", () => {
     expect(() => parse("a: 1\n---\nb: 2") as unknown).toThrow();
   });
 
-  it("reads every helm values document of the cloud stack as yaml does", () => {
-    const releases = synthesize("cloud").releases;
+  // The apps' values carry their whole bundles (1.3 MB, yaml's slowest read): yaml-text.test reads those back byte for byte.
+  it("reads every other helm values document of the cloud stack as yaml does", () => {
+    const releases = synthesize("cloud").releases.filter(
+      (release) => !["producer", "dashboard"].includes(release.name),
+    );
     const differing = releases
       .map((release) => readTerraformTemplate(release.rawValues).text)
       .filter((text) => JSON.stringify(yamlDocument(text, "values.yaml")) !== JSON.stringify(parse(text)));

@@ -17,7 +17,7 @@ const readers: Record<string, (text: string) => unknown> = {
 };
 
 describe("yamlText", () => {
-  it("reads back exactly, by every reader, 250 generated values (aliases, 1.1 words, control characters, long lines)", () => {
+  it("reads back exactly, by every reader, 120 generated values (aliases, 1.1 words, control characters, long lines)", () => {
     const next = seededRandom(20261205);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
     // Pieces of the strings values carry: bundled code, shell, PEM-like blocks, what YAML 1.1 or 1.2 reads specially,
@@ -95,7 +95,7 @@ describe("yamlText", () => {
     };
     const differing: string[] = [];
     let multiLine = 0;
-    for (let index = 0; index < 250; index += 1) {
+    for (let index = 0; index < 120; index += 1) {
       const written = { first: value(3), second: value(3), again: shared, also: shared };
       const yaml = write(written);
       if (/^ {2,}\S/m.test(yaml)) multiLine += 1;
@@ -107,7 +107,7 @@ describe("yamlText", () => {
     }
     expect(differing.slice(0, 3)).toEqual([]);
     // Not vacuous: many documents hold multi-line strings (block scalars), the form the 1.1 and escape rules meet.
-    expect(multiLine).toBeGreaterThan(100);
+    expect(multiLine).toBeGreaterThan(50);
   });
 
   it("keeps a line holding one space in a long double-quoted string (yaml 2.9.1's multi-line form reads it back as a backslash)", () => {
