@@ -1,5 +1,4 @@
 import { stringify } from "yaml";
-import { isPlainObject } from "../config/plain-object";
 
 /**
  * Characters that Helm's YAML reader (go-yaml v2.4: readerc.go's allowed range, yamlprivateh.go's is_break) refuses (DEL,
@@ -23,7 +22,7 @@ function unreadable(value: unknown, path: string, seen: Set<object>): { path: st
     }
     return undefined;
   }
-  for (const [key, child] of Object.entries(isPlainObject(value) ? value : {})) {
+  for (const [key, child] of Object.entries(value)) {
     const found = unreadable(key, `${path} (a key)`, seen) ?? unreadable(child, `${path}.${key}`, seen);
     if (found) return found;
   }

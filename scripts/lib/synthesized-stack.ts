@@ -6,6 +6,7 @@ import { existsSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { readTerraformTemplate } from "../../constructs/terraform-template";
 import { deepMerge } from "../../config/merge";
+import { isPlainObject } from "../../config/plain-object";
 import { yamlDocument } from "../../validation/yaml-documents";
 
 /** A JSON value as read from a synthesized stack. */
@@ -58,9 +59,7 @@ export function optionalString(value: Json | undefined): string | undefined {
 /** A values document as Helm reads it: Terraform's escapes undone, expressions kept as written. */
 export function parseValuesDocument(text: string): Record<string, unknown> {
   const parsed = yamlDocument(readTerraformTemplate(text).text, "a helm values document");
-  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
-    ? (parsed as Record<string, unknown>)
-    : {};
+  return isPlainObject(parsed) ? parsed : {};
 }
 
 const parsedDocuments = new Map<string, unknown>();
