@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv, { type Options, type ValidateFunction } from "ajv";
 import { compiledForFewRuns } from "./ajv-options";
-import { parse } from "yaml";
 import { describeSchemaErrors } from "./ajv-errors";
 import type { UpstreamFolder } from "./upstream-folders";
 import { isPlainObject, type PlainObject } from "../config/plain-object";
+import { yamlDocument } from "./yaml-documents";
 
 /**
  * Paths in `values` that the chart's default values do not have. Helm would silently ignore them.
@@ -58,7 +58,9 @@ export type ValuesCheck = {
 function subchartNames(referenceFolder: string): string[] {
   const file = join(referenceFolder, "Chart.yaml");
   if (!existsSync(file)) return [];
-  const chart = parse(readFileSync(file, "utf8")) as { dependencies?: { name: string; alias?: string }[] } | null;
+  const chart = yamlDocument(readFileSync(file, "utf8"), file) as {
+    dependencies?: { name: string; alias?: string }[];
+  } | null;
   return (chart?.dependencies ?? []).map((dependency) => dependency.alias ?? dependency.name);
 }
 
@@ -112,7 +114,7 @@ export function validateChartValues(referenceFolder: string, values: unknown): V
     const schema = JSON.parse(readFileSync(schemaFile, "utf8")) as PlainObject;
     // Where only the schema is pinned (the Airflow chart), its `default` keywords stand for values.yaml.
     const defaults = existsSync(valuesFile)
-      ? (parse(readFileSync(valuesFile, "utf8")) as unknown)
+      ? yamlDocument(readFileSync(valuesFile, "utf8"), valuesFile)
       : defaultsFromSchema(schema);
     // A chart's own $schema/$id may name a draft or location Ajv does not resolve offline.
     const { $schema: _draft, $id: _id, ...portable } = schema;
@@ -129,7 +131,7 @@ export function validateChartValues(referenceFolder: string, values: unknown): V
       subchartValues: [],
     };
   }
-  const defaults = parse(readFileSync(valuesFile, "utf8")) as unknown;
+  const defaults = yamlDocument(readFileSync(valuesFile, "utf8"), valuesFile);
   const subcharts = new Set(subchartNames(referenceFolder));
   const own: PlainObject = {};
   const subchartValues: string[] = [];
@@ -153,7 +155,8 @@ export function validateChartValues(referenceFolder: string, values: unknown): V
 export function validateLocalChartValues(chartDirectory: string, values: unknown): string[] {
   const schema = JSON.parse(readFileSync(join(chartDirectory, "values.schema.json"), "utf8")) as PlainObject;
   const validate = compiledOnce(schema, { strict: false, allErrors: true });
-  const defaults = parse(readFileSync(join(chartDirectory, "values.yaml"), "utf8")) as unknown;
+  const valuesFile = join(chartDirectory, "values.yaml");
+  const defaults = yamlDocument(readFileSync(valuesFile, "utf8"), valuesFile);
   return validate(coalesceValues(defaults, values)) ? [] : describeSchemaErrors(validate.errors);
 }
 

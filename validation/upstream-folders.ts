@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { yamlDocument } from "./yaml-documents";
 import { charts } from "../config/versions";
 
 /** One pinned upstream component: a folder of the schema directory. */
@@ -33,7 +33,7 @@ export function readUpstreamFolders(schemaDirectory: string): UpstreamFolder[] {
     const directory = join(schemaDirectory, folder);
     const chartFile = join(directory, "Chart.yaml");
     if (!statSync(directory).isDirectory() || !existsSync(chartFile)) continue;
-    const chart = parse(readFileSync(chartFile, "utf8")) as { name?: unknown } | null;
+    const chart = yamlDocument(readFileSync(chartFile, "utf8"), chartFile) as { name?: unknown } | null;
     folders.push({
       folder,
       directory,
