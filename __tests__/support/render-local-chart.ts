@@ -4,17 +4,16 @@
  * of each charts/<name> directory, so nothing maps release names to charts by hand.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AssetType, TerraformAsset, Testing, TerraformStack } from "cdktf";
 import { parseAllDocuments } from "yaml";
+import { chartsDirectory } from "../../constructs/charts-directory";
 import { yamlText } from "../../constructs/yaml-text";
 import { cachedTool } from "../../scripts/lib/cache-directory";
+import { assetHash, localChartsByAssetHash } from "../../scripts/lib/local-charts";
 import type { SynthesizedRelease } from "./synth";
 import { sharedParse, sharedSynth } from "./synth-run-cache";
-
-const chartsDirectory = join(__dirname, "..", "..", "charts");
 
 /** The helm binary verify uses (STREAMSTACK_HELM or the tools/build.sh cache), if present. */
 export function helmBinary(): string | undefined {
@@ -22,20 +21,11 @@ export function helmBinary(): string | undefined {
   return existsSync(helm) ? helm : undefined;
 }
 
-let chartByHash: Map<string, string> | undefined;
-
 /** The charts/<name> directory a local release ships, or undefined for an upstream chart. */
 export function localChartDirectory(release: SynthesizedRelease): string | undefined {
-  if (!release.local) return undefined;
-  if (!chartByHash) {
-    chartByHash = new Map();
-    const stack = new TerraformStack(Testing.app(), "chart-hashes");
-    for (const name of readdirSync(chartsDirectory)) {
-      const asset = new TerraformAsset(stack, name, { path: join(chartsDirectory, name), type: AssetType.DIRECTORY });
-      chartByHash.set(asset.assetHash, join(chartsDirectory, name));
-    }
-  }
-  return chartByHash.get(release.chart.split("/").pop() ?? "");
+  const hash = release.local ? assetHash(release.chart) : undefined;
+  const name = hash === undefined ? undefined : localChartsByAssetHash(chartsDirectory).get(hash);
+  return name === undefined ? undefined : join(chartsDirectory, name);
 }
 
 /**
