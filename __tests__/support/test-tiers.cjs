@@ -19,6 +19,7 @@ const integrationSuites = [
   "__tests__/status.test.ts",
   "__tests__/strimzi-crds-chart.test.ts",
   "__tests__/synth-fast-path.test.ts",
+  "__tests__/yaml-text-helm.test.ts",
   "apps/dashboard/test/browser.test.ts",
   "apps/dashboard/test/chromium.test.ts",
   "apps/dashboard/test/process.test.ts",
